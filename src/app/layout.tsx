@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Footer } from "@codegouvfr/react-dsfr/Footer";
+import { Header } from "@codegouvfr/react-dsfr/Header";
+import { DsfrProvider, StartDsfrOnHydration } from "@/dsfr-bootstrap";
+import { DsfrHead, getHtmlAttributes } from "@/dsfr-bootstrap/server-only-index";
+
+export const metadata: Metadata = {
+  title: { default: "Les Communs", template: "%s — Les Communs" },
+  description: "Le hub qui partage les projets des collectivités entre les services numériques publics.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html {...getHtmlAttributes({ lang: "fr" })}>
+      <head>
+        <DsfrHead preloadFonts={["Marianne-Regular", "Marianne-Medium", "Marianne-Bold"]} />
+      </head>
+      <body>
+        <DsfrProvider lang="fr">
+          <Header
+            brandTop={<>République<br />Française</>}
+            homeLinkProps={{ href: "/", title: "Accueil — Les Communs" }}
+            serviceTitle="Les Communs"
+            serviceTagline="Le hub des projets des collectivités"
+            quickAccessItems={[{ iconId: "fr-icon-settings-5-line", linkProps: { href: "/admin" }, text: "Console" }]}
+          />
+          <main id="contenu" className="fr-container fr-py-6w" tabIndex={-1}>
+            {children}
+          </main>
+          <Footer
+            accessibility="non compliant"
+            bottomItems={[{ text: "Documentation de l'API", linkProps: { href: "/api/docs" } }]}
+          />
+        </DsfrProvider>
+        <StartDsfrOnHydration />
+      </body>
+    </html>
+  );
+}

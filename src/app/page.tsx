@@ -1,0 +1,31 @@
+import { CallOut } from "@codegouvfr/react-dsfr/CallOut";
+
+export default function HomePage() {
+  return (
+    <>
+      <h1>Les Communs</h1>
+      <p className="fr-text--lead">
+        Le hub par lequel les services numériques publics qui suivent les projets des collectivités
+        (Mon Espace Collectivité, Territoires en Transitions, Recoco, Aides-territoires…) partagent ces projets.
+      </p>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-md-6">
+          <CallOut
+            title="Services connectés"
+            buttonProps={{ linkProps: { href: "/api/docs" }, children: "Documentation de l'API" }}
+          >
+            Publiez vos projets par l'API REST et recevez, par webhooks signés, les changements faits par les autres services.
+          </CallOut>
+        </div>
+        <div className="fr-col-12 fr-col-md-6">
+          <CallOut
+            title="Opérateurs de l'ANCT"
+            buttonProps={{ linkProps: { href: "/admin" }, children: "Ouvrir la console" }}
+          >
+            Gérez les services, leurs clés, les correspondances de statuts et suivez chaque livraison de webhook.
+          </CallOut>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,140 @@
+// The command line's commands (CONTRACT §5), framework-free: each takes the database and its flags
+// and returns the JSON object printed as the last line. Used directly by `npm run communs` and, on
+// the embedded database while the server runs, by the server on the command line's behalf.
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { env } from "@/env";
+import { AppError } from "@/modules/errors/app-error";
+import { toValidationIssues } from "@/modules/errors/zod-issues";
+import { cliActor } from "@/modules/audit/write-audit";
+import { createService } from "@/modules/services/create-service";
+import { updateService } from "@/modules/services/update-service";
+import { createServiceInput, serviceSlugSchema, updateServiceInput, webhookUrlSchema, serviceNomSchema } from "@/modules/services/service-schemas";
+import { requireServiceBySlug } from "@/modules/services/find-service";
+import { createApiKey } from "@/modules/keys/create-api-key";
+import { revokeApiKey } from "@/modules/keys/revoke-api-key";
+import { setMapping } from "@/modules/mappings/set-mapping";
+import { genericStatusCodeSchema, statusLabelSchema } from "@/modules/mappings/mapping-schemas";
+import { addOperator } from "@/modules/operators/add-operator";
+import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
+import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
+
+export type Flags = Record<string, string | true>;
+
+const text = (schema: z.ZodType<unknown, string>) =>
+  z.string({ error: "valeur attendue après le drapeau" }).pipe(schema);
+const booleanText = z.enum(["true", "false"], { error: "true ou false attendu" }).transform((v) => v === "true");
+
+type Command = {
+  usage: string;
+  flags: z.ZodType<Record<string, unknown>>;
+  run: (db: Db, flags: any) => Promise<Record<string, unknown>>;
+};
+
+export const commands: Record<string, Command> = {
+  "service:create": {
+    usage: "service:create --slug <slug> --nom <nom> [--webhook-url <url>]",
+    flags: z.strictObject({ slug: text(serviceSlugSchema), nom: text(serviceNomSchema), "webhook-url": text(webhookUrlSchema).optional() }),
+    run: async (db, f) => {
+      const result = await createService(
+        db,
+        createServiceInput.parse({ slug: f.slug, nom: f.nom, webhookUrl: f["webhook-url"] }),
+        { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(), actor: cliActor },
+      );
+      return { service: result.service, apiKey: result.apiKey, ...(result.webhookSecret ? { webhookSecret: result.webhookSecret } : {}) };
+    },
+  },
+  "service:update": {
+    usage: "service:update --slug <slug> [--nom <nom>] [--webhook-url <url>] [--enabled true|false]",
+    flags: z.strictObject({
+      slug: text(serviceSlugSchema),
+      nom: text(serviceNomSchema).optional(),
+      "webhook-url": text(webhookUrlSchema).optional(),
+      enabled: z.string({ error: "true ou false attendu" }).pipe(booleanText).optional(),
+    }),
+    run: (db, f) =>
+      updateService(db, updateServiceInput.parse({ slug: f.slug, nom: f.nom, webhookUrl: f["webhook-url"], enabled: f.enabled }), {
+        urlPolicy: webhookUrlPolicy(),
+        actor: cliActor,
+      }),
+  },
+  "key:create": {
+    usage: "key:create --service <slug>",
+    flags: z.strictObject({ service: text(serviceSlugSchema) }),
+    run: (db, f) =>
+      db.transaction(async (tx) => {
+        const service = await requireServiceBySlug(tx, f.service);
+        const key = await createApiKey(tx, service.id, env.API_KEY_PREFIX, cliActor);
+        return { apiKey: key.apiKey, prefix: key.prefix };
+      }),
+  },
+  "key:revoke": {
+    usage: "key:revoke --prefix <prefix>",
+    flags: z.strictObject({ prefix: text(z.string().trim().min(1).max(100)) }),
+    run: (db, f) => db.transaction(async (tx) => ({ revoked: (await revokeApiKey(tx, f.prefix, cliActor)).revoked })),
+  },
+  "mapping:set": {
+    usage: "mapping:set --service <slug> --label <libellé> --generique <STATUT> [--default]",
+    flags: z.strictObject({
+      service: text(serviceSlugSchema),
+      label: text(statusLabelSchema),
+      generique: text(genericStatusCodeSchema),
+      default: z.literal(true, { error: "--default ne prend pas de valeur" }).optional(),
+    }),
+    run: async (db, f) => ({
+      mapping: await setMapping(db, { service: f.service, label: f.label, generique: f.generique, isDefault: f.default === true }, cliActor),
+    }),
+  },
+  "operator:add": {
+    usage: "operator:add --email <email> --role admin|lecteur",
+    flags: z.strictObject({ email: text(operatorEmailSchema), role: text(operatorRoleSchema) }),
+    run: async (db, f) => ({ operator: await addOperator(db, { email: f.email, role: f.role }, cliActor) }),
+  },
+};
+
+/** Parses `--name value` pairs; a flag followed by another flag (or nothing) is boolean. */
+export function parseFlags(args: string[]): Flags {
+  const flags: Flags = {};
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (!token.startsWith("--") || token.length < 3) {
+      throw AppError.validation([{ path: token, message: "argument inattendu (les options s'écrivent --nom valeur)" }]);
+    }
+    const eq = token.indexOf("=");
+    if (eq > 2) {
+      flags[token.slice(2, eq)] = token.slice(eq + 1);
+      continue;
+    }
+    const next = args[i + 1];
+    if (next === undefined || next.startsWith("--")) flags[token.slice(2)] = true;
+    else {
+      flags[token.slice(2)] = next;
+      i++;
+    }
+  }
+  return flags;
+}
+
+export function commandUsage(): string {
+  return Object.values(commands)
+    .map((c) => `  npm run communs -- ${c.usage}`)
+    .concat("  npm run communs -- db:migrate")
+    .join("\n");
+}
+
+/** Validates the flags of a command and runs it. `db:migrate` is handled by the caller (it needs the driver). */
+export async function runCommand(db: Db, name: string, flags: Flags): Promise<Record<string, unknown>> {
+  const command = commands[name];
+  if (!command) throw new AppError("validation_failed", `Commande inconnue : « ${name} ».\nCommandes :\n${commandUsage()}`);
+  const parsed = command.flags.safeParse(flags);
+  if (!parsed.success) {
+    const issues = toValidationIssues(parsed.error).map((i) => ({ ...i, path: i.path === "(corps)" ? i.path : `--${i.path}` }));
+    throw AppError.validation(issues, `Options invalides pour ${name}.\nUsage : npm run communs -- ${command.usage}`);
+  }
+  try {
+    return await command.run(db, parsed.data);
+  } catch (error) {
+    if (error instanceof z.ZodError) throw AppError.validation(toValidationIssues(error));
+    throw error;
+  }
+}

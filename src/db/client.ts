@@ -1,0 +1,83 @@
+// One database handle, two drivers: PostgreSQL through `postgres` when a URL is given, otherwise an
+// embedded PGlite in a directory (or `memory://`). The drizzle query builder is identical on both.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Module functions take either; those that must be atomic say `Tx`. */
+export type DbOrTx = Db | Tx;
+
+export type DatabaseHandle = {
+  db: Db;
+  driver: "postgres" | "pglite";
+  /** LISTEN on a channel; resolves to an unlisten function. */
+  listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>;
+  close: () => Promise<void>;
+};
+
+export type DatabaseOptions =
+  | { url: string; poolSize?: number; migrate?: boolean }
+  | { dataDir: string; migrate?: boolean };
+
+export const migrationsFolder = path.join(process.cwd(), "drizzle");
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if ("url" in options) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(options.url, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      connect_timeout: 10,
+      // Keep dates as strings for `date` columns (drizzle maps them) and stay quiet on reconnect.
+    });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    if (options.migrate) {
+      const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+      await migrate(drizzle(client, { schema }), { migrationsFolder });
+    }
+    return {
+      db,
+      driver: "postgres",
+      listen: async (channel, onNotify) => {
+        const sub = await client.listen(channel, (payload) => onNotify(payload));
+        return async () => {
+          await sub.unlisten();
+        };
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  if (!options.dataDir.startsWith("memory://")) mkdirSync(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir);
+  const pgliteDb = drizzle(client, { schema });
+  if (options.migrate !== false) {
+    // The embedded database is always migrated at start: there is no separate deploy step for it.
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(pgliteDb, { migrationsFolder });
+  }
+  return {
+    db: pgliteDb as unknown as Db,
+    driver: "pglite",
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, (payload) => onNotify(payload));
+      return async () => {
+        await unlisten();
+      };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** `db.execute` returns an array on postgres-js and `{ rows }` on PGlite. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

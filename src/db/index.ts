@@ -1,0 +1,31 @@
+// The process-wide database handle, created lazily once (kept on globalThis so that every module
+// instance of a Next.js server process shares one PGlite, which admits a single process).
+import path from "node:path";
+import { env } from "@/env";
+import { openDatabase, type DatabaseHandle } from "./client";
+
+const globalKey = Symbol.for("les-communs.database");
+type Holder = { [globalKey]?: Promise<DatabaseHandle> };
+
+export function pgliteDirectory(): string {
+  return path.resolve(env.DATA_DIR, "pglite");
+}
+
+export function getDatabase(): Promise<DatabaseHandle> {
+  const holder = globalThis as Holder;
+  if (!holder[globalKey]) {
+    holder[globalKey] = (
+      env.DATABASE_URL
+        ? openDatabase({ url: env.DATABASE_URL, migrate: false })
+        : openDatabase({ dataDir: pgliteDirectory(), migrate: true })
+    ).catch((error) => {
+      holder[globalKey] = undefined;
+      throw error;
+    });
+  }
+  return holder[globalKey]!;
+}
+
+export async function getDb() {
+  return (await getDatabase()).db;
+}

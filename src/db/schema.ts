@@ -1,0 +1,372 @@
+// The hub's whole data model. One schema shared by both drivers (postgres-js and PGlite);
+// migrations in drizzle/ are generated from this file with `npm run db:generate`.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+// ---------------------------------------------------------------------------------------------
+// Reference data and connected services
+// ---------------------------------------------------------------------------------------------
+
+/** Generic statuses are data, not an enum: the ecosystem is still defining them. */
+export const genericStatuses = pgTable("generic_statuses", {
+  code: text("code").primaryKey(),
+  libelle: text("libelle").notNull(),
+  position: integer("position").notNull(),
+});
+
+export const services = pgTable("services", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  slug: text("slug").notNull().unique(),
+  nom: text("nom").notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    serviceId: uuid("service_id")
+      .notNull()
+      .references(() => services.id, { onDelete: "cascade" }),
+    /** Visible, non-secret part of the key (e.g. `lc_live_3fa9c2d1`), used to find the row. */
+    prefix: text("prefix").notNull().unique(),
+    /** SHA-256 (hex) of the whole key; the key itself is never stored. */
+    keyHash: text("key_hash").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("api_keys_service_idx").on(t.serviceId)],
+);
+
+export const statusMappings = pgTable(
+  "status_mappings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    serviceId: uuid("service_id")
+      .notNull()
+      .references(() => services.id, { onDelete: "cascade" }),
+    label: text("label").notNull(),
+    genericStatus: text("generic_status")
+      .notNull()
+      .references(() => genericStatuses.code),
+    isDefault: boolean("is_default").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("status_mappings_service_label_uq").on(t.serviceId, t.label),
+    // At most one default label per (service, generic status): the translation back must be unambiguous.
+    uniqueIndex("status_mappings_one_default_uq")
+      .on(t.serviceId, t.genericStatus)
+      .where(sql`${t.isDefault}`),
+  ],
+);
+
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    serviceId: uuid("service_id")
+      .notNull()
+      .references(() => services.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    /** `whsec_…`: kept usable by the server, which must sign with it. */
+    secret: text("secret").notNull(),
+    /** Previous secret, still used to sign until `previousSecretExpiresAt` (rotation overlap). */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: ts("previous_secret_expires_at"),
+    disabledReason: text("disabled_reason"),
+    disabledAt: ts("disabled_at"),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    failingSince: ts("failing_since"),
+    lastSuccessAt: ts("last_success_at"),
+    lastFailureAt: ts("last_failure_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  // One endpoint per service (CONTRACT §3).
+  (t) => [uniqueIndex("webhook_endpoints_service_uq").on(t.serviceId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Projects
+// ---------------------------------------------------------------------------------------------
+
+export type CollectiviteRef = { type: "Commune" | "EPCI"; code: string };
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** +1 on every change other services can see. */
+    version: integer("version").notNull().default(1),
+    nom: text("nom").notNull(),
+    description: text("description"),
+    genericStatus: text("generic_status").references(() => genericStatuses.code),
+    collectivites: jsonb("collectivites").$type<CollectiviteRef[]>().notNull(),
+    budgetPrevisionnel: bigint("budget_previsionnel", { mode: "number" }),
+    dateDebutPrevisionnelle: date("date_debut_previsionnelle", { mode: "string" }),
+    programme: text("programme"),
+    // Porteur référent: project data shared with linked services, erasable on request.
+    porteurEmail: text("porteur_email"),
+    /** HMAC of the porteur email: implicit WRITE permission and erasure lookups without scanning. */
+    porteurEmailHash: text("porteur_email_hash"),
+    porteurNom: text("porteur_nom"),
+    porteurPrenom: text("porteur_prenom"),
+    porteurTelephone: text("porteur_telephone"),
+    porteurFonction: text("porteur_fonction"),
+    porteurCodeSiret: text("porteur_code_siret"),
+    createdByServiceId: uuid("created_by_service_id").references(() => services.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("projects_updated_idx").on(t.updatedAt, t.id),
+    index("projects_porteur_email_hash_idx").on(t.porteurEmailHash),
+  ],
+);
+
+/** A connected service's link to a project: its own id and its last own status label. */
+export const projectLinks = pgTable(
+  "project_links",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    serviceId: uuid("service_id")
+      .notNull()
+      .references(() => services.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    /** The service's own label as last sent; translated back only while it maps to the current generic status. */
+    statusLabel: text("status_label"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.serviceId] }),
+    // The idempotency key of POST /projets and the guard of PUT …/external-id.
+    uniqueIndex("project_links_service_external_uq").on(t.serviceId, t.externalId),
+  ],
+);
+
+export const projectPermissions = pgTable(
+  "project_permissions",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    /** HMAC-SHA256(EMAIL_HASH_SECRET, trim(lower(email))), hex. Never the email. */
+    emailHash: text("email_hash").notNull(),
+    niveau: text("niveau", { enum: ["READ", "WRITE"] }).notNull(),
+    grantedByServiceId: uuid("granted_by_service_id").references(() => services.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.emailHash] }),
+    index("project_permissions_email_idx").on(t.emailHash),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Outbox: events, one delivery per (event × receiving endpoint), append-only attempts
+// ---------------------------------------------------------------------------------------------
+
+export const events = pgTable(
+  "events",
+  {
+    /** `msg_<ulid>`: the Standard Webhooks `webhook-id`, stable across retries and replays. */
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    projectId: uuid("project_id").references(() => projects.id, { onDelete: "set null" }),
+    projectVersion: integer("project_version"),
+    authorServiceId: uuid("author_service_id").references(() => services.id, { onDelete: "set null" }),
+    changements: jsonb("changements").$type<string[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [index("events_project_idx").on(t.projectId, t.createdAt), index("events_created_idx").on(t.createdAt)],
+);
+
+export const deliveryStates = ["pending", "in_flight", "delivered", "failed"] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** Receiving service (denormalised for filters and per-service replay). */
+    serviceId: uuid("service_id")
+      .notNull()
+      .references(() => services.id, { onDelete: "cascade" }),
+    eventType: text("event_type").notNull(),
+    /**
+     * Ordering lane: one delivery in flight per (project, endpoint), in `id` order. Ids are taken at
+     * insert time, after the project row lock, so they follow the project's version order.
+     */
+    projectId: uuid("project_id"),
+    projectVersion: integer("project_version"),
+    /** The exact JSON body sent, rendered for this receiver at commit time; null once purged by retention. */
+    body: text("body"),
+    state: text("state", { enum: deliveryStates }).notNull().default("pending"),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: ts("lease_expires_at"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    deliveredAt: ts("delivered_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("deliveries_event_endpoint_uq").on(t.eventId, t.endpointId),
+    index("deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+    index("deliveries_lease_idx").on(t.leaseExpiresAt).where(sql`${t.state} = 'in_flight'`),
+    index("deliveries_lane_idx").on(t.endpointId, t.projectId, t.id),
+    index("deliveries_service_state_idx").on(t.serviceId, t.state, t.createdAt),
+    index("deliveries_state_created_idx").on(t.state, t.createdAt),
+    index("deliveries_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+export const deliveryAttempts = pgTable(
+  "delivery_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    deliveryId: bigint("delivery_id", { mode: "number" })
+      .notNull()
+      .references(() => deliveries.id, { onDelete: "cascade" }),
+    attemptNumber: integer("attempt_number").notNull(),
+    trigger: text("trigger", { enum: ["auto", "manual"] }).notNull(),
+    startedAt: ts("started_at").notNull(),
+    durationMs: integer("duration_ms"),
+    statusCode: integer("status_code"),
+    /** At most 2 KiB of the response body. */
+    responseExcerpt: text("response_excerpt"),
+    /** timeout | dns | connect | blocked | http | lost | … */
+    errorClass: text("error_class"),
+    errorMessage: text("error_message"),
+  },
+  (t) => [
+    index("delivery_attempts_delivery_idx").on(t.deliveryId, t.id),
+    index("delivery_attempts_started_idx").on(t.startedAt),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Operators, console sessions (next-auth drizzle adapter tables) and audit log
+// ---------------------------------------------------------------------------------------------
+
+export const operators = pgTable(
+  "operators",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["admin", "lecteur"] }).notNull(),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("operators_email_uq").on(t.email)],
+);
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey().$defaultFn(() => crypto.randomUUID()),
+  name: text("name"),
+  email: text("email").unique(),
+  emailVerified: timestamp("email_verified", { mode: "date" }),
+  image: text("image"),
+});
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+    lastUsedAt: timestamp("last_used_at", { mode: "date" }),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] })],
+);
+
+export const sessions = pgTable("sessions", {
+  sessionToken: text("session_token").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  expires: timestamp("expires", { mode: "date" }).notNull(),
+  /** Absolute lifetime (12 h) is checked against this; `expires` slides with activity. */
+  createdAt: timestamp("created_at", { mode: "date" }).notNull().defaultNow(),
+});
+
+export const verificationTokens = pgTable(
+  "verification_tokens",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: timestamp("expires", { mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** `operator` (console), `cli` (command line) or `system`. */
+    actorType: text("actor_type", { enum: ["operator", "cli", "system"] }).notNull(),
+    actorOperatorId: uuid("actor_operator_id").references(() => operators.id, { onDelete: "set null" }),
+    /** Human-readable actor (operator email, or `cli`). Operators are staff, not users of connected services. */
+    actorLabel: text("actor_label").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_log_created_idx").on(t.createdAt, t.id),
+    index("audit_log_target_idx").on(t.targetType, t.targetId),
+    check("audit_log_actor_type_ck", sql`${t.actorType} in ('operator', 'cli', 'system')`),
+  ],
+);

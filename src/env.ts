@@ -1,0 +1,83 @@
+// Every setting of the hub, validated in one place. This is the only module that reads process.env.
+// A missing or bad required setting stops the start with a message naming it.
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "true" || v === "1"));
+
+const isProduction = process.env.NODE_ENV === "production";
+
+export const env = createEnv({
+  server: {
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** PostgreSQL URL; absent → embedded PGlite in DATA_DIR. */
+    DATABASE_URL: z.url().optional(),
+    DATA_DIR: z.string().min(1).default(".data"),
+    /** Secret of the HMAC that stands for user emails. Changing it orphans every stored permission. */
+    EMAIL_HASH_SECRET: z.string().min(32, "doit contenir au moins 32 caractères"),
+    WEBHOOK_ALLOW_PRIVATE_URLS: bool(!isProduction),
+    /** Comma-separated waits in ms between attempts; N waits give N+1 attempts. */
+    WEBHOOK_RETRY_SCHEDULE: z
+      .string()
+      .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, "liste de durées en millisecondes séparées par des virgules")
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v.split(",").map((n) => Number(n.trim())))),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    /** Days delivered payloads and attempt logs are kept. */
+    WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+    /** Embedded delivery worker in the server process (when Inngest is not configured). */
+    WORKER_ENABLED: bool(true),
+    /** Requests per minute and per connected service on /api/v1. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+    /** Prefix of new API keys: lc_live_ in production, lc_test_ elsewhere. */
+    API_KEY_PREFIX: z
+      .string()
+      .regex(/^[a-z]+_[a-z]+_$/)
+      .default(isProduction ? "lc_live_" : "lc_test_"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+
+    // Console login (ProConnect through next-auth)
+    NEXTAUTH_URL: z.url().optional(),
+    NEXTAUTH_SECRET: z.string().min(32, "doit contenir au moins 32 caractères"),
+    PROCONNECT_ISSUER: z.url().optional(),
+    PROCONNECT_CLIENT_ID: z.string().min(1).optional(),
+    PROCONNECT_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Signing algorithm registered for the client (id_token and userinfo). */
+    PROCONNECT_SIGNING_ALG: z.enum(["RS256", "ES256"]).default("RS256"),
+    /** Accepted `acr` values, comma-separated. */
+    PROCONNECT_ACR_VALUES: z.string().default("eidas1,eidas1-mfa,eidas2,eidas3"),
+
+    // Inngest driver: configured when any of these is set; otherwise the embedded worker delivers.
+    INNGEST_EVENT_KEY: z.string().min(1).optional(),
+    INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+    INNGEST_BASE_URL: z.url().optional(),
+    INNGEST_DEV: z.string().min(1).optional(),
+  },
+  client: {},
+  experimental__runtimeEnv: {},
+  emptyStringAsUndefined: true,
+  // `next build` imports route modules; settings are validated when the server starts, not at build.
+  skipValidation: process.env.NEXT_PHASE === "phase-production-build",
+  onValidationError: (issues) => {
+    const lines = issues.map((i) => `  - ${i.path?.map((p) => (typeof p === "object" ? p.key : p)).join(".")}: ${i.message}`);
+    throw new Error(`Réglages invalides ou manquants :\n${lines.join("\n")}`);
+  },
+});
+
+export type Env = typeof env;
+
+export const inngestConfigured = Boolean(
+  env.INNGEST_EVENT_KEY || env.INNGEST_SIGNING_KEY || env.INNGEST_BASE_URL || env.INNGEST_DEV,
+);
+
+/** The Standard Webhooks schedule: waits between attempts (10 attempts over about 3 days). */
+export const DEFAULT_RETRY_SCHEDULE_MS = [
+  5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000,
+];
+
+export const retryScheduleMs = env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_MS;

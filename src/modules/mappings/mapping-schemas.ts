@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { serviceSlugSchema } from "@/modules/services/service-schemas";
+
+export const statusLabelSchema = z.string().trim().min(1, "obligatoire").max(200, "au plus 200 caractères");
+export const genericStatusCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Z][A-Z_]*$/, "code de statut générique en majuscules (ex. EN_COURS)");
+
+export const setMappingInput = z.strictObject({
+  service: serviceSlugSchema,
+  label: statusLabelSchema,
+  generique: genericStatusCodeSchema,
+  isDefault: z.boolean().default(false),
+});
+export type SetMappingInput = z.input<typeof setMappingInput>;
+
+export type MappingView = { id: string; service: string; label: string; generique: string; isDefault: boolean };

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+export const serviceSlugSchema = z
+  .string()
+  .trim()
+  .min(2, "au moins 2 caractères")
+  .max(50, "au plus 50 caractères")
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "minuscules, chiffres et tirets uniquement (ex. « mon-service »)");
+
+export const serviceNomSchema = z.string().trim().min(1, "obligatoire").max(200, "au plus 200 caractères");
+
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2000, "au plus 2000 caractères")
+  .pipe(z.url({ protocol: /^https?$/, error: "URL http(s) invalide" }));
+
+export const createServiceInput = z.strictObject({
+  slug: serviceSlugSchema,
+  nom: serviceNomSchema,
+  webhookUrl: webhookUrlSchema.optional(),
+});
+export type CreateServiceInput = z.infer<typeof createServiceInput>;
+
+export const updateServiceInput = z.strictObject({
+  slug: serviceSlugSchema,
+  nom: serviceNomSchema.optional(),
+  webhookUrl: webhookUrlSchema.optional(),
+  enabled: z.boolean().optional(),
+});
+export type UpdateServiceInput = z.infer<typeof updateServiceInput>;
+
+/** What the hub shows of a service (never a key or a secret). */
+export type ServiceView = { id: string; slug: string; nom: string; enabled: boolean; webhookUrl: string | null };

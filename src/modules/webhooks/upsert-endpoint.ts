@@ -1,0 +1,44 @@
+import { eq } from "drizzle-orm";
+import { webhookEndpoints } from "@/db/schema";
+import type { DbOrTx } from "@/db/client";
+import { generateWebhookSecret } from "./generate-webhook-secret";
+
+/**
+ * Sets a service's webhook URL (one endpoint per service). A new endpoint gets a fresh secret, which
+ * is returned so that it can be shown once; an existing endpoint keeps its secret.
+ */
+export async function upsertEndpoint(
+  tx: DbOrTx,
+  serviceId: string,
+  change: { url?: string; enabled?: boolean },
+): Promise<{ endpoint: typeof webhookEndpoints.$inferSelect; secretCreated: string | null; before: typeof webhookEndpoints.$inferSelect | null }> {
+  const [existing] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.serviceId, serviceId)).limit(1);
+  if (!existing) {
+    if (!change.url) throw new Error("upsertEndpoint: a URL is needed to create an endpoint");
+    const secret = generateWebhookSecret();
+    const [endpoint] = await tx
+      .insert(webhookEndpoints)
+      .values({ serviceId, url: change.url, enabled: change.enabled ?? true, secret })
+      .returning();
+    return { endpoint: endpoint!, secretCreated: secret, before: null };
+  }
+  const enabling = change.enabled === true && !existing.enabled;
+  const [endpoint] = await tx
+    .update(webhookEndpoints)
+    .set({
+      url: change.url ?? existing.url,
+      enabled: change.enabled ?? existing.enabled,
+      // Re-enabling clears the automatic-disable bookkeeping.
+      ...(enabling ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null } : {}),
+      ...(change.enabled === false && existing.enabled ? { disabledReason: "manuel", disabledAt: new Date() } : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(webhookEndpoints.id, existing.id))
+    .returning();
+  return { endpoint: endpoint!, secretCreated: null, before: existing };
+}
+
+/** What the audit log may keep of an endpoint: never its secrets. */
+export function redactEndpoint(e: typeof webhookEndpoints.$inferSelect | null) {
+  return e ? { url: e.url, enabled: e.enabled } : null;
+}

@@ -1,0 +1,50 @@
+// The single translation of errors to HTTP: the contract's envelope {"error": {code, message, details?}}.
+// Unknown errors become 500 `internal` with no stack and no internals; a database that cannot be
+// reached becomes 503 `unavailable`.
+import { AppError, isAppError } from "@/modules/errors/app-error";
+import { logger } from "../logger";
+
+const unavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+  "53300", // too_many_connections
+]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && (unavailableCodes.has(code) || code.startsWith("08"))) return true;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause !== undefined && cause !== error ? isDatabaseUnavailable(cause) : false;
+}
+
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError("unavailable", "Le service est momentanément indisponible, réessayez dans quelques instants.");
+  }
+  // Log the class and message of the failure, never the request: it may carry personal data.
+  logger.error("unhandled error", { error: (error as Error)?.name, message: (error as Error)?.message?.slice(0, 500) });
+  return new AppError("internal", "Erreur interne du hub.");
+}
+
+export function errorResponse(error: unknown, headers?: HeadersInit): Response {
+  const appError = toAppError(error);
+  const body: { error: { code: string; message: string; details?: unknown } } = {
+    error: { code: appError.code, message: appError.message },
+  };
+  if (appError.details !== undefined) body.error.details = appError.details;
+  const responseHeaders = new Headers(headers);
+  const retryAfter = (appError.details as { retryAfter?: number } | undefined)?.retryAfter;
+  if (appError.code === "rate_limited" && retryAfter) responseHeaders.set("Retry-After", String(retryAfter));
+  if (appError.code === "unavailable" && !responseHeaders.has("Retry-After")) responseHeaders.set("Retry-After", "5");
+  return Response.json(body, { status: appError.status, headers: responseHeaders });
+}

@@ -1,0 +1,58 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+
+// Settings for tests; a test that needs other values passes them to the module under test.
+const testEnv = {
+  NODE_ENV: "test" as const,
+  EMAIL_HASH_SECRET: "test-email-hash-secret-0123456789abcdef",
+  NEXTAUTH_SECRET: "test-nextauth-secret-0123456789abcdef",
+  NEXTAUTH_URL: "http://127.0.0.1:3999",
+  WEBHOOK_ALLOW_PRIVATE_URLS: "true",
+  WEBHOOK_RETRY_SCHEDULE: "20,20,20",
+  WEBHOOK_TIMEOUT_MS: "2000",
+  DATA_DIR: path.join(root, ".data", "test"),
+  LOG_LEVEL: "silent",
+  WORKER_ENABLED: "false",
+};
+
+const shared = {
+  resolve: {
+    alias: {
+      "@": path.resolve(root, "src"),
+      "server-only": path.resolve(root, "src/test/server-only-stub.ts"),
+    },
+  },
+};
+
+export default defineConfig({
+  ...shared,
+  test: {
+    env: testEnv,
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["src/**/*.test.ts"],
+          exclude: ["src/**/*.int.test.ts", "node_modules/**"],
+          env: testEnv,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: "int",
+          environment: "node",
+          include: ["src/**/*.int.test.ts"],
+          env: testEnv,
+          pool: "forks",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
