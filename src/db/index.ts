@@ -29,3 +29,11 @@ export function getDatabase(): Promise<DatabaseHandle> {
 export async function getDb() {
   return (await getDatabase()).db;
 }
+
+/**
+ * Makes this process use an already open database (tests of route handlers and procedures, which
+ * run them in-process against a `createTestDatabase()` handle).
+ */
+export function useDatabase(handle: DatabaseHandle): void {
+  (globalThis as Holder)[globalKey] = Promise.resolve(handle);
+}
