@@ -238,6 +238,10 @@ export const deliveries = pgTable(
     body: text("body"),
     state: text("state", { enum: deliveryStates }).notNull().default("pending"),
     attemptCount: integer("attempt_count").notNull().default(0),
+    /** Automatic attempts in the current retry cycle: indexes the retry schedule (a bulk replay resets it). */
+    retryStep: integer("retry_step").notNull().default(0),
+    /** How the next attempt is logged: `manual` after an operator's bulk replay. */
+    nextTrigger: text("next_trigger", { enum: ["auto", "manual"] }).notNull().default("auto"),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: ts("lease_expires_at"),
@@ -252,6 +256,10 @@ export const deliveries = pgTable(
     index("deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
     index("deliveries_lease_idx").on(t.leaseExpiresAt).where(sql`${t.state} = 'in_flight'`),
     index("deliveries_lane_idx").on(t.endpointId, t.projectId, t.id),
+    // The claim's lane check looks for an earlier unfinished delivery: only unfinished rows are indexed.
+    index("deliveries_lane_active_idx")
+      .on(t.endpointId, t.projectId, t.id)
+      .where(sql`${t.state} in ('pending', 'in_flight')`),
     index("deliveries_service_state_idx").on(t.serviceId, t.state, t.createdAt),
     index("deliveries_state_created_idx").on(t.state, t.createdAt),
     index("deliveries_created_idx").on(t.createdAt, t.id),
