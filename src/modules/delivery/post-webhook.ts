@@ -1,0 +1,117 @@
+// One HTTP attempt: POST through a keep-alive undici pool per (origin, vetted address), with a
+// total timeout, no redirect following (a 3xx is a failed attempt) and at most 2 KiB of the
+// response kept. Failures are returned as data with an error class, never thrown.
+import type { LookupFunction } from "node:net";
+import { Pool } from "undici";
+import type { VettedTarget } from "@/modules/webhooks/check-webhook-url";
+
+export const EXCERPT_BYTES = 2048;
+
+export type HttpOutcome = {
+  statusCode: number | null;
+  excerpt: string | null;
+  retryAfter: string | null;
+  errorClass: string | null;
+  errorMessage: string | null;
+  durationMs: number;
+};
+
+const pools = new Map<string, Pool>();
+
+function poolFor(target: VettedTarget, timeoutMs: number): Pool {
+  const pinned = target.addresses[0]!;
+  const key = `${target.url.origin}|${pinned.address}|${timeoutMs}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    // Connect to the address that passed the SSRF check, whatever the name resolves to now
+    // (DNS rebinding); TLS still verifies the certificate against the URL's host name.
+    const lookup: LookupFunction = (_hostname, options, callback) => {
+      if (options.all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);
+      else callback(null, pinned.address, pinned.family);
+    };
+    pool = new Pool(target.url.origin, {
+      connections: 32,
+      pipelining: 1,
+      keepAliveTimeout: 10_000,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connect: { lookup, timeout: timeoutMs },
+    });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Closes every pool (worker shutdown, end of tests). */
+export async function closeDeliveryPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.allSettled(all.map((p) => p.close()));
+}
+
+function excerptOf(chunks: Buffer[]): string | null {
+  if (chunks.length === 0) return null;
+  const bytes = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES);
+  // PostgreSQL text refuses NUL; a cut inside a multi-byte character must not push past 2 KiB.
+  let text = new TextDecoder("utf-8", { fatal: false }).decode(bytes).replace(/\u0000/g, "");
+  while (Buffer.byteLength(text) > EXCERPT_BYTES) text = text.slice(0, -1);
+  return text;
+}
+
+export function classifyError(error: unknown, timedOut: boolean): { errorClass: string; errorMessage: string } {
+  const e = error as { code?: string; name?: string; message?: string };
+  const code = e?.code ?? "";
+  const message = `${code ? `${code}: ` : ""}${e?.message ?? String(error)}`.slice(0, 500);
+  if (timedOut || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT")
+    return { errorClass: "timeout", errorMessage: message };
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { errorClass: "dns", errorMessage: message };
+  if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/.test(code)) return { errorClass: "tls", errorMessage: message };
+  if (["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"].includes(code))
+    return { errorClass: "connect", errorMessage: message };
+  return { errorClass: "network", errorMessage: message };
+}
+
+export async function postWebhook(
+  target: VettedTarget,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<HttpOutcome> {
+  const started = performance.now();
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const response = await poolFor(target, timeoutMs).request({
+      path: `${target.url.pathname}${target.url.search}`,
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "LesCommuns-Webhooks/1.0", ...headers },
+      body,
+      signal: controller.signal,
+    });
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    for await (const chunk of response.body) {
+      chunks.push(chunk as Buffer);
+      kept += (chunk as Buffer).length;
+      if (kept >= EXCERPT_BYTES) break;
+    }
+    // Breaking out of the loop destroys the stream; a fully read body leaves the socket reusable.
+    const retryAfter = response.headers["retry-after"];
+    return {
+      statusCode: response.statusCode,
+      excerpt: excerptOf(chunks),
+      retryAfter: Array.isArray(retryAfter) ? (retryAfter[0] ?? null) : (retryAfter ?? null),
+      errorClass: response.statusCode >= 200 && response.statusCode < 300 ? null : "http",
+      errorMessage: null,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } catch (error) {
+    return { statusCode: null, excerpt: null, retryAfter: null, ...classifyError(error, timedOut), durationMs: Math.round(performance.now() - started) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,48 @@
+// Operator bulk recovery: failed deliveries matching a filter re-enter the queue with a fresh retry
+// cycle. Same webhook-id, same stored body; their next attempt is logged as `manual`.
+import { sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Db } from "@/db/client";
+import { writeAudit, type Actor } from "@/modules/audit/write-audit";
+import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
+
+export type FailedDeliveriesFilter = {
+  serviceId?: string;
+  since?: Date;
+  until?: Date;
+  eventType?: string;
+  projectId?: string;
+};
+
+export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFilter, actor: Actor): Promise<{ replayed: number }> {
+  const conditions: SQL[] = [sql`state = 'failed'`, sql`body is not null`];
+  if (filter.serviceId) conditions.push(sql`service_id = ${filter.serviceId}`);
+  if (filter.since) conditions.push(sql`created_at >= ${filter.since.toISOString()}::timestamptz`);
+  if (filter.until) conditions.push(sql`created_at < ${filter.until.toISOString()}::timestamptz`);
+  if (filter.eventType) conditions.push(sql`event_type = ${filter.eventType}`);
+  if (filter.projectId) conditions.push(sql`project_id = ${filter.projectId}`);
+  return db.transaction(async (tx) => {
+    const rows = rowsOf<{ id: number }>(
+      await tx.execute(sql`
+        update deliveries
+        set state = 'pending', next_attempt_at = now(), retry_step = 0, next_trigger = 'manual', updated_at = now()
+        where ${sql.join(conditions, sql` and `)}
+        returning id`),
+    );
+    await writeAudit(tx, actor, {
+      action: "deliveries.replay_failed",
+      targetType: filter.serviceId ? "service" : "deliveries",
+      targetId: filter.serviceId ?? null,
+      after: {
+        filter: {
+          since: filter.since?.toISOString(),
+          until: filter.until?.toISOString(),
+          eventType: filter.eventType,
+          projectId: filter.projectId,
+        },
+        replayed: rows.length,
+      },
+    });
+    if (rows.length > 0) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+    return { replayed: rows.length };
+  });
+}

@@ -1,0 +1,135 @@
+// The embedded worker's engine, framework-free: a continuous pipeline over the delivery core.
+// Claims as long as there is capacity and work, sends each claimed delivery at once, and writes
+// outcomes in coalesced transactions (one write for everything that finished meanwhile). Each
+// write frees lanes and capacity, so it triggers the next claim: under load this batches, when
+// idle a single change goes through with one claim and one write. Between bursts it sleeps until
+// the next retry or lease expiry is due, or until woken (NOTIFY, kickDelivery), or `pollMs`.
+import type { Db } from "@/db/client";
+import { attemptDelivery } from "./attempt-delivery";
+import { claimDeliveries } from "./claim-deliveries";
+import type { DeliveryOptions } from "./delivery-options";
+import { nextDueAt } from "./next-due-at";
+import { recordResults, type DeliveryResult, type RecordSummary } from "./record-results";
+
+export type DeliveryLoopOptions = DeliveryOptions & {
+  /** Deliveries in flight at once for this worker. */
+  maxInFlight: number;
+  /** Longest sleep without a wake-up (the fallback when notifications are missed). */
+  pollMs: number;
+  onError?: (stage: "claim" | "record" | "schedule", error: unknown) => void;
+  onRecorded?: (summary: RecordSummary) => void;
+};
+
+export type DeliveryLoop = { wake: () => void; stop: () => Promise<void>; readonly inFlight: number };
+
+export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): DeliveryLoop {
+  let running = true;
+  let wanted = true;
+  let pumping = false;
+  let flushing = false;
+  let inFlight = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const buffer: DeliveryResult[] = [];
+  let idleResolvers: (() => void)[] = [];
+
+  const settleIfIdle = () => {
+    if (inFlight === 0 && !flushing && !pumping) {
+      for (const r of idleResolvers) r();
+      idleResolvers = [];
+    }
+  };
+
+  const wake = () => {
+    if (!running) return;
+    wanted = true;
+    if (!pumping) void pump();
+  };
+
+  const sleepUntilDue = async () => {
+    if (timer) clearTimeout(timer);
+    let delay = options.pollMs;
+    try {
+      const at = await nextDueAt(db);
+      if (at) delay = Math.min(options.pollMs, Math.max(0, at.getTime() - Date.now()));
+    } catch (error) {
+      options.onError?.("schedule", error);
+    }
+    if (!running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(wake, delay);
+  };
+
+  const pump = async () => {
+    pumping = true;
+    try {
+      while (running && wanted) {
+        wanted = false;
+        const capacity = Math.min(options.batchSize, options.maxInFlight - inFlight);
+        if (capacity <= 0) break; // the next write wakes us
+        let claimed;
+        try {
+          claimed = await claimDeliveries(db, { owner: options.owner, limit: capacity, leaseMs: options.leaseMs });
+        } catch (error) {
+          options.onError?.("claim", error);
+          if (timer) clearTimeout(timer);
+          timer = setTimeout(wake, options.pollMs);
+          break;
+        }
+        for (const delivery of claimed) {
+          inFlight++;
+          void attemptDelivery(delivery, options).then((outcome) => {
+            buffer.push({ delivery, outcome });
+            if (!flushing) void flush();
+          });
+        }
+        if (claimed.length === capacity) wanted = true; // maybe more due right now
+        else if (claimed.length === 0 && inFlight === 0) await sleepUntilDue();
+      }
+    } finally {
+      pumping = false;
+      settleIfIdle();
+    }
+  };
+
+  const flush = async () => {
+    flushing = true;
+    try {
+      while (buffer.length > 0) {
+        const batch = buffer.splice(0, 500);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const summary = await recordResults(db, options.owner, batch, options);
+            options.onRecorded?.(summary);
+            break;
+          } catch (error) {
+            options.onError?.("record", error);
+            // Give up after a few tries: the leases expire and the deliveries are attempted again.
+            if (attempt >= 3) break;
+            await new Promise((r) => setTimeout(r, 200 * attempt));
+          }
+        }
+        inFlight -= batch.length;
+        wake();
+      }
+    } finally {
+      flushing = false;
+      settleIfIdle();
+    }
+  };
+
+  void pump();
+
+  return {
+    wake,
+    get inFlight() {
+      return inFlight;
+    },
+    stop: async () => {
+      running = false;
+      if (timer) clearTimeout(timer);
+      // Attempts in flight finish (bounded by the timeout) and their outcomes are written, so
+      // that no lease is left behind.
+      if (inFlight > 0 || flushing || pumping) await new Promise<void>((r) => idleResolvers.push(r));
+    },
+  };
+}
