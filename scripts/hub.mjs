@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// `npm run hub`: runs the whole hub on a fresh machine with no configuration — production build,
+// embedded PGlite database in .data/, embedded delivery worker, and the local ProConnect stand-in
+// with its fixture agents (the admin agent is registered as an operator so that login works).
+// Local secrets are generated once into .env.local, which the server and `npm run communs` read.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import net from "node:net";
+
+const root = path.resolve(import.meta.dirname, "..");
+const envFile = path.join(root, ".env.local");
+const say = (line) => process.stdout.write(`${line}\n`);
+const fail = (line) => {
+  process.stderr.write(`\nErreur : ${line}\n`);
+  process.exit(1);
+};
+
+/** KEY=value lines of a dotenv file (no interpolation: the file is ours). */
+function readDotenv(file) {
+  if (!existsSync(file)) return {};
+  const entries = {};
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
+    if (match) entries[match[1]] = match[2];
+  }
+  return entries;
+}
+
+// Settings given on the command line win over .env.local, as in Next.js.
+const given = process.env;
+const port = Number(given.PORT ?? 3000);
+const standinPort = Number(given.PROCONNECT_STANDIN_PORT ?? 4000);
+const appUrl = given.NEXTAUTH_URL ?? `http://localhost:${port}`;
+
+function ensureLocalSettings() {
+  const existing = readDotenv(envFile);
+  const wanted = {
+    EMAIL_HASH_SECRET: existing.EMAIL_HASH_SECRET ?? randomBytes(32).toString("base64url"),
+    NEXTAUTH_SECRET: existing.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64url"),
+    NEXTAUTH_URL: existing.NEXTAUTH_URL ?? appUrl,
+    PROCONNECT_ISSUER: existing.PROCONNECT_ISSUER ?? `http://localhost:${standinPort}/api/v2`,
+    PROCONNECT_CLIENT_ID: existing.PROCONNECT_CLIENT_ID ?? "les-communs-local",
+    PROCONNECT_CLIENT_SECRET: existing.PROCONNECT_CLIENT_SECRET ?? randomBytes(24).toString("base64url"),
+    WEBHOOK_ALLOW_PRIVATE_URLS: existing.WEBHOOK_ALLOW_PRIVATE_URLS ?? "true",
+  };
+  const missing = Object.keys(wanted).filter((k) => existing[k] === undefined);
+  if (missing.length === 0) return;
+  const header = existsSync(envFile)
+    ? ""
+    : "# Written by `npm run hub` for local use on this machine only: never reuse these values in production.\n";
+  const lines = missing.map((k) => `${k}=${wanted[k]}`).join("\n");
+  writeFileSync(envFile, `${readFileSafe(envFile)}${header}${lines}\n`, { mode: 0o600 });
+  say(`Réglages locaux écrits dans .env.local (${missing.join(", ")}).`);
+}
+
+function readFileSafe(file) {
+  return existsSync(file) ? readFileSync(file, "utf8") : "";
+}
+
+/** Newest modification time among the sources that shape the build. */
+function newestSourceTime() {
+  let newest = 0;
+  const visit = (p) => {
+    const s = statSync(p);
+    if (s.isDirectory()) {
+      for (const entry of readdirSync(p)) visit(path.join(p, entry));
+    } else newest = Math.max(newest, s.mtimeMs);
+  };
+  for (const p of ["src", "public", "next.config.mjs", "package.json", "package-lock.json", "tsconfig.json"]) {
+    const full = path.join(root, p);
+    if (existsSync(full)) visit(full);
+  }
+  return newest;
+}
+
+function ensureBuild() {
+  const distDir = given.NEXT_DIST_DIR || ".next";
+  const buildId = path.join(root, distDir, "BUILD_ID");
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceTime()) return;
+  say("Construction du hub (next build), une trentaine de secondes…");
+  const result = spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) fail("la construction a échoué (voir ci-dessus).");
+}
+
+function portIsFree(p) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(p, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+async function waitFor(url, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) return false;
+    try {
+      const response = await fetch(url);
+      if (response.ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+const children = [];
+function start(name, command, args, env) {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`\n${name} s'est arrêté (${signal ?? code}) ; arrêt du hub.\n`);
+      stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 3000).unref();
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() => process.exit(code));
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+async function main() {
+  ensureLocalSettings();
+  const local = readDotenv(envFile);
+  for (const [p, what] of [
+    [port, "le hub (PORT)"],
+    [standinPort, "le simulateur ProConnect (PROCONNECT_STANDIN_PORT)"],
+  ]) {
+    if (!(await portIsFree(p))) fail(`le port ${p} est déjà utilisé ; choisissez-en un autre pour ${what}.`);
+  }
+  ensureBuild();
+
+  const issuer = given.PROCONNECT_ISSUER ?? local.PROCONNECT_ISSUER;
+  const usesStandin = issuer === `http://localhost:${standinPort}/api/v2`;
+  if (usesStandin) {
+    const clientId = given.PROCONNECT_CLIENT_ID ?? local.PROCONNECT_CLIENT_ID;
+    const clientSecret = given.PROCONNECT_CLIENT_SECRET ?? local.PROCONNECT_CLIENT_SECRET;
+    const standin = start(
+      "Le simulateur ProConnect",
+      "npm",
+      ["run", "-s", "proconnect:standin", "--", "--port", String(standinPort), "--app-url", appUrl, "--client-id", clientId, "--client-secret", clientSecret],
+      {},
+    );
+    if (!(await waitFor(`${issuer}/.well-known/openid-configuration`, 30_000, standin))) fail("le simulateur ProConnect ne démarre pas.");
+  }
+
+  const hub = start(
+    "Le hub",
+    process.execPath,
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "0.0.0.0", "-p", String(port)],
+    { PORT: String(port) },
+  );
+  if (!(await waitFor(`http://127.0.0.1:${port}/api/health`, 60_000, hub))) fail("le hub ne répond pas sur /api/health.");
+
+  if (usesStandin) {
+    // The stand-in's fixture admin agent becomes an operator, so that the console is usable at once.
+    const add = spawnSync("npm", ["run", "-s", "communs", "--", "operator:add", "--email", "admin@anct.gouv.fr", "--role", "admin"], {
+      cwd: root,
+      env: process.env,
+      encoding: "utf8",
+    });
+    if (add.status !== 0) process.stderr.write(`Impossible d'enregistrer l'opérateur de démonstration : ${add.stderr}\n`);
+    spawnSync("npm", ["run", "-s", "communs", "--", "operator:add", "--email", "lecteur@anct.gouv.fr", "--role", "lecteur"], {
+      cwd: root,
+      env: process.env,
+    });
+  }
+
+  say(`
+Le hub Les Communs fonctionne.
+  Accueil et console : ${appUrl}  (console : ${appUrl}/admin)
+  API REST           : ${appUrl}/api/v1  — référence : ${appUrl}/api/docs
+  Santé              : ${appUrl}/api/health
+  Base de données    : PGlite embarquée dans ${given.DATA_DIR ?? ".data"}/ (DATABASE_URL pour PostgreSQL)
+  Livraison          : worker embarqué (webhooks signés)${
+    usesStandin
+      ? `
+  Connexion          : simulateur ProConnect local (${issuer}) — agent admin@anct.gouv.fr (administrateur)
+                       ou lecteur@anct.gouv.fr (lecteur) ; le mot de passe est indiqué sur la page de connexion.`
+      : ""
+  }
+
+Dans un autre terminal, par exemple :
+  npm run communs -- service:create --slug demo --nom Démo
+
+Ctrl+C arrête le hub.
+`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`Erreur : ${error?.message ?? error}\n`);
+  stop(1);
+});
