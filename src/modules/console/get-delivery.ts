@@ -1,0 +1,33 @@
+// One delivery with its attempt log (status, duration, response excerpt, error).
+import { asc, eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { deliveries, deliveryAttempts, events, services, webhookEndpoints } from "@/db/schema";
+import { AppError } from "@/modules/errors/app-error";
+
+export async function getDelivery(db: DbOrTx, deliveryId: number) {
+  const [row] = await db
+    .select({ delivery: deliveries, serviceSlug: services.slug, serviceNom: services.nom, endpointUrl: webhookEndpoints.url, eventCreatedAt: events.createdAt, changements: events.changements })
+    .from(deliveries)
+    .innerJoin(services, eq(services.id, deliveries.serviceId))
+    .innerJoin(events, eq(events.id, deliveries.eventId))
+    .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
+    .where(eq(deliveries.id, deliveryId))
+    .limit(1);
+  if (!row) throw new AppError("not_found", `Livraison n° ${deliveryId} introuvable.`);
+  const attempts = await db
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.deliveryId, deliveryId))
+    .orderBy(asc(deliveryAttempts.id));
+  // The body (full project as seen by the receiver, porteur included) stays out of the console.
+  const { body: _body, leaseOwner: _owner, ...delivery } = row.delivery;
+  return {
+    ...delivery,
+    serviceSlug: row.serviceSlug,
+    serviceNom: row.serviceNom,
+    endpointUrl: row.endpointUrl,
+    eventCreatedAt: row.eventCreatedAt,
+    changements: row.changements,
+    attempts,
+  };
+}

@@ -1,0 +1,53 @@
+// A project as operators see it: shared fields (without porteur contact data), its links to
+// services, its event history and the deliveries of each event.
+import { desc, eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { deliveries, events, projectLinks, projects, services } from "@/db/schema";
+import { AppError } from "@/modules/errors/app-error";
+
+export async function getProjectDetail(db: DbOrTx, projectId: string) {
+  const [project] = await db
+    .select({
+      id: projects.id,
+      nom: projects.nom,
+      version: projects.version,
+      genericStatus: projects.genericStatus,
+      collectivites: projects.collectivites,
+      budgetPrevisionnel: projects.budgetPrevisionnel,
+      dateDebutPrevisionnelle: projects.dateDebutPrevisionnelle,
+      programme: projects.programme,
+      hasPorteur: projects.porteurEmailHash,
+      createdAt: projects.createdAt,
+      updatedAt: projects.updatedAt,
+    })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .limit(1);
+  if (!project) throw new AppError("not_found", "Projet introuvable.");
+  const links = await db
+    .select({ slug: services.slug, nom: services.nom, externalId: projectLinks.externalId, statusLabel: projectLinks.statusLabel, createdAt: projectLinks.createdAt })
+    .from(projectLinks)
+    .innerJoin(services, eq(services.id, projectLinks.serviceId))
+    .where(eq(projectLinks.projectId, projectId))
+    .orderBy(services.slug);
+  const history = await db
+    .select({ id: events.id, type: events.type, projectVersion: events.projectVersion, changements: events.changements, createdAt: events.createdAt, authorSlug: services.slug })
+    .from(events)
+    .leftJoin(services, eq(services.id, events.authorServiceId))
+    .where(eq(events.projectId, projectId))
+    .orderBy(desc(events.createdAt), desc(events.id))
+    .limit(200);
+  const sent = await db
+    .select({ id: deliveries.id, eventId: deliveries.eventId, serviceSlug: services.slug, state: deliveries.state, attemptCount: deliveries.attemptCount, lastStatusCode: deliveries.lastStatusCode, createdAt: deliveries.createdAt })
+    .from(deliveries)
+    .innerJoin(services, eq(services.id, deliveries.serviceId))
+    .where(eq(deliveries.projectId, projectId))
+    .orderBy(desc(deliveries.id))
+    .limit(500);
+  const { hasPorteur, ...shared } = project;
+  return {
+    project: { ...shared, hasPorteur: Boolean(hasPorteur) },
+    links,
+    events: history.map((e) => ({ ...e, deliveries: sent.filter((d) => d.eventId === e.id) })),
+  };
+}

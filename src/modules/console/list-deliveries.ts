@@ -1,0 +1,50 @@
+// The delivery log, newest first, with keyset pagination on the delivery id (stable under inserts).
+import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { deliveries, services } from "@/db/schema";
+import type { DeliveryFilter } from "./console-schemas";
+
+export function deliveryFilterConditions(filter: DeliveryFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.serviceId) conditions.push(eq(deliveries.serviceId, filter.serviceId));
+  if (filter.state) conditions.push(eq(deliveries.state, filter.state));
+  if (filter.eventType) conditions.push(eq(deliveries.eventType, filter.eventType));
+  if (filter.projectId) conditions.push(eq(deliveries.projectId, filter.projectId));
+  if (filter.since) conditions.push(gte(deliveries.createdAt, new Date(filter.since)));
+  if (filter.until) conditions.push(lte(deliveries.createdAt, endOfDayIfDate(filter.until)));
+  return conditions;
+}
+
+// A bare date as the upper bound means "until the end of that day".
+function endOfDayIfDate(value: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59.999Z`) : new Date(value);
+}
+
+export async function listDeliveries(db: DbOrTx, input: DeliveryFilter & { cursor?: number; limit: number }) {
+  const conditions = deliveryFilterConditions(input);
+  if (input.cursor) conditions.push(lt(deliveries.id, input.cursor));
+  const rows = await db
+    .select({
+      id: deliveries.id,
+      eventId: deliveries.eventId,
+      eventType: deliveries.eventType,
+      serviceId: deliveries.serviceId,
+      serviceSlug: services.slug,
+      projectId: deliveries.projectId,
+      projectVersion: deliveries.projectVersion,
+      state: deliveries.state,
+      attemptCount: deliveries.attemptCount,
+      lastStatusCode: deliveries.lastStatusCode,
+      lastError: deliveries.lastError,
+      nextAttemptAt: deliveries.nextAttemptAt,
+      deliveredAt: deliveries.deliveredAt,
+      createdAt: deliveries.createdAt,
+    })
+    .from(deliveries)
+    .innerJoin(services, eq(services.id, deliveries.serviceId))
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(deliveries.id))
+    .limit(input.limit + 1);
+  const items = rows.slice(0, input.limit);
+  return { items, nextCursor: rows.length > input.limit ? items[items.length - 1]!.id : null };
+}

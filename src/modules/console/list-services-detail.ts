@@ -1,0 +1,43 @@
+// Connected services with what operators manage: endpoint (never its secret) and keys (prefix only).
+import { asc, desc, eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { apiKeys, services, webhookEndpoints } from "@/db/schema";
+import { AppError } from "@/modules/errors/app-error";
+
+function viewEndpoint(e: typeof webhookEndpoints.$inferSelect | null) {
+  if (!e) return null;
+  return {
+    url: e.url,
+    enabled: e.enabled,
+    disabledReason: e.disabledReason,
+    consecutiveFailures: e.consecutiveFailures,
+    lastSuccessAt: e.lastSuccessAt,
+    lastFailureAt: e.lastFailureAt,
+    rotationUntil: e.previousSecretExpiresAt,
+  };
+}
+
+export async function listServices(db: DbOrTx) {
+  const rows = await db
+    .select({ service: services, endpoint: webhookEndpoints })
+    .from(services)
+    .leftJoin(webhookEndpoints, eq(webhookEndpoints.serviceId, services.id))
+    .orderBy(asc(services.slug));
+  return rows.map(({ service, endpoint }) => ({ ...service, endpoint: viewEndpoint(endpoint) }));
+}
+
+export async function getServiceDetail(db: DbOrTx, serviceId: string) {
+  const [row] = await db
+    .select({ service: services, endpoint: webhookEndpoints })
+    .from(services)
+    .leftJoin(webhookEndpoints, eq(webhookEndpoints.serviceId, services.id))
+    .where(eq(services.id, serviceId))
+    .limit(1);
+  if (!row) throw new AppError("not_found", "Service connecté introuvable.");
+  const keys = await db
+    .select({ id: apiKeys.id, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(eq(apiKeys.serviceId, serviceId))
+    .orderBy(desc(apiKeys.createdAt));
+  return { ...row.service, endpoint: viewEndpoint(row.endpoint), keys };
+}

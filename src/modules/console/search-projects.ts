@@ -1,0 +1,59 @@
+// Project search for operators: by name (contains), by hub id, or by a service's external id.
+// Newest change first, keyset on (updated_at, id). Porteur contact data is not part of the result.
+import { and, desc, eq, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { projectLinks, projects, services } from "@/db/schema";
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function encodeCursor(updatedAt: Date, id: string) {
+  return Buffer.from(JSON.stringify([updatedAt.toISOString(), id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string | undefined): [Date, string] | null {
+  if (!cursor) return null;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
+    const date = new Date(at);
+    return Number.isNaN(date.getTime()) || !uuidPattern.test(id) ? null : [date, id];
+  } catch {
+    return null;
+  }
+}
+
+export async function searchProjects(db: DbOrTx, input: { query: string; cursor?: string; limit: number }) {
+  const conditions: SQL[] = [];
+  const query = input.query.trim();
+  if (query) {
+    const escaped = query.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const byExternal = db.select({ id: projectLinks.projectId }).from(projectLinks).where(eq(projectLinks.externalId, query));
+    conditions.push(
+      or(
+        ilike(projects.nom, `%${escaped}%`),
+        inArray(projects.id, byExternal),
+        ...(uuidPattern.test(query) ? [eq(projects.id, query)] : []),
+      )!,
+    );
+  }
+  const after = decodeCursor(input.cursor);
+  if (after) {
+    conditions.push(or(lt(projects.updatedAt, after[0]), and(eq(projects.updatedAt, after[0]), lt(projects.id, after[1])))!);
+  }
+  const rows = await db
+    .select({
+      id: projects.id,
+      nom: projects.nom,
+      version: projects.version,
+      genericStatus: projects.genericStatus,
+      collectivites: projects.collectivites,
+      updatedAt: projects.updatedAt,
+      services: sql<string[]>`coalesce((select array_agg(s.slug order by s.slug) from ${projectLinks} pl join ${services} s on s.id = pl.service_id where pl.project_id = ${projects.id}), '{}')`,
+    })
+    .from(projects)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(projects.updatedAt), desc(projects.id))
+    .limit(input.limit + 1);
+  const items = rows.slice(0, input.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > input.limit && last ? encodeCursor(last.updatedAt, last.id) : null };
+}

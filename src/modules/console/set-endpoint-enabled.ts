@@ -1,0 +1,26 @@
+// Turns a service's webhook endpoint on or off from the console (re-enabling clears the automatic
+// disable bookkeeping, in upsertEndpoint).
+import type { Db } from "@/db/client";
+import { AppError } from "@/modules/errors/app-error";
+import { writeAudit, type Actor } from "@/modules/audit/write-audit";
+import { requireServiceBySlug } from "@/modules/services/find-service";
+import { redactEndpoint, upsertEndpoint } from "@/modules/webhooks/upsert-endpoint";
+import { webhookEndpoints } from "@/db/schema";
+import { eq } from "drizzle-orm";
+
+export async function setEndpointEnabled(db: Db, slug: string, enabled: boolean, actor: Actor) {
+  return db.transaction(async (tx) => {
+    const service = await requireServiceBySlug(tx, slug);
+    const [existing] = await tx.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.serviceId, service.id));
+    if (!existing) throw new AppError("not_found", "Ce service n'a pas de webhook configuré.");
+    const { endpoint, before } = await upsertEndpoint(tx, service.id, { enabled });
+    await writeAudit(tx, actor, {
+      action: enabled ? "webhook_endpoint.enable" : "webhook_endpoint.disable",
+      targetType: "service",
+      targetId: service.id,
+      before: redactEndpoint(before),
+      after: redactEndpoint(endpoint),
+    });
+    return redactEndpoint(endpoint);
+  });
+}

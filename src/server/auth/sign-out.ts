@@ -1,0 +1,56 @@
+"use server";
+// Logout (notes/proconnect.md §4.4): delete our session first, then send the browser to
+// ProConnect's end_session with id_token_hint, a state we check on return, and our exact
+// post-logout URI. A server action, so Next checks Origin against Host (CSRF).
+import { randomBytes } from "node:crypto";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { desc, eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { accounts, sessions } from "@/db/schema";
+import { env } from "@/env";
+import { writeAudit } from "@/modules/audit/write-audit";
+import { discoverEndSession } from "./discover-end-session";
+import { loadOperatorSession } from "./load-operator-session";
+import { logoutStateCookie, sessionCookieName } from "./session-policy";
+
+export async function signOutAction(): Promise<never> {
+  const jar = await cookies();
+  const cookieName = sessionCookieName(env.NEXTAUTH_URL);
+  const db = await getDb();
+  const operator = await loadOperatorSession(db, jar.get(cookieName)?.value);
+  let idToken: string | null = null;
+  if (operator) {
+    const [account] = await db
+      .select({ idToken: accounts.id_token })
+      .from(accounts)
+      .where(eq(accounts.userId, operator.userId))
+      .orderBy(desc(accounts.lastUsedAt))
+      .limit(1);
+    idToken = account?.idToken ?? null;
+    await db.transaction(async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.sessionToken, operator.sessionToken));
+      await writeAudit(tx, { type: "operator", operatorId: operator.operatorId, label: operator.email }, {
+        action: "auth.logout",
+        targetType: "operator",
+        targetId: operator.operatorId,
+      });
+    });
+  }
+  jar.delete(cookieName);
+  const base = (env.NEXTAUTH_URL ?? "").replace(/\/+$/, "");
+  if (!idToken) redirect("/admin/deconnexion");
+  const state = randomBytes(32).toString("base64url");
+  jar.set(logoutStateCookie, state, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: base.startsWith("https://"),
+    path: "/admin/deconnexion",
+    maxAge: 600,
+  });
+  const url = new URL(await discoverEndSession());
+  url.searchParams.set("id_token_hint", idToken);
+  url.searchParams.set("state", state);
+  url.searchParams.set("post_logout_redirect_uri", `${base}/admin/deconnexion`);
+  redirect(url.toString());
+}

@@ -1,0 +1,58 @@
+// Agents the local ProConnect stand-in knows. Deterministic `sub`s (trap 12 of notes/proconnect.md:
+// random subs at each restart would break the link between a user and their account).
+export type FixtureAgent = {
+  sub: string;
+  email: string;
+  given_name: string;
+  usual_name: string;
+  uid: string;
+  siret: string;
+  idp_id: string;
+  organization_label: string;
+  roles: string[];
+};
+
+export const fixtureAgents: FixtureAgent[] = [
+  {
+    sub: "standin-admin-anct",
+    email: "admin@anct.gouv.fr",
+    given_name: "Camille",
+    usual_name: "Administratrice",
+    uid: "admin-anct",
+    siret: "13002603200016",
+    idp_id: "standin-fi-anct",
+    organization_label: "Agence nationale de la cohésion des territoires",
+    roles: ["agent_public_etat"],
+  },
+  {
+    sub: "standin-lecteur-anct",
+    email: "lecteur@anct.gouv.fr",
+    given_name: "Dominique",
+    usual_name: "Lecteur",
+    uid: "lecteur-anct",
+    siret: "13002603200016",
+    idp_id: "standin-fi-anct",
+    organization_label: "Agence nationale de la cohésion des territoires",
+    roles: ["agent_public_etat"],
+  },
+  {
+    sub: "standin-agent-exemple",
+    email: "agent@exemple.gouv.fr",
+    given_name: "Alex",
+    usual_name: "Agent",
+    uid: "agent-exemple",
+    siret: "11000101300017",
+    idp_id: "standin-fi-exemple",
+    organization_label: "Administration d'exemple",
+    roles: ["agent_public"],
+  },
+];
+
+export function findAgentBySub(sub: string) {
+  return fixtureAgents.find((a) => a.sub === sub) ?? null;
+}
+
+export function findAgentByEmail(email: string) {
+  const wanted = email.trim().toLowerCase();
+  return fixtureAgents.find((a) => a.email === wanted) ?? null;
+}

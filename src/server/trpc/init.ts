@@ -1,0 +1,57 @@
+// The procedure ladder: operatorProcedure (any active operator) → adminProcedure. Every procedure
+// re-checks the role from the database (the context loads it per call); mutations also need the
+// same-origin proof. AppError is translated to tRPC here, once.
+import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { isAppError, type AppErrorCode } from "@/modules/errors/app-error";
+import { toValidationIssues } from "@/modules/errors/zod-issues";
+import type { Actor } from "@/modules/audit/write-audit";
+import type { Context } from "./context";
+
+const trpcCode: Record<AppErrorCode, TRPCError["code"]> = {
+  unauthorized: "UNAUTHORIZED",
+  forbidden: "FORBIDDEN",
+  not_found: "NOT_FOUND",
+  validation_failed: "BAD_REQUEST",
+  unknown_status: "UNPROCESSABLE_CONTENT",
+  conflict: "CONFLICT",
+  payload_too_large: "PAYLOAD_TOO_LARGE",
+  rate_limited: "TOO_MANY_REQUESTS",
+  unavailable: "SERVICE_UNAVAILABLE",
+  internal: "INTERNAL_SERVER_ERROR",
+};
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const details = isAppError(cause) ? cause.details : cause instanceof z.ZodError ? toValidationIssues(cause) : undefined;
+    // Internal errors keep their message out of the browser.
+    const message = error.code === "INTERNAL_SERVER_ERROR" ? "Erreur interne." : shape.message;
+    return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, details } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const translateErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (isAppError(cause)) throw new TRPCError({ code: trpcCode[cause.code], message: cause.message, cause });
+    if (cause instanceof z.ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Les données envoyées sont invalides.", cause });
+  }
+  return result;
+});
+
+export const operatorProcedure = t.procedure.use(translateErrors).use(({ ctx, type, next }) => {
+  if (!ctx.operator) throw new TRPCError({ code: "UNAUTHORIZED", message: "Session absente ou expirée : reconnectez-vous." });
+  if (type === "mutation" && !ctx.sameOrigin) throw new TRPCError({ code: "FORBIDDEN", message: "Requête refusée (origine non vérifiée)." });
+  const actor: Actor = { type: "operator", operatorId: ctx.operator.operatorId, label: ctx.operator.email };
+  return next({ ctx: { ...ctx, operator: ctx.operator, actor } });
+});
+
+export const adminProcedure = operatorProcedure.use(({ ctx, next }) => {
+  if (ctx.operator.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Action réservée aux administrateurs." });
+  return next();
+});

@@ -1,0 +1,64 @@
+// Connected services: thin over the domain modules, with the same zod schemas as the REST API and CLI.
+import { z } from "zod";
+import { env } from "@/env";
+import { router, operatorProcedure, adminProcedure } from "../init";
+import { createService } from "@/modules/services/create-service";
+import { updateService } from "@/modules/services/update-service";
+import { createServiceInput, serviceSlugSchema, updateServiceInput } from "@/modules/services/service-schemas";
+import { setEndpointEnabled } from "@/modules/console/set-endpoint-enabled";
+import { createApiKey } from "@/modules/keys/create-api-key";
+import { revokeApiKey } from "@/modules/keys/revoke-api-key";
+import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
+import { sendTestEvent } from "@/modules/webhooks/send-test-event";
+import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
+import { getServiceDetail, listServices } from "@/modules/console/list-services-detail";
+import { serviceIdInput } from "@/modules/console/console-schemas";
+import { AppError } from "@/modules/errors/app-error";
+import { apiKeys } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import { kickDelivery } from "@/server/delivery-driver";
+
+export const servicesRouter = router({
+  list: operatorProcedure.query(({ ctx }) => listServices(ctx.db)),
+  get: operatorProcedure.input(serviceIdInput).query(({ ctx, input }) => getServiceDetail(ctx.db, input.serviceId)),
+
+  create: adminProcedure.input(createServiceInput).mutation(({ ctx, input }) =>
+    createService(ctx.db, input, { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(), actor: ctx.actor }),
+  ),
+
+  update: adminProcedure.input(updateServiceInput).mutation(async ({ ctx, input }) => {
+    const result = await updateService(ctx.db, input, { urlPolicy: webhookUrlPolicy(), actor: ctx.actor });
+    // A secret exists only when this call created the endpoint: shown once, like a key.
+    return { service: result.service, webhookSecret: result.webhookSecret ?? null };
+  }),
+
+  setWebhookEnabled: adminProcedure
+    .input(z.strictObject({ slug: serviceSlugSchema, enabled: z.boolean() }))
+    .mutation(({ ctx, input }) => setEndpointEnabled(ctx.db, input.slug, input.enabled, ctx.actor)),
+
+  createKey: adminProcedure.input(serviceIdInput).mutation(({ ctx, input }) =>
+    ctx.db.transaction(async (tx) => {
+      const key = await createApiKey(tx, input.serviceId, env.API_KEY_PREFIX, ctx.actor);
+      return { apiKey: key.apiKey, prefix: key.prefix };
+    }),
+  ),
+
+  revokeKey: adminProcedure
+    .input(z.strictObject({ serviceId: z.uuid(), prefix: z.string().trim().min(1).max(100) }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction(async (tx) => {
+        // The key must belong to the service shown on screen.
+        const [key] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.prefix, input.prefix), eq(apiKeys.serviceId, input.serviceId)));
+        if (!key) throw new AppError("not_found", "Clé introuvable pour ce service.");
+        return revokeApiKey(tx, input.prefix, ctx.actor);
+      }),
+    ),
+
+  rotateSecret: adminProcedure.input(serviceIdInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input.serviceId, ctx.actor)),
+
+  sendTestEvent: adminProcedure.input(serviceIdInput).mutation(async ({ ctx, input }) => {
+    const result = await sendTestEvent(ctx.db, input.serviceId, ctx.actor);
+    kickDelivery();
+    return result;
+  }),
+});
