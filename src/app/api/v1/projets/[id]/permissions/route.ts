@@ -1,0 +1,13 @@
+import { deletePermission, getPermission, setPermission } from "@/modules/permissions/manage-permission";
+import { jsonResponse, withApiKey } from "@/server/http/with-api-key";
+
+export const dynamic = "force-dynamic";
+
+export const PUT = withApiKey(async ({ db, caller, params, body }) => jsonResponse(await setPermission(db, caller, params.id!, await body())));
+
+export const DELETE = withApiKey(async ({ db, caller, params, body }) => {
+  await deletePermission(db, caller, params.id!, await body());
+  return new Response(null, { status: 204 });
+});
+
+export const GET = withApiKey(async ({ db, caller, params, query }) => jsonResponse(await getPermission(db, caller, params.id!, query())));

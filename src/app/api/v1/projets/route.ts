@@ -1,0 +1,20 @@
+import { AppError } from "@/modules/errors/app-error";
+import { toValidationIssues } from "@/modules/errors/zod-issues";
+import { listProjets } from "@/modules/projects/list-projets";
+import { listQuerySchema } from "@/modules/projects/projet-schemas";
+import { upsertProjets } from "@/modules/projects/upsert-projets";
+import { jsonResponse, withApiKey } from "@/server/http/with-api-key";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApiKey(async ({ db, caller, query }) => {
+  const parsed = listQuerySchema.safeParse(query());
+  if (!parsed.success) throw AppError.validation(toValidationIssues(parsed.error));
+  return jsonResponse(await listProjets(db, caller, parsed.data));
+});
+
+export const POST = withApiKey(async ({ db, caller, body }) => {
+  const { results, queued } = await upsertProjets(db, caller, [await body()], false);
+  const result = results[0]!;
+  return jsonResponse(result, result.created ? 201 : 200, queued);
+});

@@ -1,0 +1,98 @@
+// Pure merge of a ProjetInput (or partial update) into a stored project: an omitted field keeps its
+// value, an explicit null clears it. Returns the new row and the names of the fields that changed
+// in what other services see.
+import { hashEmail } from "@/modules/permissions/hash-email";
+import type { ProjectRow, VisibleField } from "./project-state";
+import type { ProjetPatch } from "./projet-schemas";
+
+export type Applied = { next: ProjectRow; changes: VisibleField[] };
+
+/** JSON with sorted keys: jsonb does not keep the key order it was given. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sameJson = (a: unknown, b: unknown) => a === b || canonical(a) === canonical(b);
+
+/** A fresh row for a project about to be created (filled by `applyProjetInput`). */
+export function blankProject(id: string, serviceId: string, now: Date): ProjectRow {
+  return {
+    id,
+    version: 1,
+    nom: "",
+    description: null,
+    genericStatus: null,
+    collectivites: [],
+    budgetPrevisionnel: null,
+    dateDebutPrevisionnelle: null,
+    programme: null,
+    porteurEmail: null,
+    porteurEmailHash: null,
+    porteurNom: null,
+    porteurPrenom: null,
+    porteurTelephone: null,
+    porteurFonction: null,
+    porteurCodeSiret: null,
+    createdByServiceId: serviceId,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * @param genericStatus the generic status the input's `statut` maps to (undefined: not sent).
+ */
+export function applyProjetInput(current: ProjectRow, input: ProjetPatch, genericStatus: string | null | undefined): Applied {
+  const next: ProjectRow = { ...current };
+  const changes: VisibleField[] = [];
+  const set = <K extends keyof ProjectRow>(field: VisibleField, column: K, value: ProjectRow[K] | undefined) => {
+    if (value === undefined) return;
+    if (!sameJson(current[column], value)) {
+      next[column] = value;
+      if (!changes.includes(field)) changes.push(field);
+    }
+  };
+  set("nom", "nom", input.nom);
+  set("description", "description", input.description);
+  set("statut", "genericStatus", genericStatus);
+  set("collectivites", "collectivites", input.collectivites);
+  set("budgetPrevisionnel", "budgetPrevisionnel", input.budgetPrevisionnel);
+  set("dateDebutPrevisionnelle", "dateDebutPrevisionnelle", input.dateDebutPrevisionnelle);
+  set("programme", "programme", input.programme);
+
+  if (input.porteur !== undefined) {
+    const p = input.porteur;
+    const pick = (v: string | null | undefined, old: string | null) => (p === null ? null : v === undefined ? old : v);
+    const email = pick(p?.email, current.porteurEmail);
+    set("porteur", "porteurEmail", email);
+    set("porteur", "porteurNom", pick(p?.nom, current.porteurNom));
+    set("porteur", "porteurPrenom", pick(p?.prenom, current.porteurPrenom));
+    set("porteur", "porteurTelephone", pick(p?.telephone, current.porteurTelephone));
+    set("porteur", "porteurFonction", pick(p?.fonction, current.porteurFonction));
+    set("porteur", "porteurCodeSiret", pick(p?.codeSiret, current.porteurCodeSiret));
+    next.porteurEmailHash = next.porteurEmail ? hashEmail(next.porteurEmail) : null;
+  }
+  return { next, changes };
+}
+
+/** Fields reported in the `changements` of a `projet.cree`: every field the creation filled. */
+export function filledFields(row: ProjectRow): VisibleField[] {
+  const filled: VisibleField[] = ["nom", "collectivites"];
+  if (row.description !== null) filled.push("description");
+  if (row.genericStatus !== null) filled.push("statut");
+  if ([row.porteurEmail, row.porteurNom, row.porteurPrenom, row.porteurTelephone, row.porteurFonction, row.porteurCodeSiret].some((v) => v !== null)) {
+    filled.push("porteur");
+  }
+  if (row.budgetPrevisionnel !== null) filled.push("budgetPrevisionnel");
+  if (row.dateDebutPrevisionnelle !== null) filled.push("dateDebutPrevisionnelle");
+  if (row.programme !== null) filled.push("programme");
+  filled.push("externalIds", "services");
+  return filled;
+}

@@ -1,0 +1,65 @@
+// A project as stored (row + links) and as seen by one reader (the `Projet` of CONTRACT §1).
+import type { CollectiviteRef } from "@/db/schema";
+import { projects } from "@/db/schema";
+import { ownLabelFor, slugOf, type StatusCatalog } from "@/modules/statuses/load-status-catalog";
+import type { Projet } from "./projet-schemas";
+
+export type ProjectRow = typeof projects.$inferSelect;
+export type LinkRow = { projectId: string; serviceId: string; externalId: string; statusLabel: string | null; createdAt: Date };
+export type ProjectState = { row: ProjectRow; links: LinkRow[] };
+
+/** Field names other services see, as reported in `changements`. */
+export const visibleFields = [
+  "nom",
+  "description",
+  "statut",
+  "porteur",
+  "collectivites",
+  "budgetPrevisionnel",
+  "dateDebutPrevisionnelle",
+  "programme",
+] as const;
+export type VisibleField = (typeof visibleFields)[number] | "externalIds" | "services";
+
+const porteurColumns = ["porteurEmail", "porteurNom", "porteurPrenom", "porteurTelephone", "porteurFonction", "porteurCodeSiret"] as const;
+
+function porteurOf(row: ProjectRow): Projet["porteur"] {
+  if (porteurColumns.every((c) => row[c] === null)) return null;
+  return {
+    email: row.porteurEmail,
+    nom: row.porteurNom,
+    prenom: row.porteurPrenom,
+    telephone: row.porteurTelephone,
+    fonction: row.porteurFonction,
+    codeSiret: row.porteurCodeSiret,
+  };
+}
+
+/** The project as `readerServiceId` sees it: its own status label and its own external id. */
+export function renderProjet(state: ProjectState, readerServiceId: string | null, catalog: StatusCatalog): Projet {
+  const { row, links } = state;
+  const sorted = [...links].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.serviceId.localeCompare(b.serviceId));
+  const own = readerServiceId ? links.find((l) => l.serviceId === readerServiceId) : undefined;
+  const externalIds: Record<string, string> = {};
+  for (const link of sorted) externalIds[slugOf(catalog, link.serviceId)] = link.externalId;
+  return {
+    id: row.id,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    externalId: own?.externalId ?? null,
+    nom: row.nom,
+    description: row.description,
+    statut: {
+      generique: row.genericStatus,
+      service: ownLabelFor(catalog, readerServiceId, row.genericStatus, own?.statusLabel),
+    },
+    porteur: porteurOf(row),
+    collectivites: row.collectivites as CollectiviteRef[],
+    budgetPrevisionnel: row.budgetPrevisionnel,
+    dateDebutPrevisionnelle: row.dateDebutPrevisionnelle,
+    programme: row.programme,
+    externalIds,
+    services: sorted.map((l) => slugOf(catalog, l.serviceId)),
+  };
+}

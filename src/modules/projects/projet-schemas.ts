@@ -1,0 +1,236 @@
+// One zod schema per concept of the projects API: the same objects validate requests, type the
+// module functions and generate the OpenAPI document (src/modules/openapi).
+import { z } from "zod";
+import "zod-openapi";
+
+export const externalIdSchema = z
+  .string({ error: "chaîne de caractères attendue" })
+  .min(1, "obligatoire (au moins 1 caractère)")
+  .max(255, "au plus 255 caractères")
+  .meta({ description: "Identifiant du projet chez le service appelant.", example: "mec-12345" });
+
+export const emailSchema = z
+  .string({ error: "adresse électronique attendue" })
+  .trim()
+  .max(254, "au plus 254 caractères")
+  .pipe(z.email({ error: "adresse électronique invalide" }))
+  .meta({ format: "email", example: "camille.dupont@mairie-exemple.fr" });
+
+const shortText = (max: number) => z.string({ error: "chaîne de caractères attendue" }).max(max, `au plus ${max} caractères`);
+
+export const porteurSchema = z
+  .strictObject({
+    email: emailSchema.nullable().optional(),
+    nom: shortText(200).nullable().optional(),
+    prenom: shortText(200).nullable().optional(),
+    telephone: shortText(50).nullable().optional(),
+    fonction: shortText(200).nullable().optional(),
+    codeSiret: z
+      .string({ error: "chaîne de caractères attendue" })
+      .regex(/^\d{14}$/, "SIRET de 14 chiffres attendu")
+      .nullable()
+      .optional(),
+  })
+  .meta({
+    id: "PorteurInput",
+    description:
+      "Porteur référent du projet. Il détient implicitement la permission WRITE. Chaque champ omis garde sa valeur enregistrée, `null` l'efface.",
+    example: { email: "camille.dupont@mairie-exemple.fr", nom: "Dupont", prenom: "Camille", fonction: "Chargée de mission" },
+  });
+
+export const collectiviteSchema = z
+  .strictObject({
+    type: z.enum(["Commune", "EPCI"], { error: "type attendu : Commune ou EPCI" }),
+    code: z
+      .string({ error: "chaîne de caractères attendue" })
+      .min(1, "obligatoire")
+      .max(20, "au plus 20 caractères")
+      .meta({ description: "Code INSEE de la commune, ou SIREN de l'EPCI." }),
+  })
+  .meta({ id: "Collectivite", example: { type: "Commune", code: "69123" } });
+
+const isoDate = z
+  .string({ error: "date ISO attendue (AAAA-MM-JJ)" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "date ISO attendue (AAAA-MM-JJ)")
+  .refine((v) => {
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+  }, "date inexistante")
+  .meta({ format: "date", example: "2026-03-01" });
+
+const nomSchema = z.string({ error: "chaîne de caractères attendue" }).trim().min(1, "obligatoire").max(500, "au plus 500 caractères");
+
+/** Fields shared by creation and partial update. Omitted keeps the stored value, `null` clears it. */
+const projetFields = {
+  nom: nomSchema.meta({ example: "Rénovation énergétique de l'école Jules Ferry" }),
+  description: shortText(20_000).nullable().optional(),
+  statut: z
+    .string({ error: "chaîne de caractères attendue" })
+    .min(1, "obligatoire")
+    .max(200, "au plus 200 caractères")
+    .nullable()
+    .optional()
+    .meta({
+      description:
+        "Libellé de statut **propre au service appelant** (voir `GET /api/v1/statuts`), traduit en statut générique par sa table de correspondance. Un libellé inconnu donne 422 `unknown_status`.",
+      example: "Etudes pré-opérationnelles en cours",
+    }),
+  porteur: porteurSchema.nullable().optional(),
+  collectivites: z
+    .array(collectiviteSchema, { error: "liste de collectivités attendue" })
+    .min(1, "au moins une collectivité")
+    .max(1000, "au plus 1000 collectivités"),
+  budgetPrevisionnel: z
+    .number({ error: "nombre entier attendu" })
+    .int("nombre entier attendu (euros)")
+    .min(0, "doit être positif ou nul")
+    .max(Number.MAX_SAFE_INTEGER, "trop grand")
+    .nullable()
+    .optional()
+    .meta({ description: "En euros.", example: 250000 }),
+  dateDebutPrevisionnelle: isoDate.nullable().optional(),
+  programme: shortText(500).nullable().optional().meta({ example: "Petites villes de demain" }),
+};
+
+export const projetInputSchema = z
+  .strictObject({
+    externalId: externalIdSchema,
+    ...projetFields,
+    nom: projetFields.nom.optional(),
+    collectivites: projetFields.collectivites.optional(),
+  })
+  .meta({
+    id: "ProjetInput",
+    description:
+      "Projet envoyé par un service connecté. `nom` et `collectivites` sont obligatoires à la création. Un champ omis garde sa valeur, `null` l'efface. Propriété inconnue : 400.",
+    example: {
+      externalId: "mec-12345",
+      nom: "Rénovation énergétique de l'école Jules Ferry",
+      description: "Isolation et changement de chaudière.",
+      statut: "Non démarré, intention",
+      porteur: { email: "camille.dupont@mairie-exemple.fr", nom: "Dupont", prenom: "Camille" },
+      collectivites: [{ type: "Commune", code: "69123" }],
+      budgetPrevisionnel: 250000,
+      dateDebutPrevisionnelle: "2026-03-01",
+      programme: "Petites villes de demain",
+    },
+  });
+export type ProjetInput = z.infer<typeof projetInputSchema>;
+
+export const projetPatchSchema = z
+  .strictObject({
+    ...projetFields,
+    nom: projetFields.nom.optional(),
+    collectivites: projetFields.collectivites.optional(),
+  })
+  .meta({
+    id: "ProjetPatch",
+    description: "Modification partielle : un champ omis garde sa valeur, `null` l'efface. `externalId` n'est pas accepté ici (voir PUT …/external-id).",
+    example: { statut: "Etudes opérationnelles en cours", budgetPrevisionnel: 300000 },
+  });
+export type ProjetPatch = z.infer<typeof projetPatchSchema>;
+
+export const BULK_MAX_ITEMS = 1000;
+export const bulkInputSchema = z
+  .strictObject({
+    projets: z
+      .array(z.unknown(), { error: "liste de projets attendue" })
+      .min(1, "au moins un projet")
+      .max(BULK_MAX_ITEMS, `au plus ${BULK_MAX_ITEMS} projets par appel`),
+  })
+  .meta({
+    id: "ProjetsBulkInput",
+    description: "De 1 à 1000 projets, traités en tout ou rien.",
+    override: ({ jsonSchema }: { jsonSchema: object }) => {
+      (jsonSchema as { properties: Record<string, unknown> }).properties.projets = {
+        type: "array",
+        minItems: 1,
+        maxItems: BULK_MAX_ITEMS,
+        items: { $ref: "#/components/schemas/ProjetInput" },
+      };
+    },
+  });
+
+export const externalIdInputSchema = z.strictObject({ externalId: externalIdSchema }).meta({ id: "ExternalIdInput" });
+
+export const projetIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "identifiant de projet (UUID) attendu")
+  .meta({ description: "Identifiant du projet dans le hub (UUID).", example: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11" });
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------
+
+export const statutViewSchema = z
+  .object({
+    generique: z.string().nullable().meta({ description: "Statut générique (IDEE, FAISABILITE, EN_COURS, IMPACTE, ABANDONNE, TERMINE…).", example: "FAISABILITE" }),
+    service: z.string().nullable().meta({
+      description:
+        "Libellé propre au lecteur : son dernier libellé s'il correspond encore au statut générique, sinon son libellé par défaut pour ce statut, sinon null.",
+      example: "Etudes pré-opérationnelles en cours",
+    }),
+  })
+  .meta({ id: "Statut" });
+
+export const porteurViewSchema = z
+  .object({
+    email: z.string().nullable(),
+    nom: z.string().nullable(),
+    prenom: z.string().nullable(),
+    telephone: z.string().nullable(),
+    fonction: z.string().nullable(),
+    codeSiret: z.string().nullable(),
+  })
+  .meta({ id: "Porteur" });
+
+export const projetSchema = z
+  .object({
+    id: projetIdSchema,
+    version: z.number().int().meta({ description: "+1 à chaque changement visible des autres services.", example: 3 }),
+    createdAt: z.string().meta({ format: "date-time", example: "2026-01-15T09:30:00.000Z" }),
+    updatedAt: z.string().meta({ format: "date-time", example: "2026-02-01T14:05:12.123Z" }),
+    externalId: z.string().nullable().meta({ description: "Identifiant du projet chez le lecteur, null s'il n'est pas lié.", example: "mec-12345" }),
+    nom: z.string(),
+    description: z.string().nullable(),
+    statut: statutViewSchema,
+    porteur: porteurViewSchema.nullable(),
+    collectivites: z.array(collectiviteSchema),
+    budgetPrevisionnel: z.number().int().nullable(),
+    dateDebutPrevisionnelle: z.string().nullable().meta({ format: "date" }),
+    programme: z.string().nullable(),
+    externalIds: z.record(z.string(), z.string()).meta({ example: { mec: "mec-12345", tet: "4567" } }),
+    services: z.array(z.string()).meta({ description: "Slugs des services liés.", example: ["mec", "tet"] }),
+  })
+  .meta({ id: "Projet", description: "Un projet tel que le voit le lecteur (service appelant ou destinataire d'un webhook)." });
+export type Projet = z.infer<typeof projetSchema>;
+
+export const upsertResultSchema = z
+  .object({ id: projetIdSchema, version: z.number().int(), created: z.boolean() })
+  .meta({ id: "UpsertResult", example: { id: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11", version: 1, created: true } });
+
+export const bulkResultSchema = z.object({ results: z.array(upsertResultSchema) }).meta({ id: "ProjetsBulkResult" });
+
+export const versionResultSchema = z
+  .object({ id: projetIdSchema, version: z.number().int() })
+  .meta({ id: "VersionResult", example: { id: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11", version: 4 } });
+
+export const listQuerySchema = z.strictObject({
+  updatedSince: z
+    .string()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(new Date(v).getTime()), "date ISO 8601 attendue")
+    .optional()
+    .meta({ description: "Ne renvoie que les projets modifiés à partir de cet instant (inclus).", example: "2026-01-01T00:00:00Z" }),
+  cursor: z.string().max(200).optional().meta({ description: "Valeur `nextCursor` de la page précédente." }),
+  limit: z.coerce
+    .number({ error: "nombre entier attendu" })
+    .int("nombre entier attendu")
+    .min(1, "au moins 1")
+    .max(500, "au plus 500")
+    .default(100)
+    .meta({ description: "Taille de page (1 à 500, 100 par défaut)." }),
+});
+
+export const projetListSchema = z
+  .object({ items: z.array(projetSchema), nextCursor: z.string().nullable() })
+  .meta({ id: "ProjetList" });

@@ -1,0 +1,125 @@
+// POST /projets and /projets/bulk: upsert keyed by (calling service, externalId), all-or-nothing,
+// in one transaction that also writes the outbox rows of every effective change.
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/db/client";
+import { AppError, type ValidationIssue } from "@/modules/errors/app-error";
+import { toValidationIssues } from "@/modules/errors/zod-issues";
+import { allows, userLevels, type Caller } from "@/modules/permissions/check-access";
+import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
+import { announceChanges, type ProjectChange } from "./announce-changes";
+import { applyProjetInput, blankProject, filledFields } from "./apply-projet-input";
+import { checkCollectivites } from "./check-collectivites";
+import type { LinkRow, ProjectRow } from "./project-state";
+import { projetInputSchema, type ProjetInput } from "./projet-schemas";
+import { resolveStatut, unknownStatus } from "./resolve-statut";
+import { findLinksByExternalIds, insertLinks, insertProjects, loadProjects, lockExternalIds, updateLinkLabels, updateProjects } from "./store-projects";
+
+export type UpsertResult = { id: string; version: number; created: boolean };
+export type UpsertOutcome = { results: UpsertResult[]; queued: number };
+
+type Item = { input: ProjetInput; generic: string | null | undefined; prefix: string; index: number };
+
+/**
+ * @param bulk true for /bulk: item paths are prefixed `projets.<i>.` and an unknown status label is
+ *   one more validation issue (400) instead of a 422, so that every failing index is reported at once.
+ */
+export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[], bulk: boolean): Promise<UpsertOutcome> {
+  const catalog = await loadStatusCatalog(db);
+  const issues: ValidationIssue[] = [];
+  const items: Item[] = [];
+  const seen = new Map<string, number>();
+  rawItems.forEach((raw, index) => {
+    const prefix = bulk ? `projets.${index}.` : "";
+    const parsed = projetInputSchema.safeParse(raw);
+    if (!parsed.success) {
+      issues.push(...toValidationIssues(parsed.error, bulk ? ["projets", index] : []));
+      return;
+    }
+    const input = parsed.data;
+    issues.push(...checkCollectivites(input.collectivites, prefix));
+    const first = seen.get(input.externalId);
+    if (first !== undefined) {
+      issues.push({ path: `${prefix}externalId`, message: `externalId déjà présent à l'indice ${first} du lot` });
+    } else seen.set(input.externalId, index);
+    items.push({ input, generic: undefined, prefix, index });
+  });
+  if (issues.length > 0) throw AppError.validation(issues);
+
+  for (const item of items) {
+    const resolution = resolveStatut(catalog, caller.serviceId, item.input.statut, `${item.prefix}statut`);
+    if (resolution.issue) {
+      if (!bulk) throw unknownStatus(item.input.statut!, resolution.accepted ?? []);
+      issues.push(resolution.issue);
+    }
+    item.generic = resolution.generic;
+  }
+  if (issues.length > 0) throw AppError.validation(issues);
+
+  const now = new Date();
+  return db.transaction(async (tx) => {
+    const externalIds = items.map((i) => i.input.externalId);
+    await lockExternalIds(tx, caller.serviceId, externalIds);
+    const links = await findLinksByExternalIds(tx, caller.serviceId, externalIds);
+    const states = await loadProjects(tx, [...new Set([...links.values()].map((l) => l.projectId))], { forUpdate: true });
+
+    if (caller.userHash && states.size > 0) {
+      const levels = await userLevels(tx, caller.userHash, [...states.values()].map((s) => s.row));
+      const denied = items.filter((i) => {
+        const link = links.get(i.input.externalId);
+        return link && !allows(levels.get(link.projectId), "WRITE");
+      });
+      if (denied.length > 0) {
+        throw new AppError("forbidden", "L'utilisateur indiqué par X-User-Email n'a pas la permission WRITE sur ce projet.", {
+          indexes: bulk ? denied.map((d) => d.index) : undefined,
+        });
+      }
+    }
+
+    const created: ProjectRow[] = [];
+    const newLinks: Omit<LinkRow, "createdAt">[] = [];
+    const changed: ProjectRow[] = [];
+    const labelUpdates: { projectId: string; statusLabel: string | null }[] = [];
+    const announcements: ProjectChange[] = [];
+    const results: UpsertResult[] = [];
+
+    for (const item of items) {
+      const { externalId, ...fields } = item.input;
+      const link = links.get(externalId);
+      const state = link ? states.get(link.projectId) : undefined;
+      if (!link || !state) {
+        for (const required of ["nom", "collectivites"] as const) {
+          if (fields[required] === undefined) issues.push({ path: `${item.prefix}${required}`, message: "obligatoire à la création d'un projet" });
+        }
+        const { next } = applyProjetInput(blankProject(randomUUID(), caller.serviceId, now), fields, item.generic);
+        const newLink = { projectId: next.id, serviceId: caller.serviceId, externalId, statusLabel: item.input.statut ?? null };
+        created.push(next);
+        newLinks.push(newLink);
+        announcements.push({ type: "projet.cree", state: { row: next, links: [{ ...newLink, createdAt: now }] }, changes: filledFields(next) });
+        results.push({ id: next.id, version: next.version, created: true });
+        continue;
+      }
+      const { next, changes } = applyProjetInput(state.row, fields, item.generic);
+      const ownLabel = item.input.statut;
+      if (ownLabel !== undefined && ownLabel !== link.statusLabel) {
+        labelUpdates.push({ projectId: state.row.id, statusLabel: ownLabel });
+        state.links = state.links.map((l) => (l.serviceId === caller.serviceId ? { ...l, statusLabel: ownLabel } : l));
+      }
+      if (changes.length > 0) {
+        next.version = state.row.version + 1;
+        next.updatedAt = now;
+        state.row = next;
+        changed.push(next);
+        announcements.push({ type: "projet.modifie", state, changes });
+      }
+      results.push({ id: state.row.id, version: state.row.version, created: false });
+    }
+    if (issues.length > 0) throw AppError.validation(issues);
+
+    await insertProjects(tx, created);
+    await insertLinks(tx, newLinks, now);
+    await updateProjects(tx, changed);
+    await updateLinkLabels(tx, caller.serviceId, labelUpdates, now);
+    const queued = await announceChanges(tx, caller.serviceId, announcements, catalog);
+    return { results, queued };
+  });
+}

@@ -1,0 +1,64 @@
+// Every service's status mapping, loaded in one query: translating a caller's own label to a
+// generic status, and a generic status back to each reader's own label (CONTRACT §2).
+import { asc } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { genericStatuses, services, statusMappings } from "@/db/schema";
+
+export type ServiceStatuses = {
+  slug: string;
+  /** own label → generic status */
+  labels: Map<string, string>;
+  /** generic status → default own label */
+  defaults: Map<string, string>;
+};
+
+export type StatusCatalog = {
+  generic: { code: string; libelle: string; position: number }[];
+  services: Map<string, ServiceStatuses>;
+};
+
+export async function loadStatusCatalog(db: DbOrTx): Promise<StatusCatalog> {
+  const [generic, rows, allServices] = await Promise.all([
+    db.select().from(genericStatuses).orderBy(asc(genericStatuses.position)),
+    db
+      .select({
+        serviceId: statusMappings.serviceId,
+        label: statusMappings.label,
+        generique: statusMappings.genericStatus,
+        isDefault: statusMappings.isDefault,
+      })
+      .from(statusMappings)
+      .orderBy(asc(statusMappings.createdAt), asc(statusMappings.label)),
+    db.select({ id: services.id, slug: services.slug }).from(services),
+  ]);
+  const byService = new Map<string, ServiceStatuses>();
+  for (const s of allServices) byService.set(s.id, { slug: s.slug, labels: new Map(), defaults: new Map() });
+  for (const row of rows) {
+    const entry = byService.get(row.serviceId);
+    if (!entry) continue;
+    entry.labels.set(row.label, row.generique);
+    if (row.isDefault) entry.defaults.set(row.generique, row.label);
+  }
+  return { generic, services: byService };
+}
+
+/**
+ * The reader's own label for a generic status: its last own label while that label still maps to
+ * the current generic status, else its default label for it, else null.
+ */
+export function ownLabelFor(
+  catalog: StatusCatalog,
+  readerServiceId: string | null,
+  generique: string | null,
+  lastOwnLabel: string | null | undefined,
+): string | null {
+  if (!generique || !readerServiceId) return null;
+  const reader = catalog.services.get(readerServiceId);
+  if (!reader) return null;
+  if (lastOwnLabel && reader.labels.get(lastOwnLabel) === generique) return lastOwnLabel;
+  return reader.defaults.get(generique) ?? null;
+}
+
+export function slugOf(catalog: StatusCatalog, serviceId: string): string {
+  return catalog.services.get(serviceId)?.slug ?? serviceId;
+}
