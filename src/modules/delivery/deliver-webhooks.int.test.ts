@@ -1,0 +1,331 @@
+// The delivery engine end to end on a real database, against HTTP receivers on loopback.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { asc, eq, sql } from "drizzle-orm";
+import { Webhook } from "standardwebhooks";
+import { auditLog, deliveries, deliveryAttempts, webhookEndpoints } from "@/db/schema";
+import { createTestDatabase, type TestDatabase } from "@/test/test-database";
+import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
+import { sendTestEvent } from "@/modules/webhooks/send-test-event";
+import { deliveryOptionsFromEnv, type DeliveryOptions } from "./delivery-options";
+import { deliverBatch } from "./deliver-batch";
+import { startDeliveryLoop, type DeliveryLoop } from "./run-delivery-loop";
+import { replayDelivery } from "./replay-delivery";
+import { replayFailedDeliveries } from "./replay-failed-deliveries";
+import { purgeDeliveryHistory } from "./purge-delivery-history";
+import { closeDeliveryPools } from "./post-webhook";
+import { startLoopbackReceiver, type LoopbackReceiver } from "./testing/loopback-receiver";
+import { changeProject, seedProject, seedService } from "./testing/seed-receivers";
+
+let database: TestDatabase;
+let loop: DeliveryLoop | null = null;
+const receivers: LoopbackReceiver[] = [];
+const operator = { type: "cli" } as const;
+let slugCounter = 0;
+
+const options = (overrides: Partial<DeliveryOptions> = {}) =>
+  deliveryOptionsFromEnv({ random: () => 0.5, batchSize: 16, ...overrides });
+
+function runLoop(overrides: Partial<DeliveryOptions> = {}) {
+  loop = startDeliveryLoop(database.db, { ...options(overrides), maxInFlight: 32, pollMs: 50 });
+  return loop;
+}
+
+async function receiver(...args: Parameters<typeof startLoopbackReceiver>) {
+  const r = await startLoopbackReceiver(...args);
+  receivers.push(r);
+  return r;
+}
+
+/** Author service (no endpoint) and a receiving service with an endpoint on `url`. */
+async function pair(url: string) {
+  slugCounter++;
+  const author = await seedService(database.db, `auteur-${slugCounter}`);
+  const target = await seedService(database.db, `cible-${slugCounter}`, url);
+  const projectId = await seedProject(database.db, author.serviceId);
+  return { author, target, projectId };
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const deliveriesTo = (endpointId: string) =>
+  database.db.select().from(deliveries).where(eq(deliveries.endpointId, endpointId)).orderBy(asc(deliveries.id));
+const attemptsOf = (deliveryId: number) =>
+  database.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, deliveryId)).orderBy(asc(deliveryAttempts.id));
+const settled = (rows: { state: string }[]) => rows.length > 0 && rows.every((d) => d.state === "delivered" || d.state === "failed");
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterEach(async () => {
+  await loop?.stop();
+  loop = null;
+  // Later tests' events must not fan out to this test's receivers.
+  await database.db.update(webhookEndpoints).set({ enabled: false });
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+});
+afterAll(async () => {
+  await closeDeliveryPools();
+  await database?.destroy();
+});
+
+describe("webhook delivery", () => {
+  it("delivers the stored body, signed so that the Standard Webhooks library verifies it", async () => {
+    const r = await receiver();
+    const { author, target, projectId } = await pair(r.url);
+    // The author's own endpoint must not receive its own change.
+    const authorReceiver = await receiver();
+    await database.db.insert(webhookEndpoints).values({ serviceId: author.serviceId, url: authorReceiver.url, secret: target.secret! });
+    const { eventId } = await changeProject(database.db, projectId, author.serviceId);
+    runLoop();
+    const [delivery] = await waitFor(() => deliveriesTo(target.endpointId!), settled, "delivery");
+    expect(delivery!.state).toBe("delivered");
+    expect(r.requests).toHaveLength(1);
+    const request = r.requests[0]!;
+    expect(request.headers["webhook-id"]).toBe(eventId);
+    expect(request.body).toBe(delivery!.body);
+    const verified = new Webhook(target.secret!).verify(request.body, request.headers as Record<string, string>) as { id: string; type: string };
+    expect(verified).toMatchObject({ id: eventId, type: "projet.modifie" });
+    expect(authorReceiver.requests).toHaveLength(0);
+    const attempts = await attemptsOf(delivery!.id);
+    expect(attempts).toMatchObject([{ attemptNumber: 1, trigger: "auto", statusCode: 200, errorClass: null }]);
+  });
+
+  it("retries on the compressed schedule: 500, 500, 200 gives 3 attempts with one webhook-id", async () => {
+    const r = await receiver((_req, i) => ({ status: i < 2 ? 500 : 200, body: i < 2 ? "indisponible" : "ok" }));
+    const { author, target, projectId } = await pair(r.url);
+    await changeProject(database.db, projectId, author.serviceId);
+    runLoop();
+    const [delivery] = await waitFor(() => deliveriesTo(target.endpointId!), settled, "delivery");
+    expect(delivery!.state).toBe("delivered");
+    expect(new Set(r.requests.map((q) => q.headers["webhook-id"])).size).toBe(1);
+    const attempts = await attemptsOf(delivery!.id);
+    expect(attempts.map((a) => [a.attemptNumber, a.statusCode, a.errorClass, a.responseExcerpt])).toEqual([
+      [1, 500, "http", "indisponible"],
+      [2, 500, "http", "indisponible"],
+      [3, 200, null, "ok"],
+    ]);
+    const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!));
+    expect(endpoint).toMatchObject({ consecutiveFailures: 0, failingSince: null });
+    expect(endpoint!.lastSuccessAt).not.toBeNull();
+  });
+
+  it("fails after the last attempt of the schedule, then a replay delivers with the same webhook-id", async () => {
+    const r = await receiver(() => ({ status: 500 }));
+    const { author, target, projectId } = await pair(r.url);
+    const { eventId } = await changeProject(database.db, projectId, author.serviceId);
+    runLoop();
+    const [delivery] = await waitFor(() => deliveriesTo(target.endpointId!), settled, "delivery");
+    expect(delivery!.state).toBe("failed");
+    expect(r.requests).toHaveLength(4); // 3 waits → 4 attempts
+    const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!));
+    expect(endpoint!.consecutiveFailures).toBe(4);
+    expect(endpoint!.failingSince).not.toBeNull();
+
+    r.respond(() => ({ status: 204 }));
+    const replayed = await replayDelivery(database.db, delivery!.id, operator);
+    expect(replayed).toEqual({ deliveryId: delivery!.id, state: "delivered" });
+    expect(r.requests).toHaveLength(5);
+    expect(r.requests[4]!.headers["webhook-id"]).toBe(eventId);
+    expect(() => new Webhook(target.secret!).verify(r.requests[4]!.body, r.requests[4]!.headers as Record<string, string>)).not.toThrow();
+    const attempts = await attemptsOf(delivery!.id);
+    expect(attempts.map((a) => [a.attemptNumber, a.trigger, a.statusCode])).toEqual([
+      [1, "auto", 500],
+      [2, "auto", 500],
+      [3, "auto", 500],
+      [4, "auto", 500],
+      [5, "manual", 204],
+    ]);
+    // A delivered delivery can be replayed too (the receiver lost it).
+    expect(await replayDelivery(database.db, delivery!.id, operator)).toEqual({ deliveryId: delivery!.id, state: "delivered" });
+    expect(r.requests).toHaveLength(6);
+    const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, "delivery.replay"));
+    expect(audit.filter((a) => a.targetId === String(delivery!.id))).toHaveLength(2);
+  });
+
+  it("replays every failed delivery of a service: they re-enter the queue with a fresh cycle", async () => {
+    const r = await receiver(() => ({ status: 500 }));
+    const { author, target, projectId } = await pair(r.url);
+    const other = await seedProject(database.db, author.serviceId, "Piste cyclable");
+    await changeProject(database.db, projectId, author.serviceId);
+    await changeProject(database.db, other, author.serviceId);
+    runLoop();
+    await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.length === 2 && rows.every((d) => d.state === "failed"), "failures");
+    r.respond((_q, i) => ({ status: i === 8 ? 500 : 200 })); // the first replayed attempt of one fails once more
+    const before = new Date(Date.now() - 60_000);
+    expect(await replayFailedDeliveries(database.db, { serviceId: target.serviceId, since: before }, operator)).toEqual({ replayed: 2 });
+    const rows = await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.every((d) => d.state === "delivered"), "replays");
+    for (const d of rows) {
+      const attempts = await attemptsOf(d.id);
+      expect(attempts[4]).toMatchObject({ attemptNumber: 5, trigger: "manual" });
+      expect(attempts.slice(5).every((a) => a.trigger === "auto")).toBe(true);
+    }
+    expect(await replayFailedDeliveries(database.db, { serviceId: target.serviceId }, operator)).toEqual({ replayed: 0 });
+    expect(await replayFailedDeliveries(database.db, { serviceId: target.serviceId, until: before }, operator)).toEqual({ replayed: 0 });
+  });
+
+  it("disables the endpoint on 410 Gone and fails what was queued for it", async () => {
+    const r = await receiver(() => ({ status: 410 }));
+    const { author, target, projectId } = await pair(r.url);
+    const other = await seedProject(database.db, author.serviceId, "Piste cyclable");
+    await changeProject(database.db, projectId, author.serviceId);
+    await changeProject(database.db, other, author.serviceId);
+    // One at a time, so that the second delivery is still queued when the first gets its 410.
+    expect(await deliverBatch(database.db, options({ batchSize: 1 }))).toMatchObject({ claimed: 1, disabled: [{ endpointId: target.endpointId }] });
+    expect((await deliverBatch(database.db, options({ batchSize: 1 }))).claimed).toBe(0);
+    const rows = await deliveriesTo(target.endpointId!);
+    expect(rows.map((d) => d.state)).toEqual(["failed", "failed"]);
+    expect(rows[1]!.lastError).toMatch(/désactivé/);
+    expect(r.requests).toHaveLength(1);
+    expect(rows.map((d) => d.lastError)).toContain("HTTP 410");
+    const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!));
+    expect(endpoint).toMatchObject({ enabled: false, disabledReason: "le récepteur a répondu 410 Gone" });
+    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, "webhook_endpoint.disable_auto"));
+    expect(audit).toMatchObject({ actorType: "system", targetId: target.serviceId });
+    expect(JSON.stringify(audit)).not.toContain("whsec_");
+  });
+
+  it("honours Retry-After on 503: the next attempt is not scheduled before it", async () => {
+    const r = await receiver(() => ({ status: 503, headers: { "retry-after": "3" } }));
+    const { author, target, projectId } = await pair(r.url);
+    await changeProject(database.db, projectId, author.serviceId);
+    const summary = await deliverBatch(database.db, options());
+    expect(summary).toMatchObject({ claimed: 1, recorded: 1, delivered: 0 });
+    const [delivery] = await deliveriesTo(target.endpointId!);
+    const [attempt] = await attemptsOf(delivery!.id);
+    expect(delivery!.state).toBe("pending");
+    expect(delivery!.nextAttemptAt.getTime() - attempt!.startedAt.getTime()).toBeGreaterThanOrEqual(3000);
+    // Not due yet: another round claims nothing.
+    expect((await deliverBatch(database.db, options())).claimed).toBe(0);
+  });
+
+  it("keeps one delivery in flight per (project, endpoint), in version order, even through retries", async () => {
+    const inFlight = new Map<string, number>();
+    let overlap = 0;
+    const seen: { project: string; version: number; status: number }[] = [];
+    let failedOnce = false;
+    const r = await receiver(async (q) => {
+      const body = JSON.parse(q.body) as { data: { projet: { id: string; version: number } } };
+      const { id, version } = body.data.projet;
+      inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
+      if (inFlight.get(id)! > 1) overlap++;
+      await new Promise((res) => setTimeout(res, 30)); // slow receiver
+      inFlight.set(id, inFlight.get(id)! - 1);
+      const status = version === 3 && !failedOnce ? ((failedOnce = true), 500) : 200;
+      seen.push({ project: id, version, status });
+      return { status };
+    });
+    const { author, target, projectId } = await pair(r.url);
+    const second = await seedProject(database.db, author.serviceId, "Piste cyclable");
+    for (let i = 0; i < 6; i++) {
+      await changeProject(database.db, projectId, author.serviceId);
+      await changeProject(database.db, second, author.serviceId);
+    }
+    runLoop();
+    await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.length === 12 && rows.every((d) => d.state === "delivered"), "all");
+    expect(overlap).toBe(0);
+    for (const p of [projectId, second]) {
+      const versions = seen.filter((s) => s.project === p).map((s) => s.version);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      expect(seen.filter((s) => s.project === p && s.status === 200).map((s) => s.version)).toEqual([2, 3, 4, 5, 6, 7]);
+    }
+    expect(seen.some((s) => s.status === 500)).toBe(true);
+    // The two lanes did run side by side.
+    expect(seen.findIndex((s) => s.project === second)).toBeLessThan(seen.map((s) => s.project).lastIndexOf(projectId));
+  });
+
+  it("refuses a non-public target at send time when private URLs are not allowed, without connecting", async () => {
+    const r = await receiver();
+    const { author, target, projectId } = await pair(r.url);
+    await changeProject(database.db, projectId, author.serviceId);
+    const strict = options({ urlPolicy: { allowPrivate: false, requireHttps: false }, scheduleMs: [] });
+    expect(await deliverBatch(database.db, strict)).toMatchObject({ claimed: 1, recorded: 1 });
+    const [delivery] = await deliveriesTo(target.endpointId!);
+    const [attempt] = await attemptsOf(delivery!.id);
+    expect(delivery!.state).toBe("failed");
+    expect(attempt).toMatchObject({ errorClass: "blocked", statusCode: null });
+    expect(attempt!.errorMessage).toMatch(/127\.0\.0\.1 n'est pas une adresse publique/);
+    expect(r.requests).toHaveLength(0);
+  });
+
+  it("does not follow redirects, times out slow receivers and keeps at most 2 KiB of a response", async () => {
+    const r = await receiver((q) =>
+      q.path.endsWith("/redirect")
+        ? { status: 302, headers: { location: "/webhooks/ailleurs" } }
+        : q.path.endsWith("/slow")
+          ? { status: 200, delayMs: 1500 }
+          : { status: 500, body: "é".repeat(5000) },
+    );
+    for (const [suffix, check] of [
+      ["/redirect", { statusCode: 302, errorClass: "http" }],
+      ["/slow", { statusCode: null, errorClass: "timeout" }],
+      ["/big", { statusCode: 500, errorClass: "http" }],
+    ] as const) {
+      const { author, target, projectId } = await pair(`${r.url}${suffix}`);
+      await changeProject(database.db, projectId, author.serviceId);
+      await deliverBatch(database.db, options({ timeoutMs: 300, scheduleMs: [] }));
+      const [delivery] = await deliveriesTo(target.endpointId!);
+      const [attempt] = await attemptsOf(delivery!.id);
+      expect(attempt).toMatchObject(check);
+      if (suffix === "/big") {
+        expect(Buffer.byteLength(attempt!.responseExcerpt!)).toBeLessThanOrEqual(2048);
+        expect(attempt!.responseExcerpt!.length).toBeGreaterThan(1000);
+      }
+      await database.db.update(webhookEndpoints).set({ enabled: false });
+    }
+    expect(r.requests.filter((q) => q.path.endsWith("/ailleurs"))).toHaveLength(0);
+  });
+
+  it("signs with the old and the new secret during a rotation overlap", async () => {
+    const r = await receiver();
+    const { author, target, projectId } = await pair(r.url);
+    const { secret } = await rotateWebhookSecret(database.db, target.serviceId, operator);
+    expect(secret).toMatch(/^whsec_/);
+    await changeProject(database.db, projectId, author.serviceId);
+    runLoop();
+    await waitFor(() => deliveriesTo(target.endpointId!), settled, "delivery");
+    const q = r.requests[0]!;
+    expect(() => new Webhook(secret).verify(q.body, q.headers as Record<string, string>)).not.toThrow();
+    expect(() => new Webhook(target.secret!).verify(q.body, q.headers as Record<string, string>)).not.toThrow();
+    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, "webhook_endpoint.rotate_secret"));
+    expect(JSON.stringify(audit)).not.toContain("whsec_");
+  });
+
+  it("sends a test event to one service's endpoint only", async () => {
+    const r = await receiver();
+    const other = await receiver();
+    const { target } = await pair(r.url);
+    await seedService(database.db, `tiers-${slugCounter}`, other.url);
+    const { eventId } = await sendTestEvent(database.db, target.serviceId, operator);
+    runLoop();
+    await waitFor(() => deliveriesTo(target.endpointId!), settled, "test event");
+    expect(r.requests.map((q) => JSON.parse(q.body) as { id: string; type: string })).toMatchObject([{ id: eventId, type: "test.ping" }]);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it("purges payloads and attempts older than the retention period, keeping queued work", async () => {
+    const r = await receiver();
+    const { author, target, projectId } = await pair(r.url);
+    await changeProject(database.db, projectId, author.serviceId);
+    await deliverBatch(database.db, options());
+    await changeProject(database.db, projectId, author.serviceId); // stays pending
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    const purged = await purgeDeliveryHistory(database.db, { retentionDays: 30, now: later });
+    expect(purged.bodies).toBeGreaterThanOrEqual(1);
+    expect(purged.attempts).toBeGreaterThanOrEqual(1);
+    const rows = await deliveriesTo(target.endpointId!);
+    expect(rows.map((d) => [d.state, d.body === null])).toEqual([
+      ["delivered", true],
+      ["pending", false],
+    ]);
+    await expect(replayDelivery(database.db, rows[0]!.id, operator)).rejects.toMatchObject({ code: "conflict" });
+    expect(await database.db.execute(sql`select 1`)).toBeTruthy();
+  });
+});
