@@ -9,7 +9,8 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 const guidePath = path.join(root, "docs", "INTEGRATION.md");
 const guide = readFileSync(guidePath, "utf8");
 let count = 0;
-const updated = guide.replace(/(<!-- exemple : (docs\/samples\/[^ ]+) -->\s*```([a-z]*)\n)[\s\S]*?\n```/g, (_, head, file) => {
+// A sample never holds a line that is exactly ``` , so such a line closes the block (possibly empty).
+const updated = guide.replace(/(<!-- exemple : (docs\/samples\/[^ ]+) -->\s*```[a-z]*\n)[\s\S]*?^```$/gm, (_, head, file) => {
   count++;
   const source = readFileSync(path.join(root, file), "utf8").replace(/\n$/, "");
   return `${head}${source}\n\`\`\``;
