@@ -1,0 +1,296 @@
+// The OpenAPI 3.1 document of /api/v1, generated from the very zod schemas that validate requests
+// and type responses. Served at /api/v1/openapi.json and rendered as the reference page /api/docs.
+import { z } from "zod";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponseObject } from "zod-openapi";
+import { appErrorStatus, type AppErrorCode } from "@/modules/errors/app-error";
+import { erasureInputSchema, erasureResultSchema } from "@/modules/personal-data/erasure-schemas";
+import {
+  deletePermissionInputSchema,
+  permissionQuerySchema,
+  permissionViewSchema,
+  setPermissionInputSchema,
+} from "@/modules/permissions/permission-schemas";
+import {
+  bulkInputSchema,
+  bulkResultSchema,
+  externalIdInputSchema,
+  listQuerySchema,
+  projetIdSchema,
+  projetInputSchema,
+  projetListSchema,
+  projetPatchSchema,
+  projetSchema,
+  upsertResultSchema,
+  versionResultSchema,
+} from "@/modules/projects/projet-schemas";
+import { statutsResponseSchema } from "@/modules/statuses/statut-schemas";
+
+const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(appErrorStatus) as [AppErrorCode, ...AppErrorCode[]]),
+      message: z.string().meta({ description: "Message en français, sans donnée personnelle." }),
+      details: z.unknown().optional().meta({
+        description:
+          "`validation_failed` : liste `[{path, message}]` ; `unknown_status` : `{accepted: [libellés]}` ; `rate_limited` : `{retryAfter}` ; `payload_too_large` : `{maxBytes}`.",
+      }),
+    }),
+  })
+  .meta({ id: "Erreur", description: "Enveloppe de toutes les erreurs." });
+
+const errorExamples: Record<AppErrorCode, { description: string; message: string; details?: unknown }> = {
+  validation_failed: {
+    description: "Requête invalide : JSON mal formé, propriété inconnue, valeur hors contrainte, code de collectivité inconnu. Rien n'est écrit.",
+    message: "La requête est invalide.",
+    details: [{ path: "collectivites.0.code", message: "code INSEE de commune inconnu : « 99999 »" }],
+  },
+  unauthorized: { description: "Clé d'API absente, invalide ou révoquée.", message: "Clé d'API invalide ou révoquée." },
+  forbidden: {
+    description: "Service non lié au projet (écriture), ou utilisateur X-User-Email sans la permission requise.",
+    message: "Le service appelant n'est pas lié à ce projet : il ne peut pas le modifier.",
+  },
+  not_found: { description: "Projet (ou permission) introuvable.", message: "Projet introuvable." },
+  conflict: {
+    description: "Cet externalId désigne déjà un autre projet pour le service appelant.",
+    message: "Cet externalId désigne déjà un autre projet pour le service appelant.",
+  },
+  payload_too_large: {
+    description: "Corps au-delà de 1 Mio (20 Mio sur /bulk), mesuré sur les octets reçus.",
+    message: "Le corps de la requête dépasse la limite de 1 Mio.",
+    details: { maxBytes: 1048576 },
+  },
+  unknown_status: {
+    description: "Libellé de statut absent de la table de correspondance du service appelant. Rien n'est écrit.",
+    message: "Le libellé de statut « Terminé » n'est pas dans la table de correspondance du service appelant.",
+    details: { accepted: ["A venir", "A discuter", "En cours"] },
+  },
+  rate_limited: {
+    description: "Limite de requêtes du service dépassée (seau à jetons par service, réglage RATE_LIMIT_PER_MINUTE). Réessayer après `Retry-After` secondes.",
+    message: "Trop de requêtes pour ce service : réessayez après le délai indiqué par Retry-After.",
+    details: { retryAfter: 2 },
+  },
+  unavailable: { description: "Base de données indisponible : réessayer plus tard (`Retry-After`).", message: "Le service est momentanément indisponible, réessayez dans quelques instants." },
+  internal: { description: "Erreur interne, sans détail.", message: "Erreur interne du hub." },
+};
+
+const retryAfterHeader = z.string().meta({ description: "Délai en secondes avant de réessayer.", example: "2" });
+
+function errorResponse(code: AppErrorCode): ZodOpenApiResponseObject {
+  const { description, message, details } = errorExamples[code];
+  return {
+    description: `\`${code}\` — ${description}`,
+    ...(code === "rate_limited" || code === "unavailable" ? { headers: z.object({ "Retry-After": retryAfterHeader }) } : {}),
+    content: {
+      "application/json": {
+        schema: errorSchema,
+        examples: { [code]: { value: { error: { code, message, ...(details !== undefined ? { details } : {}) } } } },
+      },
+    },
+  };
+}
+
+/** Every error an authenticated route can return, plus the route-specific ones. */
+function errors(...specific: AppErrorCode[]): Record<string, ZodOpenApiResponseObject> {
+  const codes: AppErrorCode[] = ["validation_failed", "unauthorized", ...specific, "rate_limited", "internal", "unavailable"];
+  const responses: Record<string, ZodOpenApiResponseObject> = {};
+  for (const code of codes) {
+    const status = String(appErrorStatus[code]);
+    // 400 covers both malformed requests and, for writes, the body's own validation.
+    if (!responses[status]) responses[status] = errorResponse(code);
+  }
+  return responses;
+}
+
+const json = (schema: z.ZodType, description: string): ZodOpenApiResponseObject => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const body = (schema: z.ZodType, description?: string) => ({
+  required: true,
+  ...(description ? { description } : {}),
+  content: { "application/json": { schema } },
+});
+
+const userHeader = z.object({
+  "x-user-email": z
+    .string()
+    .optional()
+    .meta({
+      description:
+        "Utilisateur pour le compte duquel le service agit. Le hub vérifie sa permission sur le projet : READ pour lire, WRITE pour écrire (WRITE implique READ). Absent : l'appel agit au nom du service.",
+      example: "camille.dupont@mairie-exemple.fr",
+    }),
+});
+
+const idPath = z.object({ id: projetIdSchema });
+
+function op(operation: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
+  return { security: [{ cleApi: [] }], ...operation };
+}
+
+export function buildOpenApiDocument() {
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Les Communs — API des services connectés",
+      version: "1.0.0",
+      description: [
+        "API par laquelle les services numériques connectés (Mon Espace Collectivité, Territoires en Transitions, Recoco, Aides-territoires…) partagent les projets des collectivités.",
+        "",
+        "Guide d'intégration pas à pas : [/integration](/integration).",
+        "",
+        "**Authentification** : `Authorization: Bearer <clé>` (une clé appartient à un service ; plusieurs clés actives possibles pendant une rotation).",
+        "**Utilisateur agissant** (facultatif) : `X-User-Email`. Sans lui, le service lit tout projet et n'écrit que les projets auxquels il est lié.",
+        "",
+        "**Choix de conception** :",
+        "- `POST /projets` est un upsert idempotent sur (service appelant, `externalId`), sérialisé par un verrou transactionnel sur cette clé : 20 appels identiques simultanés créent un seul projet. Une répétition identique répond 200 sans nouvelle version ni webhook.",
+        "- Un champ omis garde sa valeur, `null` l'efface ; cette règle vaut aussi pour chaque champ de `porteur`. `nom` et `collectivites` ne peuvent pas être effacés.",
+        "- `version` augmente de 1 à chaque changement visible des autres services (champs du projet, statut générique, liaison d'un nouveau service). Un nouveau libellé propre qui correspond au même statut générique est enregistré sans nouvelle version ni webhook. Les permissions ne changent pas la version.",
+        "- `statut.service` est calculé pour chaque lecteur : son dernier libellé s'il correspond encore au statut générique, sinon son libellé par défaut, sinon null.",
+        "- `/projets/bulk` est en tout ou rien : toute erreur (y compris un libellé de statut inconnu, un externalId en double dans le lot, ou `nom`/`collectivites` manquants pour une création) donne 400 avec tous les indices fautifs (`projets.<i>.…`), et rien n'est écrit.",
+        "- Avec `X-User-Email`, `GET /projets` ne liste que les projets sur lesquels cette personne a une permission (ou dont elle est porteur référent). Créer un projet ne donne aucune permission implicite, hormis au porteur référent.",
+        "- Liste pour resynchronisation : tri par (`updatedAt`, `id`), curseur opaque ; une transaction longue peut valider un projet avec un `updatedAt` antérieur au curseur : reprendre avec `updatedSince` légèrement avant la dernière synchronisation est sûr (les doublons sont identifiables par `version`).",
+        "- `PUT /projets/{id}/external-id` : répéter la même liaison répond 200 sans effet ; lier un autre `externalId` alors que le service est déjà lié au projet, ou un `externalId` déjà lié à un autre projet, répond 409.",
+        "- Effacement : supprime les permissions de la personne et les coordonnées du porteur (email, nom, prénom, téléphone, fonction ; le SIRET, donnée d'entreprise, est conservé) ; chaque projet touché reçoit une nouvelle version et un webhook `projet.modifie` ; un webhook `utilisateur.efface` donne les identifiants des projets concernés, sans donnée personnelle. Un second appel ne trouve plus rien et n'émet rien.",
+        "- Adresses électroniques : seule une empreinte HMAC-SHA256 (secret serveur) de l'adresse en minuscules et sans espaces est conservée ; aucune réponse ne contient une adresse de permission ni une empreinte. Les journaux ne contiennent ni corps de requête ni adresse.",
+        "- Limites : 1 Mio par requête, 20 Mio sur `/bulk` (1000 projets au plus) ; débit par service (seau à jetons, réglage `RATE_LIMIT_PER_MINUTE`, 6000 par minute par défaut, rafale d'une minute admise) ; au-delà 429 avec `Retry-After`.",
+      ].join("\n"),
+    },
+    servers: [{ url: "/", description: "Ce hub" }],
+    tags: [
+      { name: "Projets", description: "Création, mise à jour, lecture et resynchronisation des projets." },
+      { name: "Permissions", description: "Permissions READ/WRITE par personne, jamais conservées en clair." },
+      { name: "Statuts", description: "Statuts génériques et table de correspondance du service." },
+      { name: "Données personnelles", description: "Effacement d'une personne." },
+    ],
+    components: {
+      securitySchemes: {
+        cleApi: { type: "http", scheme: "bearer", description: "Clé d'API du service connecté (`lc_live_…`), montrée une seule fois à sa création." },
+      },
+    },
+    paths: {
+      "/api/v1/projets": {
+        post: op({
+          tags: ["Projets"],
+          operationId: "upsertProjet",
+          summary: "Créer ou mettre à jour un projet (upsert par externalId)",
+          requestParams: { header: userHeader },
+          requestBody: body(projetInputSchema),
+          responses: {
+            "201": json(upsertResultSchema, "Projet créé (`created: true`)."),
+            "200": json(upsertResultSchema, "Projet existant mis à jour, ou répétition identique sans effet (`created: false`)."),
+            ...errors("forbidden", "unknown_status", "payload_too_large"),
+          },
+        }),
+        get: op({
+          tags: ["Projets"],
+          operationId: "listProjets",
+          summary: "Lister les projets (resynchronisation)",
+          description: "Trié par date de mise à jour puis identifiant. Suivre `nextCursor` jusqu'à `null`.",
+          requestParams: { query: listQuerySchema, header: userHeader },
+          responses: { "200": json(projetListSchema, "Une page de projets."), ...errors() },
+        }),
+      },
+      "/api/v1/projets/bulk": {
+        post: op({
+          tags: ["Projets"],
+          operationId: "upsertProjetsBulk",
+          summary: "Créer ou mettre à jour jusqu'à 1000 projets, en tout ou rien",
+          requestParams: { header: userHeader },
+          requestBody: body(bulkInputSchema),
+          responses: {
+            "201": json(bulkResultSchema, "Résultats dans l'ordre des projets envoyés."),
+            ...errors("forbidden", "payload_too_large"),
+          },
+        }),
+      },
+      "/api/v1/projets/{id}": {
+        get: op({
+          tags: ["Projets"],
+          operationId: "getProjet",
+          summary: "Lire un projet",
+          requestParams: { path: idPath, header: userHeader },
+          responses: { "200": json(projetSchema, "Le projet vu par le service appelant."), ...errors("forbidden", "not_found") },
+        }),
+        patch: op({
+          tags: ["Projets"],
+          operationId: "patchProjet",
+          summary: "Modifier partiellement un projet",
+          description: "Réservé aux services liés au projet (et, avec X-User-Email, à une personne ayant WRITE).",
+          requestParams: { path: idPath, header: userHeader },
+          requestBody: body(projetPatchSchema),
+          responses: {
+            "200": json(versionResultSchema, "Projet modifié (ou inchangé : même version)."),
+            ...errors("forbidden", "not_found", "unknown_status", "payload_too_large"),
+          },
+        }),
+      },
+      "/api/v1/projets/{id}/external-id": {
+        put: op({
+          tags: ["Projets"],
+          operationId: "linkExternalId",
+          summary: "Lier l'identifiant du service appelant à un projet existant",
+          requestParams: { path: idPath, header: userHeader },
+          requestBody: body(externalIdInputSchema),
+          responses: {
+            "200": json(versionResultSchema, "Projet lié (nouvelle version), ou déjà lié avec cet identifiant."),
+            ...errors("forbidden", "not_found", "conflict", "payload_too_large"),
+          },
+        }),
+      },
+      "/api/v1/projets/{id}/permissions": {
+        put: op({
+          tags: ["Permissions"],
+          operationId: "setPermission",
+          summary: "Donner ou changer la permission d'une personne",
+          description: "Réservé aux services liés au projet.",
+          requestParams: { path: idPath, header: userHeader },
+          requestBody: body(setPermissionInputSchema),
+          responses: { "200": json(permissionViewSchema, "Permission enregistrée."), ...errors("forbidden", "not_found", "payload_too_large") },
+        }),
+        delete: op({
+          tags: ["Permissions"],
+          operationId: "deletePermission",
+          summary: "Retirer la permission d'une personne",
+          requestParams: { path: idPath, header: userHeader },
+          requestBody: body(deletePermissionInputSchema),
+          responses: { "204": { description: "Permission retirée (ou absente)." }, ...errors("forbidden", "not_found", "payload_too_large") },
+        }),
+        get: op({
+          tags: ["Permissions"],
+          operationId: "getPermission",
+          summary: "Lire le niveau d'une personne",
+          description: "Le porteur référent a WRITE implicitement. 404 si la personne n'a aucune permission.",
+          requestParams: { path: idPath, query: permissionQuerySchema, header: userHeader },
+          responses: { "200": json(permissionViewSchema, "Niveau de la personne."), ...errors("forbidden", "not_found") },
+        }),
+      },
+      "/api/v1/utilisateurs/effacement": {
+        post: op({
+          tags: ["Données personnelles"],
+          operationId: "eraseUser",
+          summary: "Effacer une personne partout",
+          requestBody: body(erasureInputSchema),
+          responses: { "200": json(erasureResultSchema, "Effacement fait (idempotent)."), ...errors("payload_too_large") },
+        }),
+      },
+      "/api/v1/statuts": {
+        get: op({
+          tags: ["Statuts"],
+          operationId: "listStatuts",
+          summary: "Statuts génériques et correspondances du service appelant",
+          responses: { "200": json(statutsResponseSchema, "Statuts et correspondances."), ...errors() },
+        }),
+      },
+      "/api/v1/openapi.json": {
+        get: {
+          tags: ["Statuts"],
+          operationId: "getOpenApi",
+          summary: "Ce document OpenAPI (public)",
+          responses: { "200": { description: "Document OpenAPI 3.1.", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
+        },
+      },
+    },
+  });
+}
