@@ -3,8 +3,15 @@
 import type { DatabaseHandle } from "@/db/client";
 import { env, inngestConfigured } from "@/env";
 import { logger } from "./logger";
+import { onShutdown } from "./boot";
+import type { EmbeddedWorker } from "./worker/start-embedded-worker";
 
-export async function startDeliveryDriver(_handle: DatabaseHandle): Promise<void> {
+// On globalThis: Next.js may instantiate this module more than once in one process (route
+// bundles), and every copy must reach the one worker.
+const workerKey = Symbol.for("les-communs.delivery-worker");
+type Holder = { [workerKey]?: EmbeddedWorker };
+
+export async function startDeliveryDriver(handle: DatabaseHandle): Promise<void> {
   if (inngestConfigured) {
     logger.info("delivery driver: inngest");
     return;
@@ -13,6 +20,15 @@ export async function startDeliveryDriver(_handle: DatabaseHandle): Promise<void
     logger.info("delivery driver: none (WORKER_ENABLED=false)");
     return;
   }
+  const holder = globalThis as Holder;
+  if (holder[workerKey]) return;
+  const { startEmbeddedWorker } = await import("./worker/start-embedded-worker");
+  const worker = await startEmbeddedWorker(handle);
+  holder[workerKey] = worker;
+  onShutdown(async () => {
+    holder[workerKey] = undefined;
+    await worker.stop();
+  });
   logger.info("delivery driver: embedded worker");
 }
 
@@ -21,5 +37,13 @@ export async function startDeliveryDriver(_handle: DatabaseHandle): Promise<void
  * without waiting for it. Never throws and never delays the API response.
  */
 export function kickDelivery(): void {
-  // Filled in by the delivery engine (issue #4): Inngest event when configured, else in-process wake-up.
+  try {
+    if (inngestConfigured) {
+      void import("./inngest/send-outbox-kick").then((m) => m.sendOutboxKick()).catch(() => {});
+      return;
+    }
+    (globalThis as Holder)[workerKey]?.wake();
+  } catch {
+    // A missed kick only delays delivery: NOTIFY, the sleep timer or the cron sweep catch up.
+  }
 }

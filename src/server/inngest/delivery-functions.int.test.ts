@@ -1,0 +1,72 @@
+// The Inngest functions, executed by @inngest/test against a real database and a loopback
+// receiver: they must only drive the delivery core (no Inngest server involved).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InngestTestEngine } from "@inngest/test";
+import { eq } from "drizzle-orm";
+import { Webhook } from "standardwebhooks";
+import { deliveries } from "@/db/schema";
+import { useDatabase } from "@/db";
+import { createTestDatabase, type TestDatabase } from "@/test/test-database";
+import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
+import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
+import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";
+import { drainOutbox, purgeDeliveries } from "./delivery-functions";
+import { OUTBOX_KICK_EVENT } from "./client";
+
+let database: TestDatabase;
+let receiver: LoopbackReceiver;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  useDatabase(database);
+  receiver = await startLoopbackReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+  await closeDeliveryPools();
+  await database?.destroy();
+});
+
+describe("inngest drain-outbox", () => {
+  it("delivers every due delivery on a kick, signed, and sleeps until a retry is due instead of waiting for the sweep", async () => {
+    const author = await seedService(database.db, "auteur");
+    const target = await seedService(database.db, "cible", receiver.url);
+    const projectId = await seedProject(database.db, author.serviceId);
+    const other = await seedProject(database.db, author.serviceId, "Piste cyclable");
+    await changeProject(database.db, projectId, author.serviceId);
+    await changeProject(database.db, other, author.serviceId);
+    // The first request is told to come back in 2 s: the drain must sleep until then, not end.
+    receiver.respond((_q, i) => (i === 0 ? { status: 503, headers: { "retry-after": "2" } } : { status: 200 }));
+
+    const engine = new InngestTestEngine({
+      function: drainOutbox,
+      events: [{ name: OUTBOX_KICK_EVENT, data: {} }],
+      // Durable sleeps are Inngest's job; the mock waits as long as the Retry-After asked.
+      steps: [0, 1, 2, 3, 4, 5].map((n) => ({ id: `wait-${n}`, handler: () => new Promise((r) => setTimeout(r, 2100)) })),
+    });
+    const started = Date.now();
+    const { result, ctx } = await engine.execute();
+    expect(result).toEqual({ claimed: 3, delivered: 2 });
+    expect(ctx.step.sleepUntil).toHaveBeenCalledTimes(1);
+    const [, until] = (ctx.step.sleepUntil as unknown as { mock: { calls: [string, string][] } }).mock.calls[0]!;
+    expect(Date.parse(until) - started).toBeGreaterThanOrEqual(2000);
+    const rows = await database.db.select().from(deliveries).where(eq(deliveries.endpointId, target.endpointId!));
+    expect(rows.map((d) => d.state)).toEqual(["delivered", "delivered"]);
+    for (const q of receiver.requests) {
+      expect(() => new Webhook(target.secret!).verify(q.body, q.headers as Record<string, string>)).not.toThrow();
+    }
+  });
+
+  it("ends at once when nothing is due (cron sweep on an empty queue)", async () => {
+    const { result, ctx } = await new InngestTestEngine({ function: drainOutbox }).execute();
+    expect(result).toEqual({ claimed: 0, delivered: 0 });
+    expect(ctx.step.sleepUntil).not.toHaveBeenCalled();
+  });
+});
+
+describe("inngest purge-delivery-history", () => {
+  it("runs the retention purge", async () => {
+    const { result } = await new InngestTestEngine({ function: purgeDeliveries }).execute();
+    expect(result).toEqual({ attempts: 0, bodies: 0 });
+  });
+});

@@ -1,0 +1,65 @@
+// The Inngest driver: thin wrappers over the delivery core. Postgres holds the queue and the
+// webhook retry schedule; Inngest only decides when to run a drain. A kick event (sent after a
+// commit) and a cron sweep every minute both start a drain, which delivers batch after batch and,
+// when the next retry is due within the minute, sleeps durably until then instead of waiting for
+// the next sweep. HTTP failures are data recorded by the core, never thrown: Inngest retries only
+// infrastructure errors (database unreachable).
+import { getDb } from "@/db";
+import { env } from "@/env";
+import { deliverBatch } from "@/modules/delivery/deliver-batch";
+import { deliveryOptionsFromEnv, newWorkerId } from "@/modules/delivery/delivery-options";
+import { nextDueAt } from "@/modules/delivery/next-due-at";
+import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
+import { inngest, OUTBOX_KICK_EVENT } from "./client";
+
+/** Rounds per run: each is a step, and a function may have at most 1000 steps. */
+export const MAX_DRAIN_ROUNDS = 200;
+/** A retry due later than this is left to the next cron sweep. */
+const SLEEP_HORIZON_MS = 55_000;
+
+const owner = newWorkerId("inngest");
+
+export const drainOutbox = inngest.createFunction(
+  {
+    id: "drain-outbox",
+    name: "Livrer les webhooks en attente",
+    triggers: [{ event: OUTBOX_KICK_EVENT }, { cron: "* * * * *" }],
+    // Runs share the queue through SKIP LOCKED; a few in parallel is enough and bounds the load.
+    concurrency: { limit: 4 },
+    retries: 3,
+  },
+  async ({ step }) => {
+    let claimed = 0;
+    let delivered = 0;
+    for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+      const batch = await step.run(`deliver-batch-${round}`, async () => {
+        const summary = await deliverBatch(await getDb(), deliveryOptionsFromEnv({ owner }));
+        return { claimed: summary.claimed, delivered: summary.delivered };
+      });
+      claimed += batch.claimed;
+      delivered += batch.delivered;
+      if (batch.claimed > 0) continue;
+      // Decided inside a step so that the run replays deterministically.
+      const next = await step.run(`next-due-${round}`, async () => {
+        const at = await nextDueAt(await getDb());
+        return at && at.getTime() - Date.now() <= SLEEP_HORIZON_MS ? at.toISOString() : null;
+      });
+      if (!next) break;
+      await step.sleepUntil(`wait-${round}`, next);
+    }
+    return { claimed, delivered };
+  },
+);
+
+export const purgeDeliveries = inngest.createFunction(
+  {
+    id: "purge-delivery-history",
+    name: "Purger l'historique des livraisons",
+    triggers: [{ cron: "TZ=Europe/Paris 30 3 * * *" }],
+    concurrency: { limit: 1 },
+  },
+  async ({ step }) =>
+    step.run("purge", async () => purgeDeliveryHistory(await getDb(), { retentionDays: env.WEBHOOK_RETENTION_DAYS })),
+);
+
+export const deliveryFunctions = [drainOutbox, purgeDeliveries];

@@ -1,0 +1,67 @@
+// The embedded driver: runs the delivery loop in this process when Inngest is not configured.
+// Woken by NOTIFY on `outbox` right after a commit (and by kickDelivery in-process), sleeping
+// otherwise until the next retry is due, with `pollMs` as a fallback for missed notifications.
+// Also purges delivery history past retention, hourly.
+import type { DatabaseHandle } from "@/db/client";
+import { env } from "@/env";
+import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
+import { deliveryOptionsFromEnv, newWorkerId, type DeliveryOptions } from "@/modules/delivery/delivery-options";
+import { startDeliveryLoop } from "@/modules/delivery/run-delivery-loop";
+import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
+import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
+import { logger } from "../logger";
+
+export type EmbeddedWorker = { wake: () => void; stop: () => Promise<void> };
+
+const HOUR_MS = 3_600_000;
+
+export async function startEmbeddedWorker(
+  handle: DatabaseHandle,
+  overrides: Partial<DeliveryOptions> & { maxInFlight?: number; pollMs?: number; retentionDays?: number } = {},
+): Promise<EmbeddedWorker> {
+  const { maxInFlight = 256, pollMs = 1000, retentionDays = env.WEBHOOK_RETENTION_DAYS, ...rest } = overrides;
+  const options = deliveryOptionsFromEnv({ owner: newWorkerId("embedded"), ...rest });
+  const loop = startDeliveryLoop(handle.db, {
+    ...options,
+    maxInFlight,
+    pollMs,
+    onError: (stage, error) => logger.error("delivery worker error", { stage, error: String(error).slice(0, 300) }),
+    onRecorded: (summary) => {
+      for (const f of summary.failing) logger.warn("webhook endpoint failing", f);
+      for (const d of summary.disabled) logger.warn("webhook endpoint disabled", d);
+    },
+  });
+
+  let unlisten: (() => Promise<void>) | null = null;
+  try {
+    unlisten = await handle.listen(OUTBOX_CHANNEL, () => loop.wake());
+  } catch (error) {
+    logger.warn("delivery worker: LISTEN unavailable, polling only", { error: String(error).slice(0, 300) });
+  }
+
+  const purge = async () => {
+    try {
+      const purged = await purgeDeliveryHistory(handle.db, { retentionDays });
+      if (purged.attempts + purged.bodies > 0) logger.info("delivery history purged", purged);
+    } catch (error) {
+      logger.error("delivery history purge failed", { error: String(error).slice(0, 300) });
+    }
+  };
+  const first = setTimeout(() => void purge(), 60_000);
+  const hourly = setInterval(() => void purge(), HOUR_MS);
+  first.unref();
+  hourly.unref();
+
+  logger.info("delivery worker started", { owner: options.owner, driver: handle.driver });
+  return {
+    wake: loop.wake,
+    stop: async () => {
+      clearTimeout(first);
+      clearInterval(hourly);
+      await unlisten?.().catch(() => {});
+      await loop.stop();
+      await closeDeliveryPools();
+      logger.info("delivery worker stopped", { owner: options.owner });
+    },
+  };
+}
