@@ -20,6 +20,8 @@ const unavailableCodes = new Set([
 ]);
 
 export function isDatabaseUnavailable(error: unknown): boolean {
+  // The embedded driver has no error codes: a closed PGlite says so in its message.
+  if (error instanceof Error && error.message === "PGlite is closed") return true;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && (unavailableCodes.has(code) || code.startsWith("08"))) return true;
   const cause = (error as { cause?: unknown } | null)?.cause;
