@@ -1,0 +1,39 @@
+import type { ReactNode } from "react";
+import { redirect } from "next/navigation";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { getCurrentOperator } from "@/server/auth/get-current-operator";
+import { signOutAction } from "@/server/auth/sign-out";
+import { TRPCProvider } from "@/server/trpc/react-provider";
+import { ConsoleNav } from "../_components/console-nav";
+import { roleLabels } from "../_components/format";
+
+export const dynamic = "force-dynamic";
+
+// Every console page needs an active operator; procedures check the role again on each call.
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const operator = await getCurrentOperator();
+  if (!operator) redirect("/admin/connexion");
+  return (
+    <TRPCProvider>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-md-3">
+          <ConsoleNav isAdmin={operator.role === "admin"} />
+          <div className="fr-mt-4w">
+            <p className="fr-text--sm fr-mb-1w" data-testid="operator-identity">
+              Connecté : <strong>{operator.email}</strong>
+            </p>
+            <Badge severity={operator.role === "admin" ? "new" : "info"} small>
+              {roleLabels[operator.role]}
+            </Badge>
+            <form action={signOutAction} className="fr-mt-2w">
+              <button type="submit" className="fr-btn fr-btn--secondary fr-btn--sm fr-icon-logout-box-r-line fr-btn--icon-left">
+                Se déconnecter
+              </button>
+            </form>
+          </div>
+        </div>
+        <div className="fr-col-12 fr-col-md-9">{children}</div>
+      </div>
+    </TRPCProvider>
+  );
+}

@@ -1,0 +1,84 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Breadcrumb } from "@codegouvfr/react-dsfr/Breadcrumb";
+import { getServerCaller } from "@/server/trpc/server-caller";
+import { getCurrentOperator } from "@/server/auth/get-current-operator";
+import { deliveryStateLabels, deliveryStateSeverity, formatDateTime } from "../../../_components/format";
+import { ReplayDeliveryButton } from "../../../_components/replay-buttons";
+
+export const metadata: Metadata = { title: "Livraison" };
+
+export default async function DeliveryPage({ params }: { params: Promise<{ deliveryId: string }> }) {
+  const { deliveryId: raw } = await params;
+  const deliveryId = Number(raw);
+  if (!Number.isSafeInteger(deliveryId) || deliveryId <= 0) notFound();
+  const [delivery, operator] = await Promise.all([
+    (await getServerCaller()).deliveries.get({ deliveryId }).catch(() => null),
+    getCurrentOperator(),
+  ]);
+  if (!delivery) notFound();
+  const replayable = delivery.state === "failed" || delivery.state === "delivered";
+  return (
+    <>
+      <Breadcrumb currentPageLabel={`Livraison n° ${delivery.id}`} segments={[{ label: "Console", linkProps: { href: "/admin" } }, { label: "Livraisons", linkProps: { href: "/admin/livraisons" } }]} />
+      <h1>Livraison n° {delivery.id}</h1>
+      <dl>
+        <dt className="fr-text--bold">État</dt>
+        <dd><Badge severity={deliveryStateSeverity[delivery.state]} data-testid="delivery-state">{deliveryStateLabels[delivery.state]}</Badge></dd>
+        <dt className="fr-text--bold">Événement</dt>
+        <dd><code>{delivery.eventType}</code> — identifiant <code>{delivery.eventId}</code> (en-tête webhook-id), créé le {formatDateTime(delivery.eventCreatedAt)}</dd>
+        <dt className="fr-text--bold">Destinataire</dt>
+        <dd><Link href={`/admin/services/${delivery.serviceId}`}>{delivery.serviceNom}</Link> — <code>{delivery.endpointUrl ?? "webhook supprimé"}</code></dd>
+        {delivery.projectId && (
+          <>
+            <dt className="fr-text--bold">Projet</dt>
+            <dd><Link href={`/admin/projets/${delivery.projectId}`}>{delivery.projectId}</Link> (version {delivery.projectVersion})</dd>
+          </>
+        )}
+        {delivery.changements.length > 0 && (
+          <>
+            <dt className="fr-text--bold">Champs modifiés</dt>
+            <dd>{delivery.changements.join(", ")}</dd>
+          </>
+        )}
+        <dt className="fr-text--bold">Prochaine tentative automatique</dt>
+        <dd>{delivery.state === "pending" ? formatDateTime(delivery.nextAttemptAt) : "—"}</dd>
+      </dl>
+      {operator?.role === "admin" && replayable && <ReplayDeliveryButton deliveryId={delivery.id} />}
+
+      <h2>Tentatives</h2>
+      <div className="fr-table">
+        <table>
+          <caption className="fr-sr-only">Tentatives d'envoi de cette livraison</caption>
+          <thead>
+            <tr>
+              <th scope="col">N°</th>
+              <th scope="col">Déclenchement</th>
+              <th scope="col">Début</th>
+              <th scope="col">Durée</th>
+              <th scope="col">Statut HTTP</th>
+              <th scope="col">Erreur</th>
+              <th scope="col">Extrait de la réponse</th>
+            </tr>
+          </thead>
+          <tbody>
+            {delivery.attempts.length === 0 && <tr><td colSpan={7}>Aucune tentative pour l'instant.</td></tr>}
+            {delivery.attempts.map((a) => (
+              <tr key={a.id} data-testid="attempt-row">
+                <td>{a.attemptNumber}</td>
+                <td>{a.trigger === "manual" ? "Manuel (rejeu)" : "Automatique"}</td>
+                <td>{formatDateTime(a.startedAt)}</td>
+                <td>{a.durationMs === null ? "—" : `${a.durationMs} ms`}</td>
+                <td>{a.statusCode ?? "—"}</td>
+                <td>{a.errorClass ? `${a.errorClass}${a.errorMessage ? ` : ${a.errorMessage}` : ""}` : "—"}</td>
+                <td><code style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>{a.responseExcerpt ?? "—"}</code></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

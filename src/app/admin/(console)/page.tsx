@@ -1,0 +1,100 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { getServerCaller } from "@/server/trpc/server-caller";
+import { deliveryStateLabels, formatDateTime, formatPercent } from "../_components/format";
+import { DeliveryChart } from "../_components/delivery-chart";
+
+export const metadata: Metadata = { title: "Tableau de bord" };
+
+const healthLabels = {
+  ok: { text: "Opérationnel", severity: "success" },
+  degrade: { text: "Dégradé", severity: "warning" },
+  en_echec: { text: "En échec", severity: "error" },
+  desactive: { text: "Désactivé", severity: "info" },
+  sans_webhook: { text: "Sans webhook", severity: "new" },
+} as const;
+
+export default async function DashboardPage() {
+  const stats = await (await getServerCaller()).dashboard.stats();
+  const tiles = [
+    { label: "Livraisons en attente ou en cours (file)", value: stats.backlog.toLocaleString("fr-FR") },
+    { label: "Taux de succès (livrées / terminées)", value: formatPercent(stats.successRate) },
+    { label: deliveryStateLabels.delivered, value: stats.byState.delivered.toLocaleString("fr-FR") },
+    { label: deliveryStateLabels.failed, value: stats.byState.failed.toLocaleString("fr-FR") },
+  ];
+  return (
+    <>
+      <h1>Tableau de bord</h1>
+      <div className="fr-grid-row fr-grid-row--gutters fr-mb-4w">
+        {tiles.map((tile) => (
+          <div key={tile.label} className="fr-col-12 fr-col-sm-6 fr-col-lg-3">
+            <div className="fr-p-3w" style={{ border: "1px solid var(--border-default-grey)", height: "100%" }}>
+              <p className="fr-h3 fr-mb-1v">{tile.value}</p>
+              <p className="fr-text--sm fr-mb-0">{tile.label}</p>
+            </div>
+          </div>
+        ))}
+      </div>
+
+      <h2>Livraisons par état</h2>
+      <div className="fr-table fr-mb-4w">
+        <table>
+          <caption className="fr-sr-only">Nombre de livraisons par état</caption>
+          <thead>
+            <tr>
+              {(Object.keys(deliveryStateLabels) as (keyof typeof deliveryStateLabels)[]).map((s) => (
+                <th key={s} scope="col">{deliveryStateLabels[s]}</th>
+              ))}
+              <th scope="col">Total</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              {(Object.keys(deliveryStateLabels) as (keyof typeof deliveryStateLabels)[]).map((s) => (
+                <td key={s}>
+                  <Link href={`/admin/livraisons?state=${s}`}>{stats.byState[s].toLocaleString("fr-FR")}</Link>
+                </td>
+              ))}
+              <td>{stats.total.toLocaleString("fr-FR")}</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
+
+      <h2>Livraisons des 14 derniers jours</h2>
+      <DeliveryChart series={stats.series} />
+
+      <h2 className="fr-mt-4w">Santé par service</h2>
+      <div className="fr-table">
+        <table>
+          <caption className="fr-sr-only">État des webhooks de chaque service connecté</caption>
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">État</th>
+              <th scope="col">Livrées</th>
+              <th scope="col">En échec</th>
+              <th scope="col">En file</th>
+              <th scope="col">Échecs consécutifs</th>
+              <th scope="col">Dernier succès</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stats.services.map((s) => (
+              <tr key={s.serviceId}>
+                <td><Link href={`/admin/services/${s.serviceId}`}>{s.nom}</Link></td>
+                <td><Badge severity={healthLabels[s.health].severity} small>{healthLabels[s.health].text}</Badge></td>
+                <td>{s.byState.delivered}</td>
+                <td>{s.byState.failed > 0 ? <Link href={`/admin/livraisons?serviceId=${s.serviceId}&state=failed`}>{s.byState.failed}</Link> : 0}</td>
+                <td>{s.byState.pending + s.byState.in_flight}</td>
+                <td>{s.endpoint?.consecutiveFailures ?? "—"}</td>
+                <td>{formatDateTime(s.endpoint?.lastSuccessAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Breadcrumb } from "@codegouvfr/react-dsfr/Breadcrumb";
+import { getServerCaller } from "@/server/trpc/server-caller";
+import { getCurrentOperator } from "@/server/auth/get-current-operator";
+import { formatDateTime } from "../../../_components/format";
+import { CreateKeyButton, RevokeKeyButton, WebhookSettings } from "../../../_components/service-actions";
+
+export const metadata: Metadata = { title: "Service connecté" };
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function ServicePage({ params }: { params: Promise<{ serviceId: string }> }) {
+  const { serviceId } = await params;
+  if (!uuid.test(serviceId)) notFound();
+  const caller = await getServerCaller();
+  const [service, operator] = await Promise.all([caller.services.get({ serviceId }).catch(() => null), getCurrentOperator()]);
+  if (!service) notFound();
+  const isAdmin = operator?.role === "admin";
+  const endpoint = service.endpoint;
+  return (
+    <>
+      <Breadcrumb
+        currentPageLabel={service.nom}
+        segments={[{ label: "Console", linkProps: { href: "/admin" } }, { label: "Services connectés", linkProps: { href: "/admin/services" } }]}
+      />
+      <h1>{service.nom}</h1>
+      <p>
+        Identifiant : <code>{service.slug}</code> —{" "}
+        {service.enabled ? <Badge severity="success" small>Service actif</Badge> : <Badge severity="warning" small>Service désactivé</Badge>}
+      </p>
+      <p>
+        <Link className="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={`/admin/services/${service.id}/correspondances`}>
+          Correspondances de statuts
+        </Link>
+        {" · "}
+        <Link className="fr-link" href={`/admin/livraisons?serviceId=${service.id}`}>Livraisons vers ce service</Link>
+      </p>
+
+      <h2>Webhook</h2>
+      {endpoint ? (
+        <dl>
+          <dt className="fr-text--bold">URL</dt>
+          <dd><code>{endpoint.url}</code></dd>
+          <dt className="fr-text--bold">État</dt>
+          <dd>
+            {endpoint.enabled ? <Badge severity="success" small>Activé</Badge> : <Badge severity="warning" small>Désactivé</Badge>}
+            {endpoint.disabledReason && <> (motif : {endpoint.disabledReason})</>}
+          </dd>
+          <dt className="fr-text--bold">Échecs consécutifs</dt>
+          <dd>{endpoint.consecutiveFailures}</dd>
+          <dt className="fr-text--bold">Dernier succès / dernier échec</dt>
+          <dd>{formatDateTime(endpoint.lastSuccessAt)} / {formatDateTime(endpoint.lastFailureAt)}</dd>
+          {endpoint.rotationUntil && endpoint.rotationUntil > new Date() && (
+            <>
+              <dt className="fr-text--bold">Renouvellement du secret</dt>
+              <dd>l'ancien secret signe encore jusqu'au {formatDateTime(endpoint.rotationUntil)}</dd>
+            </>
+          )}
+        </dl>
+      ) : (
+        <p>Aucun webhook : ce service ne reçoit pas les changements des autres services.</p>
+      )}
+      {isAdmin && (
+        <WebhookSettings slug={service.slug} serviceId={service.id} url={endpoint?.url ?? null} enabled={endpoint ? endpoint.enabled : null} serviceEnabled={service.enabled} />
+      )}
+
+      <h2 className="fr-mt-4w">Clés d'API</h2>
+      <div className="fr-table">
+        <table>
+          <caption className="fr-sr-only">Clés d'API du service</caption>
+          <thead>
+            <tr>
+              <th scope="col">Préfixe</th>
+              <th scope="col">Créée le</th>
+              <th scope="col">Dernière utilisation</th>
+              <th scope="col">État</th>
+              {isAdmin && <th scope="col">Action</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {service.keys.length === 0 && (
+              <tr><td colSpan={isAdmin ? 5 : 4}>Aucune clé.</td></tr>
+            )}
+            {service.keys.map((k) => (
+              <tr key={k.id}>
+                <td><code>{k.prefix}</code></td>
+                <td>{formatDateTime(k.createdAt)}</td>
+                <td>{formatDateTime(k.lastUsedAt)}</td>
+                <td>{k.revokedAt ? <Badge severity="error" small>Révoquée</Badge> : <Badge severity="success" small>Active</Badge>}</td>
+                {isAdmin && <td>{!k.revokedAt && <RevokeKeyButton serviceId={service.id} prefix={k.prefix} />}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {isAdmin && <CreateKeyButton serviceId={service.id} />}
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { getServerCaller } from "@/server/trpc/server-caller";
+import { getCurrentOperator } from "@/server/auth/get-current-operator";
+import { CreateServiceForm } from "../../_components/create-service-form";
+
+export const metadata: Metadata = { title: "Services connectés" };
+
+export default async function ServicesPage() {
+  const [services, operator] = await Promise.all([(await getServerCaller()).services.list(), getCurrentOperator()]);
+  return (
+    <>
+      <h1>Services connectés</h1>
+      <div className="fr-table">
+        <table>
+          <caption className="fr-sr-only">Services connectés au hub</caption>
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">Identifiant</th>
+              <th scope="col">Service actif</th>
+              <th scope="col">Webhook</th>
+            </tr>
+          </thead>
+          <tbody>
+            {services.map((s) => (
+              <tr key={s.id}>
+                <td><Link href={`/admin/services/${s.id}`}>{s.nom}</Link></td>
+                <td><code>{s.slug}</code></td>
+                <td>{s.enabled ? <Badge severity="success" small>Actif</Badge> : <Badge severity="warning" small>Désactivé</Badge>}</td>
+                <td>
+                  {!s.endpoint ? "Aucun" : s.endpoint.enabled ? <Badge severity="success" small>Activé</Badge> : <Badge severity="warning" small>Désactivé</Badge>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {operator?.role === "admin" && (
+        <section className="fr-mt-4w" aria-labelledby="create-service-title">
+          <h2 id="create-service-title">Créer un service</h2>
+          <CreateServiceForm />
+        </section>
+      )}
+    </>
+  );
+}

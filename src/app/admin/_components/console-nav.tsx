@@ -1,0 +1,21 @@
+"use client";
+import { usePathname } from "next/navigation";
+import { SideMenu } from "@codegouvfr/react-dsfr/SideMenu";
+
+const sections = [
+  { href: "/admin", text: "Tableau de bord" },
+  { href: "/admin/services", text: "Services connectés" },
+  { href: "/admin/livraisons", text: "Livraisons" },
+  { href: "/admin/projets", text: "Projets" },
+  { href: "/admin/journal", text: "Journal d'audit" },
+];
+
+export function ConsoleNav({ isAdmin }: { isAdmin: boolean }) {
+  const pathname = usePathname();
+  const items = [...sections, ...(isAdmin ? [{ href: "/admin/operateurs", text: "Opérateurs" }] : [])].map((s) => ({
+    text: s.text,
+    linkProps: { href: s.href },
+    isActive: s.href === "/admin" ? pathname === "/admin" : pathname.startsWith(s.href),
+  }));
+  return <SideMenu align="left" burgerMenuButtonText="Menu de la console" title="Console" items={items} />;
+}
