@@ -18,11 +18,14 @@ import { genericStatusCodeSchema, statusLabelSchema } from "@/modules/mappings/m
 import { addOperator } from "@/modules/operators/add-operator";
 import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
 import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
+import { replayFailedDeliveries } from "@/modules/delivery/replay-failed-deliveries";
 
 export type Flags = Record<string, string | true>;
 
 const text = (schema: z.ZodType<unknown, string>) =>
   z.string({ error: "valeur attendue après le drapeau" }).pipe(schema);
+/** A date (`2026-01-31`) or a date-time with offset (`2026-01-31T12:00:00Z`). */
+const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "date ISO 8601 attendue" });
 const booleanText = z.enum(["true", "false"], { error: "true ou false attendu" }).transform((v) => v === "true");
 
 type Command = {
@@ -89,6 +92,22 @@ export const commands: Record<string, Command> = {
     usage: "operator:add --email <email> --role admin|lecteur",
     flags: z.strictObject({ email: text(operatorEmailSchema), role: text(operatorRoleSchema) }),
     run: async (db, f) => ({ operator: await addOperator(db, { email: f.email, role: f.role }, cliActor) }),
+  },
+  "deliveries:replay": {
+    usage: "deliveries:replay --service <slug> [--since <iso>] [--until <iso>]",
+    flags: z.strictObject({
+      service: text(serviceSlugSchema),
+      since: text(isoInstant).optional(),
+      until: text(isoInstant).optional(),
+    }),
+    run: async (db, f) => {
+      const service = await requireServiceBySlug(db, f.service);
+      return replayFailedDeliveries(
+        db,
+        { serviceId: service.id, since: f.since ? new Date(f.since) : undefined, until: f.until ? new Date(f.until) : undefined },
+        cliActor,
+      );
+    },
   },
 };
 
