@@ -1,0 +1,134 @@
+// Role checks of every console procedure: anonymous → UNAUTHORIZED, lecteur → reads only,
+// admin → everything, and no mutation without the same-origin proof. The table must name every
+// procedure of the router, so that a new procedure cannot ship without its expectation.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
+import { createTestDatabase, type TestDatabase } from "@/test/test-database";
+import { auditLog, operators, services } from "@/db/schema";
+import type { OperatorIdentity } from "@/server/auth/load-operator-session";
+import { appRouter } from "./app-router";
+import { createCallerFactory } from "./init";
+
+const createCaller = createCallerFactory(appRouter);
+let database: TestDatabase;
+let admin: OperatorIdentity;
+let lecteur: OperatorIdentity;
+let serviceId: string;
+
+type Access = "operator" | "admin";
+const UUID_ZERO = "00000000-0000-4000-8000-000000000000";
+
+// Procedure → who may call it, and an input valid for it.
+function expectations(): Record<string, { access: Access; input?: unknown }> {
+  return {
+    me: { access: "operator" },
+    "dashboard.stats": { access: "operator" },
+    "services.list": { access: "operator" },
+    "services.get": { access: "operator", input: { serviceId } },
+    "services.create": { access: "admin", input: { slug: `svc-${Date.now().toString(36)}`, nom: "Service de test" } },
+    "services.update": { access: "admin", input: { slug: "tet", nom: "Territoires en Transitions" } },
+    "services.setWebhookEnabled": { access: "admin", input: { slug: "tet", enabled: false } },
+    "services.createKey": { access: "admin", input: { serviceId } },
+    "services.revokeKey": { access: "admin", input: { serviceId, prefix: "lc_test_absent" } },
+    "services.rotateSecret": { access: "admin", input: { serviceId } },
+    "services.sendTestEvent": { access: "admin", input: { serviceId } },
+    "mappings.list": { access: "operator", input: { serviceId } },
+    "mappings.set": { access: "admin", input: { service: "tet", label: "En pause", generique: "IMPACTE" } },
+    "deliveries.list": { access: "operator", input: {} },
+    "deliveries.get": { access: "operator", input: { deliveryId: 1 } },
+    "deliveries.replay": { access: "admin", input: { deliveryId: 1 } },
+    "deliveries.replayFailed": { access: "admin", input: { serviceId } },
+    "projects.search": { access: "operator", input: { query: "" } },
+    "projects.get": { access: "operator", input: { projectId: UUID_ZERO } },
+    "audit.list": { access: "operator", input: {} },
+    "operators.list": { access: "admin" },
+    "operators.add": { access: "admin", input: { email: "nouvel.operateur@anct.gouv.fr", role: "lecteur" } },
+    "operators.setActive": { access: "admin", input: { operatorId: UUID_ZERO, active: false } },
+  };
+}
+
+function procedurePaths(): string[] {
+  return Object.keys((appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures).sort();
+}
+
+function isMutation(path: string): boolean {
+  const procedure = (appRouter as unknown as { _def: { procedures: Record<string, { _def: { type: string } }> } })._def.procedures[path]!;
+  return procedure._def.type === "mutation";
+}
+
+async function call(operator: OperatorIdentity | null, path: string, input: unknown, sameOrigin = true): Promise<string> {
+  const caller = createCaller({ db: database.db, operator, sameOrigin }) as unknown as Record<string, unknown>;
+  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (i: unknown) => Promise<unknown>;
+  try {
+    await fn(input);
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const [a] = await database.db.insert(operators).values({ email: "admin@anct.gouv.fr", role: "admin" }).returning();
+  const [l] = await database.db.insert(operators).values({ email: "lecteur@anct.gouv.fr", role: "lecteur" }).returning();
+  admin = { operatorId: a!.id, userId: "u-admin", email: a!.email, name: null, role: "admin", sessionToken: "t-admin" };
+  lecteur = { operatorId: l!.id, userId: "u-lecteur", email: l!.email, name: null, role: "lecteur", sessionToken: "t-lecteur" };
+  const [tet] = await database.db.select().from(services).where(eq(services.slug, "tet"));
+  serviceId = tet!.id;
+});
+
+afterAll(async () => {
+  await database?.destroy();
+});
+
+describe("console tRPC router", () => {
+  it("has an access expectation for every procedure", () => {
+    expect(Object.keys(expectations()).sort()).toEqual(procedurePaths());
+  });
+
+  it("refuses every procedure without an operator session", async () => {
+    for (const [path, { input }] of Object.entries(expectations())) {
+      expect([path, await call(null, path, input)]).toEqual([path, "UNAUTHORIZED"]);
+    }
+  });
+
+  it("lets a lecteur read but refuses every mutation and admin-only procedure", async () => {
+    const auditBefore = (await database.db.select().from(auditLog)).length;
+    for (const [path, { access, input }] of Object.entries(expectations())) {
+      const code = await call(lecteur, path, input);
+      if (access === "admin") expect([path, code]).toEqual([path, "FORBIDDEN"]);
+      else expect([path, code]).not.toEqual([path, "FORBIDDEN"]);
+    }
+    // Nothing was written on the lecteur's behalf.
+    expect((await database.db.select().from(auditLog)).length).toBe(auditBefore);
+  });
+
+  it("refuses every mutation without the same-origin proof, even to an admin", async () => {
+    for (const [path, { input }] of Object.entries(expectations())) {
+      if (!isMutation(path)) continue;
+      expect([path, await call(admin, path, input, false)]).toEqual([path, "FORBIDDEN"]);
+    }
+  });
+
+  it("lets an admin call every procedure (domain errors aside)", async () => {
+    for (const [path, { input }] of Object.entries(expectations())) {
+      const code = await call(admin, path, input);
+      expect([path, ["UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"].includes(code)]).toEqual([path, false]);
+    }
+  });
+
+  it("writes the audit entry of an admin mutation with the operator as actor", async () => {
+    const caller = createCaller({ db: database.db, operator: admin, sameOrigin: true });
+    const created = await caller.services.create({ slug: "audite", nom: "Service audité" });
+    expect(created.apiKey).toMatch(/^lc_test_/);
+    const entries = await database.db.select().from(auditLog).where(eq(auditLog.targetId, created.service.id));
+    expect(entries.map((e) => e.action).sort()).toEqual(["api_key.create", "service.create"]);
+    for (const entry of entries) {
+      expect(entry.actorOperatorId).toBe(admin.operatorId);
+      // The clear key never reaches the audit log.
+      expect(JSON.stringify(entry)).not.toContain(created.apiKey);
+    }
+  });
+});
