@@ -46,8 +46,10 @@ export function proconnectProvider(): OAuthConfig<ProConnectProfile> {
     authorization: {
       params: {
         scope: "openid email given_name usual_name uid siret idp_id",
-        // The current ProConnect way of asking for a level; `acr` is then checked on our side too.
-        claims: JSON.stringify({ id_token: { acr: { essential: true, values: acceptedAcrValues() }, amr: null } }),
+        // The current ProConnect way of asking for a level. Voluntary, not `essential`: the level is
+        // enforced here (signIn callback) with a clear refusal page, instead of an identity-provider
+        // loop when an agent's provider cannot reach it.
+        claims: JSON.stringify({ id_token: { acr: { values: acceptedAcrValues() }, amr: null } }),
       },
     },
     // With idToken:false next-auth would skip id_token and nonce validation (trap 8): openid-client's

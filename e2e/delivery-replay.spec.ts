@@ -1,0 +1,78 @@
+// A receiver that fails, a delivery that ends `failed` after the (compressed) retry schedule, then
+// a replay from the console once the receiver recovers: same log, new manual attempt, audit entry.
+import http from "node:http";
+import { expect, test } from "@playwright/test";
+import { communs } from "./support/hub-cli";
+import { checkAccessibility, loginAsOperator, screenshot } from "./support/console";
+
+const receiverPort = Number(process.env.E2E_RECEIVER_PORT ?? 4320);
+let receiver: http.Server;
+let receiverStatus = 500;
+const received: string[] = [];
+
+test.beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      received.push(String(req.headers["webhook-id"] ?? ""));
+      res.statusCode = receiverStatus;
+      res.setHeader("content-type", "text/plain");
+      res.end(receiverStatus === 200 ? "bien reçu" : "panne du récepteur");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(receiverPort, "127.0.0.1", resolve));
+});
+
+test.afterAll(async () => {
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+
+test("une livraison en échec apparaît dans le journal, puis est rejouée après le retour du récepteur", async ({ page, request }) => {
+  communs("service:create", "--slug", "recepteur-e2e", "--nom", "Récepteur de test", "--webhook-url", `http://127.0.0.1:${receiverPort}/webhooks`);
+  const source = communs("service:create", "--slug", "source-e2e", "--nom", "Source de test");
+  const created = await request.post("/api/v1/projets", {
+    headers: { authorization: `Bearer ${String(source.apiKey)}` },
+    data: { externalId: "e2e-1", nom: "Rénovation de l'école communale", collectivites: [{ type: "Commune", code: "75056" }] },
+  });
+  expect(created.status()).toBe(201);
+  const { id: projectId } = (await created.json()) as { id: string };
+
+  await loginAsOperator(page, "admin@anct.gouv.fr");
+  // Three attempts 200 ms apart, then `failed`.
+  await expect(async () => {
+    await page.goto(`/admin/livraisons?projectId=${projectId}&state=failed`);
+    await expect(page.getByRole("link", { name: /^n° \d+$/ })).toHaveCount(1, { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  expect(received.length).toBe(3);
+  await screenshot(page, "livraisons-echec");
+
+  await page.getByRole("link", { name: /^n° \d+$/ }).click();
+  await expect(page.getByTestId("delivery-state")).toHaveText("En échec");
+  await expect(page.getByTestId("attempt-row")).toHaveCount(3);
+  await expect(page.getByTestId("attempt-row").first()).toContainText("500");
+  await expect(page.getByTestId("attempt-row").first()).toContainText("panne du récepteur");
+
+  receiverStatus = 200;
+  await page.getByRole("button", { name: "Rejouer cette livraison" }).click();
+  await expect(page.getByText("Nouvelle tentative terminée : livrée.")).toBeVisible();
+  await expect(page.getByTestId("delivery-state")).toHaveText("Livrée");
+  await expect(page.getByTestId("attempt-row")).toHaveCount(4);
+  const last = page.getByTestId("attempt-row").last();
+  await expect(last).toContainText("Manuel (rejeu)");
+  await expect(last).toContainText("200");
+  await expect(last).toContainText("bien reçu");
+  // The same webhook-id on every attempt, replay included.
+  expect(new Set(received).size).toBe(1);
+  await checkAccessibility(page, "livraison");
+  await screenshot(page, "livraison");
+
+  await page.goto("/admin/journal?action=delivery.replay");
+  await expect(page.getByTestId("audit-row")).toHaveCount(1);
+  await expect(page.getByTestId("audit-row")).toContainText("admin@anct.gouv.fr");
+
+  await page.goto(`/admin/projets/${projectId}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Rénovation de l'école communale" })).toBeVisible();
+  await expect(page.getByText("Livrée")).toBeVisible();
+  await checkAccessibility(page, "projet");
+  await screenshot(page, "projet");
+});

@@ -1,0 +1,38 @@
+import { expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import fs from "node:fs";
+import path from "node:path";
+
+/** Logs in through the ProConnect stand-in's form. */
+export async function login(page: Page, email: string, options: { acr?: string } = {}) {
+  await page.goto("/admin/connexion");
+  await page.getByRole("button", { name: /S’identifier avec ProConnect|S'identifier avec ProConnect/ }).click();
+  await expect(page.getByRole("heading", { name: "ProConnect — simulateur local" })).toBeVisible();
+  await page.getByLabel("Adresse électronique professionnelle").fill(email);
+  if (options.acr) await page.getByLabel("Niveau d'authentification (acr)").selectOption(options.acr);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}
+
+export async function loginAsOperator(page: Page, email: string) {
+  await login(page, email);
+  await expect(page.getByTestId("operator-identity")).toContainText(email);
+}
+
+type AxeFinding = { page: string; id: string; impact: string | null | undefined; nodes: number; help: string };
+
+/** Runs axe on the current page: no serious or critical violation; every finding is kept for the report. */
+export async function checkAccessibility(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  const findings: AxeFinding[] = results.violations.map((v) => ({ page: name, id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+  const dir = path.join("test-results", "axe");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(findings, null, 2));
+  const blocking = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+  expect(blocking, `violations graves sur ${name}`).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: path.join("docs", "screenshots", `${name}.png`), fullPage: true });
+}
