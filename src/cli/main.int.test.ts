@@ -17,9 +17,8 @@ const tsx = path.join(root, "node_modules", ".bin", "tsx");
 type Run = { code: number; stdout: string; stderr: string; json: Record<string, unknown> | null };
 
 function communs(args: string[], extraEnv: Record<string, string | undefined>): Promise<Run> {
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, ...extraEnv })) if (v !== undefined) childEnv[k] = v;
-  if (extraEnv.DATABASE_URL === undefined) delete childEnv.DATABASE_URL;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
   return new Promise((resolve) => {
     execFile(tsx, ["src/cli/main.ts", ...args], { cwd: root, env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
       const lastLine = stdout.trim().split("\n").pop() ?? "";
