@@ -1,0 +1,101 @@
+// Child processes of the bench and fault harnesses: each runs in its own process group so that it
+// can be stopped whole (next start forks workers), and every group still alive is killed when the
+// harness exits, fails or is interrupted. Nothing here ever signals a process it did not start.
+import { spawn } from "node:child_process";
+
+const groups = new Set();
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function killAllStarted() {
+  for (const pid of groups) killGroup(pid, "SIGKILL");
+  groups.clear();
+}
+
+process.on("exit", killAllStarted);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    killAllStarted();
+    process.exit(130);
+  });
+}
+
+/**
+ * Starts a command in a new process group. Output is kept (last 200 lines) for failure reports and
+ * optionally echoed with a prefix.
+ */
+export function startGroup(name, command, args, { cwd, env, echo = false, onLine } = {}) {
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  groups.add(child.pid);
+  const tail = [];
+  const feed = (stream) => {
+    let rest = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk) => {
+      const lines = (rest + chunk).split("\n");
+      rest = lines.pop();
+      for (const line of lines) {
+        tail.push(line);
+        if (tail.length > 200) tail.shift();
+        if (echo) process.stderr.write(`[${name}] ${line}\n`);
+        onLine?.(line);
+      }
+    });
+  };
+  feed(child.stdout);
+  feed(child.stderr);
+  const exited = new Promise((resolve) => {
+    child.on("exit", (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
+  return {
+    name,
+    pid: child.pid,
+    child,
+    exited,
+    tail: () => tail.join("\n"),
+    get alive() {
+      return child.exitCode === null && child.signalCode === null;
+    },
+    /** Sends a signal to the whole group and waits (bounded) for the leader to exit. */
+    async kill(signal = "SIGTERM", waitMs = 10_000) {
+      if (child.exitCode === null && child.signalCode === null) killGroup(child.pid, signal);
+      const done = await Promise.race([exited.then(() => true), sleep(waitMs).then(() => false)]);
+      if (!done) {
+        killGroup(child.pid, "SIGKILL");
+        await Promise.race([exited, sleep(5_000)]);
+      }
+      // Forked grandchildren may outlive the leader: make sure the group is gone.
+      killGroup(child.pid, "SIGKILL");
+      groups.delete(child.pid);
+    },
+  };
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs a command to completion with a time limit; resolves to {code, stdout, stderr}. */
+export function runBounded(command, args, { cwd, env, timeoutMs = 120_000, inherit = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env, detached: true, stdio: inherit ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"] });
+    groups.add(child.pid);
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (c) => (stdout += c));
+    child.stderr?.on("data", (c) => (stderr += c));
+    const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), timeoutMs);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      groups.delete(child.pid);
+      resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,360 @@
+#!/usr/bin/env node
+// `npm run bench`: the hub's production build against its own PostgreSQL database, loopback
+// receivers, every figure measured in one run so that ratios hold on a shared machine. Prints a
+// readable table, then as its last line one JSON object (see docs/BENCHMARKS.md for the method).
+//
+// Options: --no-build (use the existing build), --dist-dir=<dir> (default .next-bench),
+//          --quick (short phases, for smoke tests: figures are not comparable), --keep-db,
+//          --only=<phase,…> (ceiling,trivial,raw,ingest,bulk,fanout,delivery,console).
+// Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; the bench
+//           creates and drops its own database on that server), BENCH_PORT_BASE (default 3500).
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { Pool } from "undici";
+import { Webhook } from "standardwebhooks";
+import { createDatabase, dropDatabase, ensureBuild, hubSettings, root, setupHub, startHub } from "./lib/hub.mjs";
+import { killAllStarted, runBounded, sleep, startGroup } from "./lib/proc.mjs";
+import { startReceivers } from "./lib/receivers.mjs";
+import { createClient, percentile, projetInput, round } from "./lib/projets.mjs";
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name, fallback) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=").slice(1).join("=") ?? fallback;
+const quick = flag("quick");
+const distDir = option("dist-dir", ".next-bench");
+const only = option("only", null)?.split(",");
+const wants = (phase) => !only || only.includes(phase);
+const baseUrl = process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+const portBase = Number(process.env.BENCH_PORT_BASE || 3500);
+const ports = { hub: portBase, tet: portBase + 10, recoco: portBase + 11, "aides-territoires": portBase + 12, control: portBase + 19, raw: portBase + 20 };
+const dbName = `lc_bench_${process.pid}`;
+const D = quick ? { load: 3, warm: 1, fanout: 4, step: 4, attempts: 100_000, rounds: 10, bulkCalls: 3 } : { load: 10, warm: 2, fanout: 10, step: 8, attempts: 1_000_000, rounds: 40, bulkCalls: 10 };
+const RECEIVERS = ["tet", "recoco", "aides-territoires"];
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const results = {};
+const notes = {};
+const errors = [];
+const startedAt = new Date();
+
+async function phase(name, run) {
+  if (!wants(name)) return;
+  log(`\n--- ${name} ---`);
+  const t = Date.now();
+  try {
+    await run();
+  } catch (error) {
+    errors.push(`${name}: ${error?.stack ?? error}`);
+    log(`phase ${name} failed: ${error?.stack ?? error}`);
+  }
+  log(`(${name}: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+}
+
+/** autocannon with a warm-up run first (JIT, pools, plan caches), then the measured run. */
+async function cannon(options) {
+  await autocannon({ ...options, duration: D.warm });
+  const result = await autocannon({ ...options, duration: D.load });
+  const seconds = D.load;
+  return {
+    rps: result.requests.total / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function backlog(sql) {
+  const [row] = await sql`select count(*)::int as n from deliveries where state in ('pending', 'in_flight')`;
+  return row.n;
+}
+
+/** Waits (bounded) until the outbox is empty; returns the time it took or null on time-out. */
+async function drain(sql, maxMs) {
+  const started = Date.now();
+  while (Date.now() - started < maxMs) {
+    if ((await backlog(sql)) === 0) return Date.now() - started;
+    await sleep(200);
+  }
+  return null;
+}
+
+async function main() {
+  log(`Les Communs bench — ${startedAt.toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}${quick ? " — QUICK MODE (not comparable)" : ""}`);
+  await ensureBuild(distDir, { noBuild: flag("no-build"), log });
+
+  const databaseUrl = await createDatabase(baseUrl, dbName);
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  const receivers = await startReceivers({ receivers: Object.fromEntries(RECEIVERS.map((s) => [s, ports[s]])), control: ports.control });
+  const settings = hubSettings(databaseUrl, ports.hub);
+  const setup = await setupHub(settings, { keysFor: ["mec"], webhooks: receivers.urls });
+  await receivers.setSecrets(setup.secrets);
+  const key = setup.keys.mec;
+  const [pg] = await sql`select current_setting('server_version') as v, current_setting('synchronous_commit') as sc, current_setting('fsync') as f`;
+  notes.postgres = `PostgreSQL ${pg.v}, fsync=${pg.f}, synchronous_commit=${pg.sc}`;
+  let hub = await startHub({ distDir, port: ports.hub, settings });
+  const hubUrl = hub.baseUrl;
+  const client = createClient(hubUrl, { connections: 32 });
+  const raw = startGroup("node-http-pg", process.execPath, [path.join(import.meta.dirname, "lib", "node-http-pg.mjs"), String(ports.raw), databaseUrl], { env: process.env });
+  await sleep(500);
+
+  try {
+    await phase("ceiling", async () => {
+      // The client the delivery engine uses (undici Pool per origin, 32 keep-alive connections,
+      // pipelining 1), each request signed like a real delivery, against the receivers alone.
+      const body = JSON.stringify({ id: "msg_ceiling", type: "projet.modifie", createdAt: new Date().toISOString(), data: { projet: { id: "00000000-0000-4000-8000-000000000000", version: 1, ...projetInput("ceiling", 1, 1) }, auteur: "mec", changements: ["nom"] } });
+      const pools = RECEIVERS.map((slug) => ({ slug, pool: new Pool(new URL(receivers.urls[slug]).origin, { connections: 32, pipelining: 1, keepAliveTimeout: 10_000 }), path: new URL(receivers.urls[slug]).pathname, signer: new Webhook(setup.secrets[slug]) }));
+      let n = 0;
+      let failures = 0;
+      const run = async (seconds, count) => {
+        const deadline = Date.now() + seconds * 1000;
+        const loop = async (target) => {
+          while (Date.now() < deadline) {
+            const id = `msg_ceiling_${n}`;
+            const ts = new Date();
+            const response = await target.pool.request({
+              method: "POST",
+              path: target.path,
+              headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(ts / 1000)), "webhook-signature": target.signer.sign(id, ts, body) },
+              body,
+            });
+            await response.body.text();
+            if (response.statusCode >= 200 && response.statusCode < 300) {
+              if (count) n++;
+            } else failures++;
+          }
+        };
+        await Promise.all(pools.flatMap((target) => Array.from({ length: 32 }, () => loop(target))));
+      };
+      await run(D.warm, false);
+      n = 0;
+      const t = performance.now();
+      await run(D.load, true);
+      const seconds = (performance.now() - t) / 1000;
+      await Promise.all(pools.map((p) => p.pool.close()));
+      const stats = await receivers.stats();
+      if (stats.total.badSignature > 0 || failures > 0) throw new Error(`ceiling: ${stats.total.badSignature} bad signatures, ${failures} failures`);
+      results.http_client_ceiling = { rps: round(n / seconds) };
+      await receivers.reset();
+    });
+
+    await phase("trivial", async () => {
+      // No database, no auth: the API's own JSON answer for an unknown /api/v1 path (the contract's
+      // 404 envelope). GET /api/health (one SELECT 1) is measured too, for reference.
+      const trivial = await cannon({ url: `${hubUrl}/api/v1/bench-trivial`, connections: 10 });
+      results.next_trivial = { rps: round(trivial.rps) };
+      notes.trivial = trivial;
+      const health = await cannon({ url: `${hubUrl}/api/health`, connections: 10 });
+      notes.health = health;
+    });
+
+    await phase("raw", async () => {
+      let i = 0;
+      const r = await cannon({
+        url: `http://127.0.0.1:${ports.raw}/`,
+        connections: 10,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(projetInput(`raw-${i}`, 0, i++)) }) }],
+      });
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`raw server: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      results.node_http_pg = { rps: round(r.rps) };
+      notes.raw = r;
+    });
+
+    await phase("ingest", async () => {
+      let i = 0;
+      const r = await cannon({
+        url: `${hubUrl}/api/v1/projets`,
+        connections: 10,
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(projetInput(`ingest-${i}`, 0, i++)) }) }],
+      });
+      if (r.errors > 0 || r.non2xx > 0) throw new Error(`ingest: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      results.ingest = { rps: round(r.rps), p50_ms: round(r.p50), p99_ms: round(r.p99) };
+      notes.ingest = { ...r, created: i };
+      notes.ingestDrainMs = await drain(sql, 120_000);
+    });
+
+    await phase("bulk", async () => {
+      const calls = [];
+      let n = 0;
+      // One warm-up call, then sequential calls of 1000 distinct new projects.
+      const one = async (prefix) => {
+        const projets = Array.from({ length: 1000 }, (_, j) => projetInput(`${prefix}-${n}-${j}`, 0, j));
+        n++;
+        const r = await client.send("POST", "/api/v1/projets/bulk", { key, body: { projets }, timeout: 120_000 });
+        if (r.status !== 201) throw new Error(`bulk: ${r.status ?? r.error} ${r.text?.slice(0, 300) ?? r.message}`);
+        return r.ms;
+      };
+      await one("bulk-warm");
+      for (let c = 0; c < D.bulkCalls; c++) calls.push(await one("bulk"));
+      const total = calls.reduce((a, b) => a + b, 0);
+      results.ingest_bulk = { projets_per_s: round((calls.length * 1000) / (total / 1000)) };
+      notes.bulk = { calls: calls.length, p50_ms: round(percentile(calls, 50)), max_ms: round(Math.max(...calls)) };
+      notes.bulkDrainMs = await drain(sql, 180_000);
+    });
+
+    await phase("fanout", async () => {
+      // 200 changes/s (each a modification of a project created by `ingest`, or a new one),
+      // written by MEC; each change goes to the 3 other services' receivers. Latency = receiver
+      // arrival − the event's `createdAt` (taken in the write transaction, before commit).
+      if ((await drain(sql, 60_000)) === null) throw new Error("backlog not drained before fanout");
+      await receivers.reset();
+      const rate = 200;
+      const total = rate * D.fanout;
+      const known = notes.ingest?.created ?? 0;
+      let ok = 0;
+      const failures = [];
+      const inflight = [];
+      const t0 = performance.now();
+      for (let k = 0; k < total; k++) {
+        const due = t0 + (k * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 1) await sleep(wait);
+        const body = k < known ? projetInput(`ingest-${k}`, 1, k) : projetInput(`fanout-${k}`, 0, k);
+        inflight.push(
+          client.send("POST", "/api/v1/projets", { key, body }).then((r) => {
+            if (r.status === 200 || r.status === 201) ok++;
+            else failures.push(r.status ?? r.error);
+          }),
+        );
+      }
+      await Promise.all(inflight);
+      const seconds = (performance.now() - t0) / 1000;
+      if (failures.length) throw new Error(`fanout writes failed: ${failures.slice(0, 5).join(", ")} (${failures.length})`);
+      const deadline = Date.now() + 60_000;
+      let stats = await receivers.stats();
+      while (stats.total.unique < ok * 3 && Date.now() < deadline) {
+        await sleep(200);
+        stats = await receivers.stats();
+      }
+      if (stats.total.unique < ok * 3) throw new Error(`fanout: ${stats.total.unique}/${ok * 3} delivered after 60 s`);
+      results.fanout = { rate_per_s: round(ok / seconds), p50_ms: round(stats.total.latency.p50), p99_ms: round(stats.total.latency.p99) };
+      notes.fanout = { deliveries: stats.total.latency.count, p90_ms: stats.total.latency.p90, max_ms: stats.total.latency.max, duplicates: stats.total.duplicates, outOfOrder: stats.total.outOfOrder, badSignature: stats.total.badSignature };
+    });
+
+    await phase("delivery", async () => {
+      // Offered load ramps up in steps; each change (bulk upserts of new projects, MEC author) fans
+      // out to 3 receivers. A step is sustained when the receivers got ≥ 95 % of what was committed
+      // during the step and the backlog left at its end is under half a second of work.
+      const steps = quick ? [600, 1500, 3000] : [600, 1200, 1800, 2400, 3000, 3600, 4500];
+      notes.delivery = [];
+      let best = 0;
+      let series = 0;
+      for (const target of steps) {
+        if ((await drain(sql, 60_000)) === null) throw new Error("backlog not drained between steps");
+        await receivers.reset();
+        const changesPerTick = Math.max(1, Math.round(target / 3 / 10)); // a bulk call every 100 ms
+        const ticks = D.step * 10;
+        let committed = 0;
+        let writeFailures = 0;
+        const inflight = [];
+        const t0 = performance.now();
+        for (let k = 0; k < ticks; k++) {
+          const wait = t0 + k * 100 - performance.now();
+          if (wait > 1) await sleep(wait);
+          if (inflight.length - committed / changesPerTick > 8) continue; // the API cannot take more: offered rate drops
+          const projets = Array.from({ length: changesPerTick }, (_, j) => projetInput(`step-${series}-${k}-${j}`, 0, j));
+          inflight.push(
+            client.send("POST", "/api/v1/projets/bulk", { key, body: { projets } }).then((r) => {
+              if (r.status === 201) committed += changesPerTick;
+              else writeFailures++;
+            }),
+          );
+        }
+        await Promise.all(inflight);
+        const seconds = (performance.now() - t0) / 1000;
+        const stats = await receivers.stats();
+        const expected = committed * 3;
+        const delivered = stats.total.unique;
+        const left = expected - delivered;
+        const offered = expected / seconds;
+        const rate = delivered / seconds;
+        const sustained = writeFailures === 0 && delivered >= 0.95 * expected && left <= Math.max(200, 0.5 * offered) && offered >= 0.9 * target;
+        const drainMs = await drain(sql, 120_000);
+        const afterDrain = (await receivers.stats()).total;
+        notes.delivery.push({ target, offered: round(offered), delivered_per_s: round(rate), backlog_at_end: left, drain_ms: drainMs, sustained, duplicates: afterDrain.duplicates, outOfOrder: afterDrain.outOfOrder, badSignature: afterDrain.badSignature, p50_ms: afterDrain.latency.p50, p99_ms: afterDrain.latency.p99 });
+        log(`  step ${target}/s: offered ${round(offered)}/s, delivered ${round(rate)}/s, backlog ${left}, drained in ${drainMs} ms → ${sustained ? "sustained" : "NOT sustained"}`);
+        series++;
+        if (!sustained) break;
+        best = Math.max(best, rate);
+      }
+      results.delivery = { sustained_per_s: round(best) };
+    });
+  } finally {
+    await client.close().catch(() => {});
+    await raw.kill("SIGTERM", 3_000);
+    await hub.proc.kill("SIGTERM", 10_000);
+    await receivers.stop();
+  }
+
+  await phase("console", async () => {
+    const r = await runBounded(path.join(root, "node_modules", ".bin", "tsx"), [path.join(import.meta.dirname, "console-log.ts"), `--attempts=${D.attempts}`, `--rounds=${D.rounds}`], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      timeoutMs: 900_000,
+    });
+    if (r.code !== 0) throw new Error(r.stderr.slice(-3000));
+    const out = JSON.parse(r.stdout.trim().split("\n").pop());
+    results.console_log = { attempts: out.attempts, p95_ms: out.p95_ms };
+    notes.console = out;
+  });
+
+  await sql.end({ timeout: 5 });
+  if (!flag("keep-db")) await dropDatabase(baseUrl, dbName);
+  else log(`database kept: ${databaseUrl}`);
+}
+
+function printTable() {
+  const r = results;
+  const ratio = (a, b) => (a != null && b ? `${Math.round((100 * a) / b)} %` : "n/a");
+  const rows = [
+    ["http_client_ceiling", `${r.http_client_ceiling?.rps ?? "n/a"} req/s`, "keep-alive client → receivers alone", ""],
+    ["next_trivial", `${r.next_trivial?.rps ?? "n/a"} req/s`, "GET unknown /api/v1 path (no DB)", `health (SELECT 1): ${round(notes.health?.rps) ?? "n/a"} req/s`],
+    ["node_http_pg", `${r.node_http_pg?.rps ?? "n/a"} req/s`, "bare node:http + insert", `p99 ${notes.raw?.p99 ?? "n/a"} ms`],
+    ["ingest", `${r.ingest?.rps ?? "n/a"} req/s, p50 ${r.ingest?.p50_ms ?? "n/a"} ms, p99 ${r.ingest?.p99_ms ?? "n/a"} ms`, "p99 ≤ 50 ms, ≥ 50 % of next_trivial", `${ratio(r.ingest?.rps, r.next_trivial?.rps)} of next_trivial, ${ratio(r.ingest?.rps, r.node_http_pg?.rps)} of raw`],
+    ["ingest_bulk", `${r.ingest_bulk?.projets_per_s ?? "n/a"} projets/s`, "≥ 10,000 projets/s", `call p50 ${notes.bulk?.p50_ms ?? "n/a"} ms`],
+    ["fanout", `${r.fanout?.rate_per_s ?? "n/a"} changes/s, p50 ${r.fanout?.p50_ms ?? "n/a"} ms, p99 ${r.fanout?.p99_ms ?? "n/a"} ms`, "p50 ≤ 10 ms, p99 ≤ 50 ms", `${notes.fanout?.deliveries ?? "n/a"} deliveries, max ${notes.fanout?.max_ms ?? "n/a"} ms`],
+    ["delivery", `${r.delivery?.sustained_per_s ?? "n/a"} deliveries/s sustained`, "≥ 1,500/s, ≥ 50 % of ceiling", `${ratio(r.delivery?.sustained_per_s, r.http_client_ceiling?.rps)} of http_client_ceiling`],
+    ["console_log", `p95 ${r.console_log?.p95_ms ?? "n/a"} ms over ${r.console_log?.attempts ?? "n/a"} attempts`, "p95 < 100 ms", `p50 ${notes.console?.p50_ms ?? "n/a"} ms, seed ${notes.console?.seedMs ?? "n/a"} ms`],
+  ];
+  const w = [20, 52, 36];
+  const line = (c) => `${c[0].padEnd(w[0])} ${c[1].padEnd(w[1])} ${c[2].padEnd(w[2])} ${c[3]}`;
+  process.stdout.write(`\n${line(["measure", "result", "target / what", "notes"])}\n${"-".repeat(140)}\n`);
+  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+  if (notes.delivery?.length) {
+    process.stdout.write(`\ndelivery ramp (3 receivers):\n`);
+    for (const s of notes.delivery) process.stdout.write(`  target ${String(s.target).padStart(5)}/s  offered ${String(s.offered).padStart(7)}/s  delivered ${String(s.delivered_per_s).padStart(7)}/s  backlog at end ${String(s.backlog_at_end).padStart(6)}  drained in ${s.drain_ms} ms  latency p50 ${s.p50_ms} ms p99 ${s.p99_ms} ms  dup ${s.duplicates} ooo ${s.outOfOrder}  ${s.sustained ? "sustained" : "NOT sustained"}\n`);
+  }
+  if (notes.console?.kinds) {
+    process.stdout.write(`\nconsole delivery-log queries (${notes.console.deliveries} deliveries, ${notes.console.attempts} attempts):\n`);
+    for (const [k, v] of Object.entries(notes.console.kinds)) process.stdout.write(`  ${k.padEnd(28)} p50 ${v.p50_ms} ms  p95 ${v.p95_ms} ms\n`);
+  }
+  process.stdout.write(`\n${notes.postgres ?? ""}; ingest drained in ${notes.ingestDrainMs ?? "n/a"} ms, bulk drained in ${notes.bulkDrainMs ?? "n/a"} ms; load avg at end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
+}
+
+const overall = setTimeout(() => {
+  log("bench: overall time limit (40 min) reached");
+  killAllStarted();
+  process.exit(1);
+}, 40 * 60_000);
+overall.unref();
+
+try {
+  await main();
+} catch (error) {
+  errors.push(String(error?.stack ?? error));
+  log(`bench failed: ${error?.stack ?? error}`);
+  await dropDatabase(baseUrl, dbName).catch(() => {});
+}
+printTable();
+if (errors.length) process.stdout.write(`\nerrors:\n${errors.map((e) => `  ${e.split("\n")[0]}`).join("\n")}\n`);
+const keys = ["ingest", "ingest_bulk", "next_trivial", "node_http_pg", "fanout", "delivery", "http_client_ceiling", "console_log"];
+process.stdout.write(`${JSON.stringify(Object.fromEntries(keys.map((k) => [k, results[k] ?? null])))}\n`);
+killAllStarted();
+process.exit(errors.length ? 1 : 0);
