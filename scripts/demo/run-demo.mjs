@@ -8,6 +8,7 @@
 // at the end, until Ctrl+C). Settings: DEMO_HUB_PORT (3400), DEMO_RECEIVER_PORT (4400, then +1, +2),
 // DEMO_STEP_TIMEOUT_MS (20000).
 import { communs, ensureBuild, startHub } from "./lib/hub.mjs";
+import { startProconnectStandin } from "./lib/proconnect.mjs";
 import { startSimulatedService } from "./lib/simulated-service.mjs";
 
 const args = new Set(process.argv.slice(2));
@@ -32,12 +33,13 @@ function expect(condition, message) {
   if (!condition) throw new StepFailure(message);
 }
 
-const started = { hub: null, services: [] };
+const started = { hub: null, services: [], standin: null };
 let cleaning = null;
 async function cleanup({ keepHub = false } = {}) {
   cleaning ??= (async () => {
     await Promise.allSettled(started.services.map((s) => s.close()));
     if (started.hub && !keepHub) await started.hub.stop();
+    if (started.standin && !keepHub) await started.standin.stop();
   })();
   return cleaning;
 }
@@ -83,7 +85,15 @@ async function main() {
   say("\nPréparation");
   const built = await ensureBuild({ force: args.has("--reconstruire"), log: (m) => say(`   ${m}`) });
   ok(built ? `hub construit (${elapsed()})` : "build existant réutilisé (npm run demo -- --reconstruire pour reconstruire)");
-  started.hub = await startHub({ port: HUB_PORT });
+  let extraEnv = {};
+  if (args.has("--garder")) {
+    // The hub stays up at the end: the ProConnect stand-in lets an operator sign in to the console.
+    started.standin = await startProconnectStandin({ port: RECEIVER_PORT + 3, appUrl: `http://127.0.0.1:${HUB_PORT}` });
+    extraEnv = started.standin.hubEnv;
+    ok(`simulateur ProConnect démarré (${started.standin.issuer})`);
+  }
+  started.hub = await startHub({ port: HUB_PORT, extraEnv });
+  if (started.standin) await communs(started.hub, ["operator:add", "--email", "admin@anct.gouv.fr", "--role", "admin"]);
   ok(`hub démarré sur ${started.hub.url} (base embarquée PGlite dans ${started.hub.dataDir}, worker de livraison intégré)`);
 
   const definitions = [
@@ -237,17 +247,21 @@ async function main() {
   say("\n" + "=".repeat(80));
   say(`Démo réussie en ${elapsed()}.`);
   say(`Livraisons reçues : MEC ${mec.received.length}, TeT ${tet.received.length}, Recoco ${recoco.received.length}.`);
-  say("\nOù regarder ensuite :");
-  say(`   • la console ${started.hub.url}/admin : « Livraisons » (chaque webhook, ses tentatives, le rejeu),`);
-  say(`     « Projets » → « ${input.nom} » (historique des événements), « Services » (clés, webhooks)`);
-  say(`   • la référence de l'API : ${started.hub.url}/api/docs, et le guide d'intégration : ${started.hub.url}/integration`);
-  say("   • le code des services simulés : scripts/demo/lib/simulated-service.mjs ; exemples : docs/samples/");
+  say(`\nOù regarder ensuite, dans la console des opérateurs${args.has("--garder") ? "" : " (relancez avec npm run demo -- --garder pour garder le hub ouvert)"} :`);
+  say(`   • ${started.hub.url}/admin/livraisons : les ${mec.received.length + tet.received.length + recoco.received.length} livraisons de ce parcours, chacune avec ses tentatives`);
+  say("     (heure, durée, code HTTP, extrait de réponse) et le bouton de rejeu ;");
+  say(`   • ${started.hub.url}/admin/projets/${id} : le projet, ses identifiants par service et l'historique de ses événements ;`);
+  say(`   • ${started.hub.url}/admin/services : les clés et les webhooks créés pour MEC, TeT et Recoco.`);
+  say(`   Puis la référence de l'API, ${started.hub.url}/api/docs, et le guide d'intégration, ${started.hub.url}/integration.`);
+  say("   Le code des services simulés : scripts/demo/lib/simulated-service.mjs ; des exemples complets : docs/samples/.");
 }
 
 main().then(
   async () => {
     if (args.has("--garder")) {
-      say(`\nLe hub reste démarré sur ${started.hub.url} (Ctrl+C pour l'arrêter). Se connecter à la console : voir le README.`);
+      say(`\nLe hub reste démarré sur ${started.hub.url} (Ctrl+C pour l'arrêter).`);
+      say(`Console : ${started.hub.url}/admin — connexion par le simulateur ProConnect avec l'agent admin@anct.gouv.fr`);
+      say("(le mot de passe est indiqué sur la page de connexion).");
       await Promise.allSettled(started.services.map((s) => s.close()));
       return;
     }

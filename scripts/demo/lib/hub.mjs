@@ -78,7 +78,7 @@ export function run(command, args, { env, cwd = repoRoot, timeoutMs, onLine } = 
       if (timer) clearTimeout(timer);
       if (code === 0) resolve({ stdout, stderr });
       else {
-        const tail = (stderr || stdout).trim().split("\n").slice(-25).join("\n");
+        const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-30).join("\n");
         const error = new Error(`${command} ${args.join(" ")} a échoué (code ${code}) :\n${tail}`);
         error.stdout = stdout;
         error.stderr = stderr;

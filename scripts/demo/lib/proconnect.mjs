@@ -1,0 +1,63 @@
+// The local ProConnect stand-in (`npm run proconnect:standin`), for `npm run demo -- --garder`:
+// with it, an operator can sign in to the console of the demo's hub once the flow has been played.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { portIsFree, repoRoot } from "./hub.mjs";
+
+export async function startProconnectStandin({ port, appUrl, timeoutMs = 60_000 }) {
+  if (!(await portIsFree(port))) throw new Error(`Le port ${port} du simulateur ProConnect est déjà occupé.`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "les-communs-demo-proconnect-"));
+  const clientId = "les-communs-demo";
+  const clientSecret = randomBytes(24).toString("base64url");
+  const child = spawn(
+    "npm",
+    ["run", "-s", "proconnect:standin", "--", "--port", String(port), "--app-url", appUrl, "--client-id", clientId, "--client-secret", clientSecret, "--keys-file", path.join(dir, "jwks.json")],
+    { cwd: repoRoot, env: process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  let output = "";
+  const exited = new Promise((r) => child.on("exit", r));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {}
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const ready = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), timeoutMs);
+    child.stderr.on("data", (d) => (output += d));
+    child.stdout.on("data", (d) => {
+      output += d;
+      for (const line of output.split("\n")) {
+        try {
+          const info = JSON.parse(line);
+          if (info.PROCONNECT_ISSUER) {
+            clearTimeout(timer);
+            resolve(info);
+          }
+        } catch {}
+      }
+    });
+    child.on("exit", () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+  if (!ready) {
+    await stop();
+    throw new Error(`Le simulateur ProConnect ne démarre pas :\n${output.trim().split("\n").slice(-10).join("\n")}`);
+  }
+  return {
+    issuer: ready.PROCONNECT_ISSUER,
+    hubEnv: { PROCONNECT_ISSUER: ready.PROCONNECT_ISSUER, PROCONNECT_CLIENT_ID: clientId, PROCONNECT_CLIENT_SECRET: clientSecret },
+    stop,
+  };
+}
