@@ -60,6 +60,17 @@ const steps = [
     needsBuild: true,
     report: { kind: "playwright", file: path.join(reports, "e2e.json") },
   },
+  // Fault suite (scripts/faults): the production build just made, PostgreSQL, loopback receivers.
+  hasPostgres
+    ? {
+        name: "faults",
+        command: process.execPath,
+        args: ["scripts/faults/run-faults.mjs", "--no-build", "--dist-dir=.next", `--report=${path.join(reports, "faults.json")}`],
+        env: { FAULTS_DATABASE_URL: pgUrl },
+        needsBuild: true,
+        report: { kind: "faults", file: path.join(reports, "faults.json") },
+      }
+    : { name: "faults", skip: `PostgreSQL injoignable (${new URL(pgUrl).host}) ; définissez TEST_DATABASE_URL` },
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -92,7 +103,9 @@ for (const step of steps) {
     counted =
       step.report.kind === "vitest"
         ? { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + (report.numTodoTests ?? 0) }
-        : { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+        : step.report.kind === "faults"
+          ? { passed: report.passed, failed: report.failed, skipped: 0 }
+          : { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
     totals.passed += counted.passed;
     totals.failed += counted.failed;
     totals.skipped += counted.skipped;

@@ -144,11 +144,12 @@ export async function waitHealthy(baseUrl, proc, timeoutMs = 60_000) {
   return false;
 }
 
-export async function startHub({ distDir, port, settings, echo = false }) {
+export async function startHub({ distDir, port, settings, echo = false, onLine }) {
   const proc = startGroup("hub", process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
     env: { ...settings, NEXT_DIST_DIR: distDir },
     echo,
+    onLine,
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const started = Date.now();
