@@ -12,7 +12,7 @@ test.describe("console administrateur", () => {
     await page.getByLabel("Nom", { exact: true }).fill("Carto des projets");
     await page.getByRole("button", { name: "Créer le service" }).click();
     const key = await page.getByTestId("created-api-key").textContent();
-    expect(key).toMatch(/^lc_test_/);
+    expect(key).toMatch(/^lc_(live|test)_/);
     await screenshot(page, "services");
     await page.getByRole("link", { name: "Carto des projets" }).first().click();
     await expect(page.getByRole("heading", { level: 1, name: "Carto des projets" })).toBeVisible();
@@ -22,7 +22,7 @@ test.describe("console administrateur", () => {
 
     await page.getByRole("button", { name: "Créer une clé d'API" }).click();
     const second = await page.getByTestId("created-api-key").textContent();
-    expect(second).toMatch(/^lc_test_/);
+    expect(second).toMatch(/^lc_(live|test)_/);
     expect(second).not.toBe(key);
     await page.reload();
     expect(await page.content()).not.toContain(second!);
@@ -51,7 +51,7 @@ test.describe("console administrateur", () => {
     await screenshot(page, "correspondances");
 
     await page.getByLabel("Libellé propre au service").fill("Étude d'opportunité");
-    await page.getByLabel("Statut générique").selectOption("FAISABILITE");
+    await page.getByLabel("Statut générique", { exact: true }).selectOption("FAISABILITE");
     await page.getByText("Libellé par défaut pour ce statut générique").click();
     await page.getByRole("button", { name: "Enregistrer la correspondance" }).click();
     await expect(page.getByText("Correspondance « Étude d'opportunité » → FAISABILITE enregistrée.")).toBeVisible();
@@ -64,6 +64,7 @@ test.describe("console administrateur", () => {
   });
 
   test("chaque écran respecte l'accessibilité (axe : aucune violation grave)", async ({ page }) => {
+    test.setTimeout(180_000);
     const screens: [string, string, string][] = [
       ["/admin", "Tableau de bord", "tableau-de-bord"],
       ["/admin/services", "Services connectés", "services-liste"],

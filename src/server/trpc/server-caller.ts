@@ -1,5 +1,6 @@
 import "server-only";
 import { cache } from "react";
+import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { appRouter } from "./app-router";
@@ -10,7 +11,11 @@ const createCaller = createCallerFactory(appRouter);
 /**
  * In-process caller for server components: same procedures and role checks, no HTTP. Its calls come
  * from the server itself, so the same-origin proof holds (server actions are checked by Next).
+ * Next renders a page alongside its layout, so without a session the page itself goes to the
+ * sign-in page instead of failing on its first call.
  */
-export const getServerCaller = cache(async () =>
-  createCaller({ db: await getDb(), operator: await getCurrentOperator(), sameOrigin: true }),
-);
+export const getServerCaller = cache(async () => {
+  const operator = await getCurrentOperator();
+  if (!operator) redirect("/admin/connexion");
+  return createCaller({ db: await getDb(), operator, sameOrigin: true });
+});

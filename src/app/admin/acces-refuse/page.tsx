@@ -20,7 +20,7 @@ export default async function AccessDeniedPage({ searchParams }: { searchParams:
     <div className="fr-grid-row fr-grid-row--center">
       <div className="fr-col-12 fr-col-md-8">
         <h1>Accès refusé</h1>
-        <Alert severity="error" title="Vous ne pouvez pas accéder à la console" description={message} className="fr-mb-4w" />
+        <Alert severity="error" as="h2" title="Vous ne pouvez pas accéder à la console" description={message} className="fr-mb-4w" />
         <p>Aucune session n'a été ouverte.</p>
         <Button linkProps={{ href: "/" }} priority="secondary">Retour à l'accueil</Button>
       </div>

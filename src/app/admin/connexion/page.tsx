@@ -28,13 +28,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           enregistrés dans le hub. Identifiez-vous avec votre compte professionnel ProConnect.
         </p>
         {error && (
-          <Alert className="fr-mb-4w" severity="error" title="Connexion impossible" description={errorMessages[error] ?? "La connexion a échoué. Réessayez."} />
+          <Alert className="fr-mb-4w" severity="error" as="h2" title="Connexion impossible" description={errorMessages[error] ?? "La connexion a échoué. Réessayez."} />
         )}
         {proconnectConfigured() ? (
           <SignInButton callbackUrl="/admin" />
         ) : (
           <Alert
             severity="warning"
+            as="h2"
             title="ProConnect n'est pas configuré"
             description="Renseignez PROCONNECT_ISSUER, PROCONNECT_CLIENT_ID, PROCONNECT_CLIENT_SECRET et NEXTAUTH_URL (ou lancez le hub avec npm run hub, qui démarre le simulateur ProConnect)."
           />

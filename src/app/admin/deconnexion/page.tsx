@@ -18,9 +18,9 @@ export default async function SignedOutPage({ searchParams }: { searchParams: Pr
       <div className="fr-col-12 fr-col-md-8">
         <h1>Déconnexion</h1>
         {confirmed ? (
-          <Alert severity="success" title="Vous êtes déconnecté" description="Votre session sur la console et votre session ProConnect sont fermées." className="fr-mb-4w" />
+          <Alert severity="success" as="h2" title="Vous êtes déconnecté" description="Votre session sur la console et votre session ProConnect sont fermées." className="fr-mb-4w" />
         ) : (
-          <Alert severity="info" title="Votre session sur la console est fermée" description="Si vous utilisez un poste partagé, fermez aussi votre session ProConnect." className="fr-mb-4w" />
+          <Alert severity="info" as="h2" title="Votre session sur la console est fermée" description="Si vous utilisez un poste partagé, fermez aussi votre session ProConnect." className="fr-mb-4w" />
         )}
         <Button linkProps={{ href: "/admin/connexion" }}>Se reconnecter</Button>
       </div>

@@ -80,7 +80,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         </fieldset>
       </form>
 
-      {!parsed.success && <Alert severity="error" title="Filtre invalide" description={parsed.error.issues.map((i) => `${i.path.join(".")} : ${i.message}`).join(" ; ")} />}
+      {!parsed.success && <Alert severity="error" as="h2" title="Filtre invalide" description={parsed.error.issues.map((i) => `${i.path.join(".")} : ${i.message}`).join(" ; ")} />}
 
       {operator?.role === "admin" && page && (values.state === undefined || values.state === "failed") && <ReplayFailedButton filter={filter} />}
 

@@ -14,7 +14,7 @@ export default async function OperatorsPage() {
     return (
       <>
         <h1>Opérateurs</h1>
-        <Alert severity="error" title="Accès réservé" description="La gestion des opérateurs est réservée aux administrateurs." />
+        <Alert severity="error" as="h2" title="Accès réservé" description="La gestion des opérateurs est réservée aux administrateurs." />
       </>
     );
   }

@@ -38,6 +38,7 @@ export default async function MappingsPage({ params }: { params: Promise<{ servi
         <Alert
           className="fr-mb-4w"
           severity="warning"
+          as="h2"
           title="Libellé par défaut manquant"
           description={`Aucun libellé par défaut pour : ${mapping.missingDefaults.join(", ")}. Pour ces statuts, le service reçoit « statut.service : null ».`}
         />
