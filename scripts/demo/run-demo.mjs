@@ -94,7 +94,7 @@ async function main() {
   }
   started.hub = await startHub({ port: HUB_PORT, extraEnv });
   if (started.standin) await communs(started.hub, ["operator:add", "--email", "admin@anct.gouv.fr", "--role", "admin"]);
-  ok(`hub démarré sur ${started.hub.url} (base embarquée PGlite dans ${started.hub.dataDir}, worker de livraison intégré)`);
+  ok(`hub démarré en ${elapsed()} sur ${started.hub.url} (base embarquée PGlite dans ${started.hub.dataDir}, worker de livraison intégré)`);
 
   const definitions = [
     { slug: "mec", nom: "MEC", port: RECEIVER_PORT },
@@ -107,19 +107,23 @@ async function main() {
     started.services.push(service);
     services[d.slug] = service;
   }
+  // Each command line call starts a process: all six run at once (the server serialises the writes).
   await Promise.all(
-    Object.values(services).map(async (s) => {
-      const key = await communs(started.hub, ["key:create", "--service", s.slug]);
-      expect(typeof key.apiKey === "string" && key.apiKey.startsWith(key.prefix), `${s.nom} : key:create n'a pas rendu de clé`);
-      s.apiKey = key.apiKey;
-      const update = await communs(started.hub, ["service:update", "--slug", s.slug, "--webhook-url", s.url]);
-      expect(typeof update.webhookSecret === "string" && update.webhookSecret.startsWith("whsec_"), `${s.nom} : service:update n'a pas rendu de webhookSecret`);
-      s.setSecret(update.webhookSecret);
-    }),
+    Object.values(services).flatMap((s) => [
+      communs(started.hub, ["key:create", "--service", s.slug]).then((key) => {
+        expect(typeof key.apiKey === "string" && key.apiKey.startsWith(key.prefix), `${s.nom} : key:create n'a pas rendu de clé`);
+        s.apiKey = key.apiKey;
+      }),
+      communs(started.hub, ["service:update", "--slug", s.slug, "--webhook-url", s.url]).then((update) => {
+        expect(typeof update.webhookSecret === "string" && update.webhookSecret.startsWith("whsec_"), `${s.nom} : service:update n'a pas rendu de webhookSecret`);
+        s.setSecret(update.webhookSecret);
+      }),
+    ]),
   );
   for (const s of Object.values(services)) {
     ok(`${s.nom} : clé ${s.apiKey.slice(0, 16)}… (npm run communs -- key:create --service ${s.slug}), webhooks reçus sur ${s.url}`);
   }
+  ok(`services connectés prêts (${elapsed()})`);
   const { mec, tet, recoco } = services;
   const forProject = (id) => (r) => r.event.data?.projet?.id === id;
 
@@ -194,6 +198,12 @@ async function main() {
     [mec, mecEnCours],
     [recoco, recocoEnCours],
   ]) {
+    // The link itself is a change other services see (externalIds, services): shown as received.
+    for (const before of s.received.filter((x) => forProject(id)(x) && x.event.data.projet.version > quietVersion && x.event.data.projet.version < r.event.data.projet.version)) {
+      const p = before.event.data.projet;
+      expect(before.event.data.auteur === "tet", `${s.nom} : événement inattendu de ${before.event.data.auteur} (v${p.version})`);
+      sees(s.nom, `reçoit ${before.event.type} de tet (v${p.version}, changements : ${before.event.data.changements.join(", ")}) : externalIds ${JSON.stringify(p.externalIds)}`);
+    }
     const p = r.event.data.projet;
     expect(r.event.type === "projet.modifie" && r.event.data.auteur === "tet", `${s.nom} : ${r.event.type} de ${r.event.data.auteur}, attendu projet.modifie de tet`);
     expect(p.statut.service === "Etudes opérationnelles en cours", `${s.nom} : libellé reçu « ${p.statut.service} », attendu « Etudes opérationnelles en cours »`);

@@ -138,6 +138,8 @@ export async function startHub({ port, startTimeoutMs = 90_000, extraEnv = {} })
     WEBHOOK_RETRY_SCHEDULE: "300,1000,2000,4000",
     WEBHOOK_TIMEOUT_MS: "5000",
     WORKER_ENABLED: "true",
+    // Keys of this throwaway hub are test keys, whatever NODE_ENV says.
+    API_KEY_PREFIX: "lc_test_",
     LOG_LEVEL: "warn",
     ...extraEnv,
   });
