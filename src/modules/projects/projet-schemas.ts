@@ -3,10 +3,19 @@
 import { z } from "zod";
 import "zod-openapi";
 
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, and a lone UTF-16 surrogate (valid in JSON as
+ * "\ud83d") cannot be encoded as UTF-8: both would fail in the database as a 500. Refused here as
+ * a validation error instead.
+ */
+export const storableText = (s: string) => !s.includes("\u0000") && s.isWellFormed();
+const storableTextMessage = "caractère non admis (U+0000 ou UTF-16 mal formé)";
+
 export const externalIdSchema = z
   .string({ error: "chaîne de caractères attendue" })
   .min(1, "obligatoire (au moins 1 caractère)")
   .max(255, "au plus 255 caractères")
+  .refine(storableText, storableTextMessage)
   .meta({ description: "Identifiant du projet chez le service appelant.", example: "mec-12345" });
 
 export const emailSchema = z
@@ -16,7 +25,8 @@ export const emailSchema = z
   .pipe(z.email({ error: "adresse électronique invalide" }))
   .meta({ format: "email", example: "camille.dupont@mairie-exemple.fr" });
 
-const shortText = (max: number) => z.string({ error: "chaîne de caractères attendue" }).max(max, `au plus ${max} caractères`);
+const shortText = (max: number) =>
+  z.string({ error: "chaîne de caractères attendue" }).max(max, `au plus ${max} caractères`).refine(storableText, storableTextMessage);
 
 export const porteurSchema = z
   .strictObject({
@@ -58,7 +68,12 @@ const isoDate = z
   }, "date inexistante")
   .meta({ format: "date", example: "2026-03-01" });
 
-const nomSchema = z.string({ error: "chaîne de caractères attendue" }).trim().min(1, "obligatoire").max(500, "au plus 500 caractères");
+const nomSchema = z
+  .string({ error: "chaîne de caractères attendue" })
+  .trim()
+  .min(1, "obligatoire")
+  .max(500, "au plus 500 caractères")
+  .refine(storableText, storableTextMessage);
 
 /** Fields shared by creation and partial update. Omitted keeps the stored value, `null` clears it. */
 const projetFields = {
@@ -68,6 +83,7 @@ const projetFields = {
     .string({ error: "chaîne de caractères attendue" })
     .min(1, "obligatoire")
     .max(200, "au plus 200 caractères")
+    .refine(storableText, storableTextMessage)
     .nullable()
     .optional()
     .meta({
