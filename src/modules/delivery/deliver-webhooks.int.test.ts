@@ -206,6 +206,21 @@ describe("webhook delivery", () => {
     expect((await deliverBatch(database.db, options())).claimed).toBe(0);
   });
 
+  it("keeps a lane's backlog out of the due range while its head waits for a retry", async () => {
+    const r = await receiver(() => ({ status: 429, headers: { "retry-after": "60" } }));
+    const { author, target, projectId } = await pair(r.url);
+    await changeProject(database.db, projectId, author.serviceId);
+    await changeProject(database.db, projectId, author.serviceId);
+    expect(await deliverBatch(database.db, options())).toMatchObject({ claimed: 1, recorded: 1 });
+    await changeProject(database.db, projectId, author.serviceId); // queued while the head waits
+    const [head, ...rest] = await deliveriesTo(target.endpointId!);
+    expect(head!.state).toBe("pending");
+    expect(head!.nextAttemptAt.getTime() - Date.now()).toBeGreaterThan(50_000);
+    for (const d of rest) expect(d.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(head!.nextAttemptAt.getTime());
+    expect((await deliverBatch(database.db, options())).claimed).toBe(0);
+    expect(r.requests).toHaveLength(1);
+  });
+
   it("keeps one delivery in flight per (project, endpoint), in version order, even through retries", async () => {
     const inFlight = new Map<string, number>();
     let overlap = 0;

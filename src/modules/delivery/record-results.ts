@@ -2,7 +2,6 @@
 // append-only attempt rows and the endpoints' health. A result is accepted only while its worker
 // still holds the lease for that attempt; a worker whose lease was taken over writes nothing.
 import { sql } from "drizzle-orm";
-import { deliveryAttempts } from "@/db/schema";
 import { rowsOf, type Db } from "@/db/client";
 import { disableEndpointAutomatically } from "@/modules/webhooks/disable-endpoint";
 import type { AttemptOutcome } from "./attempt-delivery";
@@ -50,17 +49,34 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
   const summary: RecordSummary = { recorded: 0, delivered: 0, failing: [], disabled: [] };
   if (results.length === 0) return summary;
   const decided = results.map((r) => ({ ...r, next: decideNextState(r.delivery, r.outcome, options) }));
-  await db.transaction(async (tx) => {
-    const values = sql.join(
-      decided.map(
-        (r) =>
-          sql`(${r.delivery.id}::bigint, ${r.delivery.attemptNumber}::int, ${r.next.state}::text, ${r.next.delayMs}::bigint, ${r.next.retryStep}::int, ${r.outcome.statusCode}::int, ${errorSummary(r.outcome)}::text)`,
-      ),
-      sql`, `,
-    );
-    const accepted = new Set(
-      rowsOf<{ id: string | number }>(
-        await tx.execute(sql`
+  // Outcomes travel as one JSON parameter: one round trip and one statement (atomic on its own)
+  // for the state of every delivery and its attempt row, whatever the batch size.
+  const payload = JSON.stringify(
+    decided.map((r) => ({
+      id: r.delivery.id,
+      attempt: r.delivery.attemptNumber,
+      state: r.next.state,
+      delay: r.next.delayMs,
+      retry_step: r.next.retryStep,
+      status: r.outcome.statusCode,
+      error: errorSummary(r.outcome),
+      trigger: r.delivery.trigger,
+      started_at: r.outcome.startedAt.toISOString(),
+      duration_ms: r.outcome.durationMs,
+      excerpt: r.outcome.excerpt,
+      error_class: r.outcome.errorClass,
+      error_message: r.outcome.errorMessage,
+    })),
+  );
+  const accepted = new Set(
+    rowsOf<{ id: string | number }>(
+      await db.execute(sql`
+        with v as (
+          select * from jsonb_to_recordset(${payload}::jsonb) as v(
+            id bigint, attempt int, state text, delay bigint, retry_step int, status int, error text, trigger text,
+            started_at timestamptz, duration_ms int, excerpt text, error_class text, error_message text)
+        ),
+        upd as (
           update deliveries d
           set state = v.state,
               next_attempt_at = case when v.delay is null then d.next_attempt_at else now() + v.delay * interval '1 millisecond' end,
@@ -72,33 +88,58 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
               last_error = v.error,
               delivered_at = case when v.state = 'delivered' then now() else d.delivered_at end,
               updated_at = now()
-          from (values ${values}) as v(id, attempt, state, delay, retry_step, status, error)
+          from v
           where d.id = v.id and d.state = 'in_flight' and d.lease_owner = ${owner} and d.attempt_count = v.attempt
-          returning d.id`),
-      ).map((r) => Number(r.id)),
-    );
-    const kept = decided.filter((r) => accepted.has(r.delivery.id));
-    if (kept.length === 0) return;
-    await tx.insert(deliveryAttempts).values(
-      kept.map((r) => ({
-        deliveryId: r.delivery.id,
-        attemptNumber: r.delivery.attemptNumber,
-        trigger: r.delivery.trigger,
-        startedAt: r.outcome.startedAt,
-        durationMs: r.outcome.durationMs,
-        statusCode: r.outcome.statusCode,
-        responseExcerpt: r.outcome.excerpt,
-        errorClass: r.outcome.errorClass,
-        errorMessage: r.outcome.errorMessage,
-      })),
-    );
-    summary.recorded = kept.length;
-    summary.delivered = kept.filter((r) => r.next.state === "delivered").length;
+          returning d.id
+        ),
+        ins as (
+          insert into delivery_attempts
+            (delivery_id, attempt_number, trigger, started_at, duration_ms, status_code, response_excerpt, error_class, error_message)
+          select v.id, v.attempt, v.trigger, v.started_at, v.duration_ms, v.status, v.excerpt, v.error_class, v.error_message
+          from v join upd on upd.id = v.id
+        )
+        select id from upd`),
+    ).map((r) => Number(r.id)),
+  );
+  const kept = decided.filter((r) => accepted.has(r.delivery.id));
+  const retrying = kept.filter((r) => r.next.state === "pending").map((r) => r.delivery.id);
+  if (retrying.length > 0) {
+    // The rest of a lane cannot go before its head: move it out of the due range until the head's
+    // next attempt, so that claims do not walk over it at every round while the receiver is down.
+    await db.execute(sql`
+      update deliveries s
+      set next_attempt_at = h.next_attempt_at
+      from deliveries h
+      where h.id in (${sql.join(retrying.map((id) => sql`${id}::bigint`), sql`, `)}) and h.project_id is not null
+        and s.endpoint_id = h.endpoint_id and s.project_id = h.project_id and s.id > h.id
+        and s.state = 'pending' and s.next_attempt_at < h.next_attempt_at`);
+  }
+  summary.recorded = kept.length;
+  summary.delivered = kept.filter((r) => r.next.state === "delivered").length;
+  if (kept.length === 0) return summary;
 
-    // Endpoint health, once per endpoint of the batch (results are in completion order).
-    const byEndpoint = new Map<string, typeof kept>();
-    for (const r of kept) byEndpoint.set(r.delivery.endpointId, [...(byEndpoint.get(r.delivery.endpointId) ?? []), r]);
-    for (const [endpointId, list] of byEndpoint) {
+  // Endpoint health, once per endpoint of the batch (results are in completion order).
+  const byEndpoint = new Map<string, typeof kept>();
+  for (const r of kept) byEndpoint.set(r.delivery.endpointId, [...(byEndpoint.get(r.delivery.endpointId) ?? []), r]);
+  const healthy: string[] = [];
+  for (const [endpointId, list] of byEndpoint) {
+    const lastSuccess = list.map((r) => r.next.state === "delivered").lastIndexOf(true);
+    if (lastSuccess === list.length - 1 && !list.some((r) => r.outcome.statusCode === 410)) healthy.push(endpointId);
+  }
+  if (healthy.length > 0) {
+    // The common case, in one statement that writes only when something changes: a healthy
+    // endpoint's row is not rewritten by every batch (last_success_at is kept to within 10 s).
+    await db.execute(sql`
+      update webhook_endpoints
+      set consecutive_failures = 0, failing_since = null, last_success_at = now(), updated_at = now()
+      where id in (${sql.join(healthy.map((id) => sql`${id}::uuid`), sql`, `)})
+        and (consecutive_failures <> 0 or failing_since is not null or last_success_at is null
+             or last_success_at < now() - interval '10 seconds')`);
+  }
+  const unhealthy = [...byEndpoint].filter(([id]) => !healthy.includes(id));
+  if (unhealthy.length === 0) return summary;
+  await db.transaction(async (tx) => {
+    for (const [endpointId, list] of unhealthy) {
       if (list.some((r) => r.outcome.statusCode === 410)) {
         const reason = "le récepteur a répondu 410 Gone";
         if (await disableEndpointAutomatically(tx, endpointId, reason)) summary.disabled.push({ endpointId, reason });
