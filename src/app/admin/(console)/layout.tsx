@@ -6,6 +6,7 @@ import { signOutAction } from "@/server/auth/sign-out";
 import { TRPCProvider } from "@/server/trpc/react-provider";
 import { ConsoleNav } from "../_components/console-nav";
 import { roleLabels } from "../_components/format";
+import { SessionKeepAlive } from "../_components/session-keep-alive";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +16,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   if (!operator) redirect("/admin/connexion");
   return (
     <TRPCProvider>
+      <SessionKeepAlive />
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-3">
           <ConsoleNav isAdmin={operator.role === "admin"} />
