@@ -26,10 +26,10 @@ test.describe("console administrateur", () => {
     expect(second).not.toBe(key);
     await page.reload();
     expect(await page.content()).not.toContain(second!);
-    await expect(page.getByText("Active")).toHaveCount(2);
+    await expect(page.getByText("Active", { exact: true })).toHaveCount(2);
     await page.getByRole("button", { name: /^Révoquer/ }).first().click();
     await page.getByRole("button", { name: /^Confirmer la révocation/ }).click();
-    await expect(page.getByText("Révoquée")).toHaveCount(1);
+    await expect(page.getByText("Révoquée", { exact: true })).toHaveCount(1);
     // The newest key was revoked: it fails on the next call, the first one still works.
     const withKey = (k: string) => page.request.get("/api/v1/statuts", { headers: { authorization: `Bearer ${k}` } });
     expect((await withKey(second!)).status()).toBe(401);
