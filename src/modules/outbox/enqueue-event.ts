@@ -45,20 +45,20 @@ export async function enqueueEvents(tx: Tx, list: NewEvent[]): Promise<{ eventId
   if (list.length === 0) return [];
   const createdAt = new Date();
   const ids = list.map(() => newEventId());
-  // Chunked so that a bulk never exceeds PostgreSQL's 65,535 parameters per statement.
-  for (let start = 0; start < list.length; start += 5000) {
-    await tx.insert(events).values(
-      list.slice(start, start + 5000).map((event, i) => ({
-        id: ids[start + i]!,
-        type: event.type,
-        projectId: event.projectId ?? null,
-        projectVersion: event.projectVersion ?? null,
-        authorServiceId: event.authorServiceId ?? null,
-        changements: event.changements ?? [],
-        createdAt,
-      })),
-    );
-  }
+  // One JSON parameter expanded in SQL: much cheaper than binding thousands of scalar parameters.
+  const eventRows = list.map((event, i) => ({
+    id: ids[i]!,
+    type: event.type,
+    project_id: event.projectId ?? null,
+    project_version: event.projectVersion ?? null,
+    author_service_id: event.authorServiceId ?? null,
+    changements: event.changements ?? [],
+  }));
+  await tx.execute(sql`
+    insert into events (id, type, project_id, project_version, author_service_id, changements, created_at)
+    select id, type, project_id, project_version, author_service_id, changements, ${createdAt.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as v(
+      id text, type text, project_id uuid, project_version integer, author_service_id uuid, changements jsonb)`);
 
   const endpoints = await tx
     .select({ endpointId: webhookEndpoints.id, serviceId: services.id, slug: services.slug })
@@ -66,7 +66,7 @@ export async function enqueueEvents(tx: Tx, list: NewEvent[]): Promise<{ eventId
     .innerJoin(services, eq(services.id, webhookEndpoints.serviceId))
     .where(and(eq(webhookEndpoints.enabled, true), eq(services.enabled, true)));
 
-  const rows: (typeof deliveries.$inferInsert)[] = [];
+  const rows: Record<string, unknown>[] = [];
   const results = list.map((event, i) => {
     const id = ids[i]!;
     const receivers = endpoints.filter((r) =>
@@ -74,22 +74,26 @@ export async function enqueueEvents(tx: Tx, list: NewEvent[]): Promise<{ eventId
     );
     for (const r of receivers) {
       rows.push({
-        eventId: id,
-        endpointId: r.endpointId,
-        serviceId: r.serviceId,
-        eventType: event.type,
-        projectId: event.projectId ?? null,
-        projectVersion: event.projectVersion ?? null,
+        event_id: id,
+        endpoint_id: r.endpointId,
+        service_id: r.serviceId,
+        event_type: event.type,
+        project_id: event.projectId ?? null,
+        project_version: event.projectVersion ?? null,
         body: JSON.stringify({ id, type: event.type, createdAt: createdAt.toISOString(), data: event.renderData(r) }),
-        nextAttemptAt: createdAt,
       });
     }
     return { eventId: id, deliveries: receivers.length };
   });
   if (rows.length === 0) return results;
-  for (let start = 0; start < rows.length; start += 5000) {
-    await tx.insert(deliveries).values(rows.slice(start, start + 5000));
-  }
+  // `with ordinality … order by` keeps the insertion (hence id) order of the given events.
+  await tx.execute(sql`
+    insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, body, state, next_attempt_at, created_at, updated_at)
+    select d->>'event_id', (d->>'endpoint_id')::uuid, (d->>'service_id')::uuid, d->>'event_type', (d->>'project_id')::uuid,
+      (d->>'project_version')::integer, d->>'body', 'pending', ${createdAt.toISOString()}::timestamptz,
+      ${createdAt.toISOString()}::timestamptz, ${createdAt.toISOString()}::timestamptz
+    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as e(d, ord)
+    order by ord`);
   await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
   return results;
 }

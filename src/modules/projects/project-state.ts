@@ -55,7 +55,8 @@ export function renderProjet(state: ProjectState, readerServiceId: string | null
       service: ownLabelFor(catalog, readerServiceId, row.genericStatus, own?.statusLabel),
     },
     porteur: porteurOf(row),
-    collectivites: row.collectivites as CollectiviteRef[],
+    // jsonb reorders keys; answer in the documented order.
+    collectivites: (row.collectivites as CollectiviteRef[]).map((c) => ({ type: c.type, code: c.code })),
     budgetPrevisionnel: row.budgetPrevisionnel,
     dateDebutPrevisionnelle: row.dateDebutPrevisionnelle,
     programme: row.programme,

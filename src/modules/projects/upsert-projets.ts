@@ -69,9 +69,11 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
         return link && !allows(levels.get(link.projectId), "WRITE");
       });
       if (denied.length > 0) {
-        throw new AppError("forbidden", "L'utilisateur indiqué par X-User-Email n'a pas la permission WRITE sur ce projet.", {
-          indexes: bulk ? denied.map((d) => d.index) : undefined,
-        });
+        throw new AppError(
+          "forbidden",
+          "L'utilisateur indiqué par X-User-Email n'a pas la permission WRITE sur ce projet.",
+          bulk ? { indexes: denied.map((d) => d.index) } : undefined,
+        );
       }
     }
 

@@ -4,7 +4,7 @@ import type { StatutsResponse } from "./statut-schemas";
 
 /** The generic statuses and the calling service's own mapping (GET /api/v1/statuts). */
 export async function listStatuts(db: DbOrTx, serviceId: string): Promise<StatutsResponse> {
-  const catalog = await loadStatusCatalog(db);
+  const catalog = await loadStatusCatalog(db, { withGeneric: true });
   const mine = catalog.services.get(serviceId);
   const position = new Map(catalog.generic.map((g) => [g.code, g.position]));
   const correspondances = [...(mine?.labels ?? new Map<string, string>())]

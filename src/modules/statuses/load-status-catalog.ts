@@ -1,6 +1,6 @@
 // Every service's status mapping, loaded in one query: translating a caller's own label to a
 // generic status, and a generic status back to each reader's own label (CONTRACT §2).
-import { asc } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { genericStatuses, services, statusMappings } from "@/db/schema";
 
@@ -17,25 +17,27 @@ export type StatusCatalog = {
   services: Map<string, ServiceStatuses>;
 };
 
-export async function loadStatusCatalog(db: DbOrTx): Promise<StatusCatalog> {
-  const [generic, rows, allServices] = await Promise.all([
-    db.select().from(genericStatuses).orderBy(asc(genericStatuses.position)),
+/** One round trip: every service with its mapping rows (generic statuses only when asked for). */
+export async function loadStatusCatalog(db: DbOrTx, options: { withGeneric?: boolean } = {}): Promise<StatusCatalog> {
+  const [rows, generic] = await Promise.all([
     db
       .select({
-        serviceId: statusMappings.serviceId,
+        serviceId: services.id,
+        slug: services.slug,
         label: statusMappings.label,
         generique: statusMappings.genericStatus,
         isDefault: statusMappings.isDefault,
       })
-      .from(statusMappings)
+      .from(services)
+      .leftJoin(statusMappings, eq(statusMappings.serviceId, services.id))
       .orderBy(asc(statusMappings.createdAt), asc(statusMappings.label)),
-    db.select({ id: services.id, slug: services.slug }).from(services),
+    options.withGeneric ? db.select().from(genericStatuses).orderBy(asc(genericStatuses.position)) : Promise.resolve([]),
   ]);
   const byService = new Map<string, ServiceStatuses>();
-  for (const s of allServices) byService.set(s.id, { slug: s.slug, labels: new Map(), defaults: new Map() });
   for (const row of rows) {
-    const entry = byService.get(row.serviceId);
-    if (!entry) continue;
+    let entry = byService.get(row.serviceId);
+    if (!entry) byService.set(row.serviceId, (entry = { slug: row.slug, labels: new Map(), defaults: new Map() }));
+    if (row.label === null || row.generique === null) continue;
     entry.labels.set(row.label, row.generique);
     if (row.isDefault) entry.defaults.set(row.generique, row.label);
   }
