@@ -99,7 +99,7 @@ export function renderMarkdown(source: string): { nodes: ReactNode[]; headings: 
           <section key={key()} className="fr-accordion fr-mb-4w">
             <h4 className="fr-accordion__title">
               <button type="button" className="fr-accordion__btn" aria-expanded="false" aria-controls={id}>
-                Voir le code complet : {sample}
+                {`Voir le code complet : ${sample}`}
               </button>
             </h4>
             <div className="fr-collapse" id={id}>
