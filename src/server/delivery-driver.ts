@@ -3,7 +3,6 @@
 import type { DatabaseHandle } from "@/db/client";
 import { env, inngestConfigured } from "@/env";
 import { logger } from "./logger";
-import { onShutdown } from "./boot";
 import type { EmbeddedWorker } from "./worker/start-embedded-worker";
 
 // On globalThis: Next.js may instantiate this module more than once in one process (route
@@ -25,6 +24,8 @@ export async function startDeliveryDriver(handle: DatabaseHandle): Promise<void>
   const { startEmbeddedWorker } = await import("./worker/start-embedded-worker");
   const worker = await startEmbeddedWorker(handle);
   holder[workerKey] = worker;
+  // Imported here, not at the top: routes import kickDelivery and must not pull in the boot code.
+  const { onShutdown } = await import("./boot");
   onShutdown(async () => {
     holder[workerKey] = undefined;
     await worker.stop();
