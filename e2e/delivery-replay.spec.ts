@@ -75,4 +75,12 @@ test("une livraison en échec apparaît dans le journal, puis est rejouée aprè
   await expect(page.getByText("Livrée")).toBeVisible();
   await checkAccessibility(page, "projet");
   await screenshot(page, "projet");
+
+  // The dashboard counts it: the receiver has no failed delivery left.
+  await page.goto("/admin");
+  const row = page.getByRole("row").filter({ hasText: "Récepteur de test" });
+  await expect(row).toBeVisible();
+  await expect(row).not.toContainText("En échec");
+  await checkAccessibility(page, "tableau-de-bord-activite");
+  await screenshot(page, "tableau-de-bord");
 });

@@ -20,8 +20,8 @@ export default async function DashboardPage() {
   const tiles = [
     { label: "Livraisons en attente ou en cours (file)", value: stats.backlog.toLocaleString("fr-FR") },
     { label: "Taux de succès (livrées / terminées)", value: formatPercent(stats.successRate) },
-    { label: deliveryStateLabels.delivered, value: stats.byState.delivered.toLocaleString("fr-FR") },
-    { label: deliveryStateLabels.failed, value: stats.byState.failed.toLocaleString("fr-FR") },
+    { label: "Livraisons réussies", value: stats.byState.delivered.toLocaleString("fr-FR") },
+    { label: "Livraisons en échec", value: stats.byState.failed.toLocaleString("fr-FR") },
   ];
   return (
     <>

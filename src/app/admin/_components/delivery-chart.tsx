@@ -10,7 +10,7 @@ export function DeliveryChart({ series }: { series: Point[] }) {
   const height = 140;
   return (
     <figure className="fr-mb-2w" aria-labelledby="delivery-chart-caption">
-      <svg viewBox={`0 0 ${series.length * width} ${height + 20}`} width="100%" height="180" aria-hidden="true" focusable="false">
+      <svg viewBox={`0 0 ${series.length * width} ${height + 20}`} width="100%" style={{ maxHeight: "16rem" }} aria-hidden="true" focusable="false">
         {series.map((p, i) => {
           const hDelivered = (p.delivered / max) * height;
           const hFailed = (p.failed / max) * height;
