@@ -44,21 +44,8 @@ export async function enqueueEvent(tx: Tx, event: NewEvent): Promise<{ eventId: 
 export async function enqueueEvents(tx: Tx, list: NewEvent[]): Promise<{ eventId: string; deliveries: number }[]> {
   if (list.length === 0) return [];
   const createdAt = new Date();
+  const at = createdAt.toISOString();
   const ids = list.map(() => newEventId());
-  // One JSON parameter expanded in SQL: much cheaper than binding thousands of scalar parameters.
-  const eventRows = list.map((event, i) => ({
-    id: ids[i]!,
-    type: event.type,
-    project_id: event.projectId ?? null,
-    project_version: event.projectVersion ?? null,
-    author_service_id: event.authorServiceId ?? null,
-    changements: event.changements ?? [],
-  }));
-  await tx.execute(sql`
-    insert into events (id, type, project_id, project_version, author_service_id, changements, created_at)
-    select id, type, project_id, project_version, author_service_id, changements, ${createdAt.toISOString()}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as v(
-      id text, type text, project_id uuid, project_version integer, author_service_id uuid, changements jsonb)`);
 
   const endpoints = await tx
     .select({ endpointId: webhookEndpoints.id, serviceId: services.id, slug: services.slug })
@@ -80,20 +67,42 @@ export async function enqueueEvents(tx: Tx, list: NewEvent[]): Promise<{ eventId
         event_type: event.type,
         project_id: event.projectId ?? null,
         project_version: event.projectVersion ?? null,
-        body: JSON.stringify({ id, type: event.type, createdAt: createdAt.toISOString(), data: event.renderData(r) }),
+        body: JSON.stringify({ id, type: event.type, createdAt: at, data: event.renderData(r) }),
       });
     }
     return { eventId: id, deliveries: receivers.length };
   });
-  if (rows.length === 0) return results;
+
+  // One statement for the events, their deliveries and the NOTIFY, each list passed as one JSON
+  // parameter expanded in SQL (much cheaper than binding thousands of scalars). Foreign keys from
+  // deliveries to events are checked at the end of the statement, after both inserts.
+  const eventRows = list.map((event, i) => ({
+    id: ids[i]!,
+    type: event.type,
+    project_id: event.projectId ?? null,
+    project_version: event.projectVersion ?? null,
+    author_service_id: event.authorServiceId ?? null,
+    changements: event.changements ?? [],
+  }));
+  const insertEvents = sql`
+    insert into events (id, type, project_id, project_version, author_service_id, changements, created_at)
+    select id, type, project_id, project_version, author_service_id, changements, ${at}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as v(
+      id text, type text, project_id uuid, project_version integer, author_service_id uuid, changements jsonb)`;
+  if (rows.length === 0) {
+    await tx.execute(insertEvents);
+    return results;
+  }
   // `with ordinality … order by` keeps the insertion (hence id) order of the given events.
   await tx.execute(sql`
-    insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, body, state, next_attempt_at, created_at, updated_at)
-    select d->>'event_id', (d->>'endpoint_id')::uuid, (d->>'service_id')::uuid, d->>'event_type', (d->>'project_id')::uuid,
-      (d->>'project_version')::integer, d->>'body', 'pending', ${createdAt.toISOString()}::timestamptz,
-      ${createdAt.toISOString()}::timestamptz, ${createdAt.toISOString()}::timestamptz
-    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as e(d, ord)
-    order by ord`);
-  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+    with new_events as (${insertEvents} returning 1),
+    new_deliveries as (
+      insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, body, state, next_attempt_at, created_at, updated_at)
+      select d->>'event_id', (d->>'endpoint_id')::uuid, (d->>'service_id')::uuid, d->>'event_type', (d->>'project_id')::uuid,
+        (d->>'project_version')::integer, d->>'body', 'pending', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as e(d, ord)
+      order by ord
+      returning 1)
+    select pg_notify(${OUTBOX_CHANNEL}, ''), (select count(*) from new_events), (select count(*) from new_deliveries)`);
   return results;
 }

@@ -57,7 +57,8 @@ export async function lockExternalIds(tx: Tx, serviceId: string, externalIds: st
 // Multi-row writes pass one JSON document expanded by jsonb_to_recordset: a single parameter is
 // far cheaper to build and bind than tens of thousands of scalar ones (3-4× faster on 1000 rows).
 
-export async function insertProjects(tx: Tx, rows: ProjectRow[]): Promise<void> {
+/** New projects and their first links, in one statement (the links' foreign keys are checked at its end). */
+export async function insertProjects(tx: Tx, rows: ProjectRow[], links: Omit<LinkRow, "createdAt">[] = [], now = new Date()): Promise<void> {
   if (rows.length === 0) return;
   const payload = JSON.stringify(
     rows.map((r) => ({
@@ -82,7 +83,7 @@ export async function insertProjects(tx: Tx, rows: ProjectRow[]): Promise<void> 
       updated_at: r.updatedAt.toISOString(),
     })),
   );
-  await tx.execute(sql`
+  const insertProjectRows = sql`
     insert into projects (id, version, nom, description, generic_status, collectivites, budget_previsionnel,
       date_debut_previsionnelle, programme, porteur_email, porteur_email_hash, porteur_nom, porteur_prenom,
       porteur_telephone, porteur_fonction, porteur_code_siret, created_by_service_id, created_at, updated_at)
@@ -94,18 +95,28 @@ export async function insertProjects(tx: Tx, rows: ProjectRow[]): Promise<void> 
       budget_previsionnel bigint, date_debut_previsionnelle date, programme text, porteur_email text,
       porteur_email_hash text, porteur_nom text, porteur_prenom text, porteur_telephone text,
       porteur_fonction text, porteur_code_siret text, created_by_service_id uuid, created_at timestamptz,
-      updated_at timestamptz)`);
+      updated_at timestamptz)`;
+  if (links.length === 0) {
+    await tx.execute(insertProjectRows);
+    return;
+  }
+  await tx.execute(sql`
+    with new_projects as (${insertProjectRows} returning 1), new_links as (${insertLinksSql(links, now)} returning 1)
+    select (select count(*) from new_projects), (select count(*) from new_links)`);
 }
 
-export async function insertLinks(tx: Tx, links: Omit<LinkRow, "createdAt">[], now: Date): Promise<void> {
-  if (links.length === 0) return;
+function insertLinksSql(links: Omit<LinkRow, "createdAt">[], now: Date) {
   const payload = JSON.stringify(
     links.map((l) => ({ project_id: l.projectId, service_id: l.serviceId, external_id: l.externalId, status_label: l.statusLabel })),
   );
-  await tx.execute(sql`
+  return sql`
     insert into project_links (project_id, service_id, external_id, status_label, created_at, updated_at)
     select project_id, service_id, external_id, status_label, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-    from jsonb_to_recordset(${payload}::jsonb) as v(project_id uuid, service_id uuid, external_id text, status_label text)`);
+    from jsonb_to_recordset(${payload}::jsonb) as v(project_id uuid, service_id uuid, external_id text, status_label text)`;
+}
+
+export async function insertLinks(tx: Tx, links: Omit<LinkRow, "createdAt">[], now: Date): Promise<void> {
+  if (links.length > 0) await tx.execute(insertLinksSql(links, now));
 }
 
 /** Writes the full new state of changed projects in one statement. */

@@ -12,7 +12,7 @@ import { checkCollectivites } from "./check-collectivites";
 import type { LinkRow, ProjectRow } from "./project-state";
 import { projetInputSchema, type ProjetInput } from "./projet-schemas";
 import { resolveStatut, unknownStatus } from "./resolve-statut";
-import { findLinksByExternalIds, insertLinks, insertProjects, loadProjects, lockExternalIds, updateLinkLabels, updateProjects } from "./store-projects";
+import { findLinksByExternalIds, insertProjects, loadProjects, lockExternalIds, updateLinkLabels, updateProjects } from "./store-projects";
 
 export type UpsertResult = { id: string; version: number; created: boolean };
 export type UpsertOutcome = { results: UpsertResult[]; queued: number };
@@ -117,8 +117,7 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
     }
     if (issues.length > 0) throw AppError.validation(issues);
 
-    await insertProjects(tx, created);
-    await insertLinks(tx, newLinks, now);
+    await insertProjects(tx, created, newLinks, now);
     await updateProjects(tx, changed);
     await updateLinkLabels(tx, caller.serviceId, labelUpdates, now);
     const queued = await announceChanges(tx, caller.serviceId, announcements, catalog);
