@@ -310,20 +310,27 @@ async function casePostgres(receivers) {
         if (r.status === 503) await sleep(50); // a client honouring Retry-After would wait longer
       }
     };
+    const timeline = {};
     const restart = (async () => {
       await sleep(4_000);
       pgDown = Date.now();
       await pg.stop("fast");
+      timeline.stopped = Date.now() - pgDown;
       await sleep(2_500);
+      timeline.startCalled = Date.now() - pgDown;
       await pg.start();
       pgUp = Date.now();
+      timeline.up = pgUp - pgDown;
     })();
     await Promise.all([...Array.from({ length: LOOPS }, (_, l) => loop(l)), restart]);
     log(`  PostgreSQL down for ${round((pgUp - pgDown) / 1000)} s (fast shutdown, then start), ${outcomes.length} requests from ${LOOPS} clients over ${round((Date.now() - t0) / 1000)} s`);
 
     const histogram = {};
     for (const o of outcomes) histogram[o.status ?? o.error] = (histogram[o.status ?? o.error] ?? 0) + 1;
-    log(`  answers: ${JSON.stringify(histogram)}`);
+    log(`  answers: ${JSON.stringify(histogram)}; timeline (ms from stop request): stopped ${timeline.stopped}, start requested ${timeline.startCalled}, accepting ${timeline.up}`);
+    for (const o of outcomes.filter((x) => x.ms >= 3_000 || x.error).slice(0, 8)) {
+      log(`    slow: ${o.kind} started ${o.started - pgDown} ms after the stop request, ${round(o.ms)} ms, ${o.status ?? o.error}`);
+    }
     const networkErrors = outcomes.filter((o) => o.error);
     const hangs = outcomes.filter((o) => o.ms >= HANG_MS);
     const unexpected = outcomes.filter((o) => o.status !== undefined && ![200, 201, 503].includes(o.status));
