@@ -30,7 +30,9 @@ function poolFor(target: VettedTarget, timeoutMs: number): Pool {
       else callback(null, pinned.address, pinned.family);
     };
     pool = new Pool(target.url.origin, {
-      connections: 32,
+      // At least the embedded worker's in-flight window over a few waves: a request queued here
+      // spends its own timeout waiting (see README, remaining work).
+      connections: 64,
       pipelining: 1,
       keepAliveTimeout: 10_000,
       headersTimeout: timeoutMs,

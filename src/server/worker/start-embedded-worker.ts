@@ -25,7 +25,12 @@ export async function startEmbeddedWorker(
     ...options,
     maxInFlight,
     pollMs,
-    onError: (stage, error) => logger.error("delivery worker error", { stage, error: String(error).slice(0, 300) }),
+    // The database's own message (drizzle wraps it in a "Failed query" error carrying the SQL).
+    onError: (stage, error) =>
+      logger.error("delivery worker error", {
+        stage,
+        error: String((error as { cause?: unknown }).cause ?? error).slice(0, 300),
+      }),
     onRecorded: (summary) => {
       for (const f of summary.failing) logger.warn("webhook endpoint failing", f);
       for (const d of summary.disabled) logger.warn("webhook endpoint disabled", d);
