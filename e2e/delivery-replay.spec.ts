@@ -27,9 +27,14 @@ test.afterAll(async () => {
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
+let receiverServiceId = "";
+let sourceKey = "";
+
 test("une livraison en échec apparaît dans le journal, puis est rejouée après le retour du récepteur", async ({ page, request }) => {
-  communs("service:create", "--slug", "recepteur-e2e", "--nom", "Récepteur de test", "--webhook-url", `http://127.0.0.1:${receiverPort}/webhooks`);
+  const target = communs("service:create", "--slug", "recepteur-e2e", "--nom", "Récepteur de test", "--webhook-url", `http://127.0.0.1:${receiverPort}/webhooks`);
+  receiverServiceId = (target.service as { id: string }).id;
   const source = communs("service:create", "--slug", "source-e2e", "--nom", "Source de test");
+  sourceKey = String(source.apiKey);
   const created = await request.post("/api/v1/projets", {
     headers: { authorization: `Bearer ${String(source.apiKey)}` },
     data: { externalId: "e2e-1", nom: "Rénovation de l'école communale", collectivites: [{ type: "Commune", code: "75056" }] },
@@ -83,4 +88,38 @@ test("une livraison en échec apparaît dans le journal, puis est rejouée aprè
   await expect(row).not.toContainText("En échec");
   await checkAccessibility(page, "tableau-de-bord-activite");
   await screenshot(page, "tableau-de-bord");
+});
+
+test("rejoue toutes les livraisons en échec d'un filtre, avec la progression, puis renouvelle le secret et envoie un test", async ({ page, request }) => {
+  receiverStatus = 500;
+  for (const n of [2, 3]) {
+    const created = await request.post("/api/v1/projets", {
+      headers: { authorization: `Bearer ${sourceKey}` },
+      data: { externalId: `e2e-${n}`, nom: `Projet de test n° ${n}`, collectivites: [{ type: "Commune", code: "69123" }] },
+    });
+    expect(created.status()).toBe(201);
+  }
+  await loginAsOperator(page, "admin@anct.gouv.fr");
+  const failedList = `/admin/livraisons?serviceId=${receiverServiceId}&state=failed`;
+  await expect(async () => {
+    await page.goto(failedList);
+    await expect(page.getByRole("link", { name: /^n° \d+$/ })).toHaveCount(2, { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+
+  receiverStatus = 200;
+  await page.getByRole("button", { name: "Rejouer toutes les livraisons en échec de ce filtre" }).click();
+  await expect(page.getByText("2 livraison(s) rejouée(s).")).toBeVisible({ timeout: 30_000 });
+  await page.goto(failedList);
+  await expect(page.getByText("Aucune livraison ne correspond à ce filtre.")).toBeVisible();
+  await page.goto("/admin/journal?action=deliveries.replay_failed");
+  await expect(page.getByTestId("audit-row")).toHaveCount(1);
+  await expect(page.getByTestId("audit-row")).toContainText('"replayed": 2');
+
+  await page.goto(`/admin/services/${receiverServiceId}`);
+  await page.getByRole("button", { name: "Renouveler le secret" }).click();
+  await expect(page.getByTestId("rotated-webhook-secret")).toHaveText(/^whsec_/);
+  const before = received.length;
+  await page.getByRole("button", { name: "Envoyer un événement de test" }).click();
+  await expect(page.getByText(/Événement de test msg_\w+ mis en file/)).toBeVisible();
+  await expect.poll(() => received.length, { timeout: 15_000 }).toBe(before + 1);
 });
