@@ -297,7 +297,10 @@ export function requestArbitrary(ctx) {
   const unknownRoute = fc.record({
     method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"),
     path: fc.oneof(
-      fc.array(fc.oneof(injection, fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 })), { minLength: 1, maxLength: 3 }).map((parts) => `/api/v1/${parts.map(enc).join("/")}`),
+      // "." and ".." segments are normalised by the server (a redirect), not routed: left out.
+      fc
+        .array(fc.oneof(injection, fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 })).filter((p) => p !== "." && p !== ".."), { minLength: 1, maxLength: 3 })
+        .map((parts) => `/api/v1/${parts.map(enc).join("/")}`),
       fc.constantFrom("/api/v1/projets/bulk/x", "/api/v1/statuts/x", "/api/v1/utilisateurs", "/api/v1/projets/bulk%00"),
     ),
   }).map(({ method, path }) => ({ kind: "unknown-route", method, path, headers: json, body: method === "GET" ? undefined : "{}", expect: "reject" }));
