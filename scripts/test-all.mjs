@@ -60,6 +60,23 @@ const steps = [
     needsBuild: true,
     report: { kind: "playwright", file: path.join(reports, "e2e.json") },
   },
+  // The demo and the integration guide's samples, run against a hub started from the same build.
+  {
+    name: "newcomer",
+    command: process.execPath,
+    args: [
+      "--test",
+      "--test-concurrency=1",
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=junit",
+      `--test-reporter-destination=${path.join(reports, "newcomer.xml")}`,
+      "scripts/demo/newcomer.test.mjs",
+    ],
+    env: { DEMO_DIST_DIR: process.env.NEXT_DIST_DIR || ".next" },
+    needsBuild: true,
+    report: { kind: "junit", file: path.join(reports, "newcomer.xml") },
+  },
   // Fault suite (scripts/faults): the production build just made, PostgreSQL, loopback receivers.
   hasPostgres
     ? {
@@ -72,6 +89,21 @@ const steps = [
       }
     : { name: "faults", skip: `PostgreSQL injoignable (${new URL(pgUrl).host}) ; définissez TEST_DATABASE_URL` },
 ];
+
+/** Passed, failed and skipped tests of a step, from the report its runner wrote. */
+function countReport(kind, text) {
+  if (kind === "junit") {
+    const cases = text.match(/<testcase\b[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
+    const failed = cases.filter((c) => /<failure\b/.test(c)).length;
+    const skipped = cases.filter((c) => /<skipped\b/.test(c)).length;
+    return { passed: cases.length - failed - skipped, failed, skipped };
+  }
+  const report = JSON.parse(text);
+  if (kind === "vitest")
+    return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + (report.numTodoTests ?? 0) };
+  if (kind === "faults") return { passed: report.passed, failed: report.failed, skipped: 0 };
+  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+}
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const outcomes = [];
@@ -99,13 +131,7 @@ for (const step of steps) {
   if (step.gate && !ok) buildFailed = true;
   let counted = null;
   if (step.report && existsSync(step.report.file)) {
-    const report = JSON.parse(readFileSync(step.report.file, "utf8"));
-    counted =
-      step.report.kind === "vitest"
-        ? { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + (report.numTodoTests ?? 0) }
-        : step.report.kind === "faults"
-          ? { passed: report.passed, failed: report.failed, skipped: 0 }
-          : { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+    counted = countReport(step.report.kind, readFileSync(step.report.file, "utf8"));
     totals.passed += counted.passed;
     totals.failed += counted.failed;
     totals.skipped += counted.skipped;
