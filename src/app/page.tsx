@@ -12,9 +12,10 @@ export default function HomePage() {
         <div className="fr-col-12 fr-col-md-6">
           <CallOut
             title="Services connectés"
-            buttonProps={{ linkProps: { href: "/api/docs" }, children: "Documentation de l'API" }}
+            buttonProps={{ linkProps: { href: "/integration" }, children: "Guide d'intégration" }}
           >
             Publiez vos projets par l'API REST et recevez, par webhooks signés, les changements faits par les autres services.
+            La <a href="/api/docs">référence de l'API</a> détaille chaque route.
           </CallOut>
         </div>
         <div className="fr-col-12 fr-col-md-6">
