@@ -53,6 +53,8 @@ export async function claimDeliveries(
         select d.id, false as lost
         from deliveries d
         join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
+        -- A disabled service receives nothing; its queue waits for it to be enabled again.
+        join services sv on sv.id = d.service_id and sv.enabled
         where d.state = 'pending' and d.next_attempt_at <= now()
           and (d.project_id is null or not exists (
                 select 1 from deliveries p

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { auditLog, deliveries, deliveryAttempts, webhookEndpoints } from "@/db/schema";
+import { auditLog, deliveries, deliveryAttempts, services, webhookEndpoints } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
 import { sendTestEvent } from "@/modules/webhooks/send-test-event";
@@ -190,6 +190,20 @@ describe("webhook delivery", () => {
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, "webhook_endpoint.disable_auto"));
     expect(audit).toMatchObject({ actorType: "system", targetId: target.serviceId });
     expect(JSON.stringify(audit)).not.toContain("whsec_");
+  });
+
+  it("holds the queue of a disabled endpoint or service until it is enabled again", async () => {
+    const r = await receiver();
+    const { author, target, projectId } = await pair(r.url);
+    await changeProject(database.db, projectId, author.serviceId);
+    await database.db.update(services).set({ enabled: false }).where(eq(services.id, target.serviceId));
+    expect((await deliverBatch(database.db, options())).claimed).toBe(0);
+    await database.db.update(services).set({ enabled: true }).where(eq(services.id, target.serviceId));
+    await database.db.update(webhookEndpoints).set({ enabled: false }).where(eq(webhookEndpoints.id, target.endpointId!));
+    expect((await deliverBatch(database.db, options())).claimed).toBe(0);
+    await database.db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.id, target.endpointId!));
+    expect(await deliverBatch(database.db, options())).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(r.requests).toHaveLength(1);
   });
 
   it("honours Retry-After on 503: the next attempt is not scheduled before it", async () => {

@@ -9,6 +9,7 @@ export async function nextDueAt(db: DbOrTx): Promise<Date | null> {
     await db.execute(sql`
       select least(
         (select min(d.next_attempt_at) from deliveries d join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
+          join services sv on sv.id = d.service_id and sv.enabled
           where d.state = 'pending' and d.next_attempt_at > now()),
         (select min(lease_expires_at) from deliveries where state = 'in_flight')
       ) as at`),
