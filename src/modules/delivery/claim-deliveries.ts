@@ -39,9 +39,13 @@ type Row = {
 
 export async function claimDeliveries(
   db: DbOrTx,
-  options: { owner: string; limit: number; leaseMs: number },
+  options: { owner: string; limit: number; leaseMs: number; skipEndpoints?: string[] },
 ): Promise<ClaimedDelivery[]> {
   if (options.limit <= 0) return [];
+  // Endpoints this worker already keeps busy enough (its per-endpoint cap): leave their work.
+  const skip = options.skipEndpoints?.length
+    ? sql`and d.endpoint_id not in (${sql.join(options.skipEndpoints.map((id) => sql`${id}::uuid`), sql`, `)})`
+    : sql``;
   // One statement, no explicit transaction: it is atomic on its own, and a claim is on the path of
   // every delivery (each round trip saved is latency saved).
   const rows = rowsOf<Row>(
@@ -56,6 +60,7 @@ export async function claimDeliveries(
         -- A disabled service receives nothing; its queue waits for it to be enabled again.
         join services sv on sv.id = d.service_id and sv.enabled
         where d.state = 'pending' and d.next_attempt_at <= now()
+          ${skip}
           and (d.project_id is null or not exists (
                 select 1 from deliveries p
                 where p.endpoint_id = d.endpoint_id and p.project_id = d.project_id and p.id < d.id

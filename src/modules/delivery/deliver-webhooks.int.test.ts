@@ -26,7 +26,7 @@ const options = (overrides: Partial<DeliveryOptions> = {}) =>
   deliveryOptionsFromEnv({ random: () => 0.5, batchSize: 16, ...overrides });
 
 function runLoop(overrides: Partial<DeliveryOptions> = {}) {
-  loop = startDeliveryLoop(database.db, { ...options(overrides), maxInFlight: 32, pollMs: 50 });
+  loop = startDeliveryLoop(database.db, { ...options(overrides), maxInFlight: 32, maxInFlightPerEndpoint: 16, pollMs: 50 });
   return loop;
 }
 
@@ -268,6 +268,23 @@ describe("webhook delivery", () => {
     expect(seen.some((s) => s.status === 500)).toBe(true);
     // The two lanes did run side by side.
     expect(seen.findIndex((s) => s.project === second)).toBeLessThan(seen.map((s) => s.project).lastIndexOf(projectId));
+  });
+
+  it("caps what one worker keeps in flight to one endpoint", async () => {
+    let current = 0;
+    let peak = 0;
+    const r = await receiver(async () => {
+      peak = Math.max(peak, ++current);
+      await new Promise((res) => setTimeout(res, 300)); // slow enough for claims to overlap requests
+      current--;
+      return { status: 200 };
+    });
+    const { author, target } = await pair(r.url);
+    for (let i = 0; i < 8; i++) await changeProject(database.db, await seedProject(database.db, author.serviceId, `Projet ${i}`), author.serviceId);
+    loop = startDeliveryLoop(database.db, { ...options({ batchSize: 1 }), maxInFlight: 32, maxInFlightPerEndpoint: 2, pollMs: 50 });
+    await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.length === 8 && rows.every((d) => d.state === "delivered"), "all");
+    // Eight independent lanes, but never more than the cap (one-row claims cannot overshoot it).
+    expect(peak).toBe(2);
   });
 
   it("refuses a non-public target at send time when private URLs are not allowed, without connecting", async () => {

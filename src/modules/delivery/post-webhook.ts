@@ -30,9 +30,9 @@ function poolFor(target: VettedTarget, timeoutMs: number): Pool {
       else callback(null, pinned.address, pinned.family);
     };
     pool = new Pool(target.url.origin, {
-      // At least the embedded worker's in-flight window over a few waves: a request queued here
-      // spends its own timeout waiting (see README, remaining work).
-      connections: 64,
+      // More than a worker sends to one endpoint at once (its per-endpoint cap plus one batch), so
+      // that a request does not spend its timeout queued here.
+      connections: 128,
       pipelining: 1,
       keepAliveTimeout: 10_000,
       headersTimeout: timeoutMs,

@@ -16,6 +16,12 @@ export type DeliveryLoopOptions = DeliveryOptions & {
   maxInFlight: number;
   /** Longest sleep without a wake-up (the fallback when notifications are missed). */
   pollMs: number;
+  /**
+   * Deliveries in flight to one endpoint before the claim skips it (it can overshoot by one
+   * batch). Keeps one slow receiver from taking the whole window, and requests from queueing
+   * behind its connection pool while their timeout runs.
+   */
+  maxInFlightPerEndpoint: number;
   onError?: (stage: "claim" | "record" | "schedule", error: unknown) => void;
   onRecorded?: (summary: RecordSummary) => void;
 };
@@ -28,6 +34,7 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
   let pumping = false;
   let flushing = false;
   let inFlight = 0;
+  const perEndpoint = new Map<string, number>();
   let timer: NodeJS.Timeout | null = null;
   const buffer: DeliveryResult[] = [];
   let idleResolvers: (() => void)[] = [];
@@ -68,7 +75,8 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
         if (capacity <= 0) break; // the next write wakes us
         let claimed;
         try {
-          claimed = await claimDeliveries(db, { owner: options.owner, limit: capacity, leaseMs: options.leaseMs });
+          const skipEndpoints = [...perEndpoint].filter(([, n]) => n >= options.maxInFlightPerEndpoint).map(([id]) => id);
+          claimed = await claimDeliveries(db, { owner: options.owner, limit: capacity, leaseMs: options.leaseMs, skipEndpoints });
         } catch (error) {
           options.onError?.("claim", error);
           if (timer) clearTimeout(timer);
@@ -77,6 +85,7 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
         }
         for (const delivery of claimed) {
           inFlight++;
+          perEndpoint.set(delivery.endpointId, (perEndpoint.get(delivery.endpointId) ?? 0) + 1);
           void attemptDelivery(delivery, options).then((outcome) => {
             buffer.push({ delivery, outcome });
             if (!flushing) void flush();
@@ -109,6 +118,11 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
           }
         }
         inFlight -= batch.length;
+        for (const { delivery } of batch) {
+          const left = (perEndpoint.get(delivery.endpointId) ?? 1) - 1;
+          if (left > 0) perEndpoint.set(delivery.endpointId, left);
+          else perEndpoint.delete(delivery.endpointId);
+        }
         wake();
       }
     } finally {

@@ -24,6 +24,7 @@ export async function startEmbeddedWorker(
   const loop = startDeliveryLoop(handle.db, {
     ...options,
     maxInFlight,
+    maxInFlightPerEndpoint: 64,
     pollMs,
     // The database's own message (drizzle wraps it in a "Failed query" error carrying the SQL).
     onError: (stage, error) =>

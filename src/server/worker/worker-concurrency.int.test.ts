@@ -95,7 +95,7 @@ describe.skipIf(!onPostgres)("delivery workers on PostgreSQL (skipped on PGlite:
     await queue("a", 200, 10, target.endpointId!, target.serviceId);
     const second = await openDatabase({ url: database.url!, poolSize: 4 });
     const loops = [database.db, second.db].map((db) =>
-      startDeliveryLoop(db, { ...deliveryOptionsFromEnv({ owner: newWorkerId("test"), batchSize: 32 }), maxInFlight: 64, pollMs: 50 }),
+      startDeliveryLoop(db, { ...deliveryOptionsFromEnv({ owner: newWorkerId("test"), batchSize: 32 }), maxInFlight: 64, maxInFlightPerEndpoint: 64, pollMs: 50 }),
     );
     await until(async () => (await states()).every((s) => s.state === "delivered"), "all delivered");
     await Promise.all(loops.map((l) => l.stop()));
