@@ -8,6 +8,7 @@ export default function HomePage() {
         Le hub par lequel les services numériques publics qui suivent les projets des collectivités
         (Mon Espace Collectivité, Territoires en Transitions, Recoco, Aides-territoires…) partagent ces projets.
       </p>
+      <h2>Vous êtes…</h2>
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-6">
           <CallOut
