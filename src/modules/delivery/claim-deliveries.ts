@@ -46,61 +46,65 @@ export async function claimDeliveries(
   const skip = options.skipEndpoints?.length
     ? sql`and d.endpoint_id not in (${sql.join(options.skipEndpoints.map((id) => sql`${id}::uuid`), sql`, `)})`
     : sql``;
-  // One statement, no explicit transaction: it is atomic on its own, and a claim is on the path of
-  // every delivery (each round trip saved is latency saved).
-  const rows = rowsOf<Row>(
-    await db.execute(sql`
-      with pending_due as (
-        -- Walks the due index in time order and stops after the limit of lane heads: the cost is the
-        -- batch plus the rows waiting behind heads in flight, not the size of the backlog (rows
-        -- behind a head waiting for its retry are kept out of the due range, see record-results).
-        select d.id, false as lost
-        from deliveries d
-        join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
-        -- A disabled service receives nothing; its queue waits for it to be enabled again.
-        join services sv on sv.id = d.service_id and sv.enabled
-        where d.state = 'pending' and d.next_attempt_at <= now()
-          ${skip}
-          and (d.project_id is null or not exists (
-                select 1 from deliveries p
-                where p.endpoint_id = d.endpoint_id and p.project_id = d.project_id and p.id < d.id
-                  and p.state in ('pending', 'in_flight')))
-        order by d.next_attempt_at
-        limit ${options.limit}
-        for update of d skip locked
-      ),
-      expired as (
-        -- Leases of crashed workers: rare, taken first-expired first.
-        select d.id, true as lost
-        from deliveries d
-        join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
-        where d.state = 'in_flight' and d.lease_expires_at < now()
-        order by d.lease_expires_at
-        limit ${options.limit}
-        for update of d skip locked
-      ),
-      due as (select * from pending_due union all select * from expired),
-      claimed as (
-        update deliveries d
-        set state = 'in_flight',
-            lease_owner = ${options.owner},
-            lease_expires_at = now() + ${options.leaseMs} * interval '1 millisecond',
-            attempt_count = d.attempt_count + 1,
-            updated_at = now()
-        from due, webhook_endpoints e
-        where d.id = due.id and e.id = d.endpoint_id
-        returning d.id, d.event_id, d.endpoint_id, d.body, d.attempt_count, d.retry_step, d.next_trigger, due.lost,
-                  e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
-      ),
-      -- The previous holder may or may not have reached the receiver: say so in the log.
-      lost as (
-        insert into delivery_attempts (delivery_id, attempt_number, trigger, started_at, error_class, error_message)
-        select id, attempt_count - 1, next_trigger, now(), 'lost',
-               'Bail expiré : le worker qui tentait cette livraison s''est interrompu.'
-        from claimed where lost
-      )
-      select * from claimed`),
-  );
+  // One statement, and its commit does not wait for the WAL flush: a claim lost in a database crash
+  // only leaves its deliveries pending (sent again, which at-least-once allows), while the flush
+  // wait would sit on the path of every delivery, between the commit of a change and the receiver.
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`);
+    return rowsOf<Row>(
+      await tx.execute(sql`
+        with pending_due as (
+          -- Walks the due index in time order and stops after the limit of lane heads: the cost is the
+          -- batch plus the rows waiting behind heads in flight, not the size of the backlog (rows
+          -- behind a head waiting for its retry are kept out of the due range, see record-results).
+          select d.id, false as lost
+          from deliveries d
+          join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
+          -- A disabled service receives nothing; its queue waits for it to be enabled again.
+          join services sv on sv.id = d.service_id and sv.enabled
+          where d.state = 'pending' and d.next_attempt_at <= now()
+            ${skip}
+            and (d.project_id is null or not exists (
+                  select 1 from deliveries p
+                  where p.endpoint_id = d.endpoint_id and p.project_id = d.project_id and p.id < d.id
+                    and p.state in ('pending', 'in_flight')))
+          order by d.next_attempt_at
+          limit ${options.limit}
+          for update of d skip locked
+        ),
+        expired as (
+          -- Leases of crashed workers: rare, taken first-expired first.
+          select d.id, true as lost
+          from deliveries d
+          join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
+          where d.state = 'in_flight' and d.lease_expires_at < now()
+          order by d.lease_expires_at
+          limit ${options.limit}
+          for update of d skip locked
+        ),
+        due as (select * from pending_due union all select * from expired),
+        claimed as (
+          update deliveries d
+          set state = 'in_flight',
+              lease_owner = ${options.owner},
+              lease_expires_at = now() + ${options.leaseMs} * interval '1 millisecond',
+              attempt_count = d.attempt_count + 1,
+              updated_at = now()
+          from due, webhook_endpoints e
+          where d.id = due.id and e.id = d.endpoint_id
+          returning d.id, d.event_id, d.endpoint_id, d.body, d.attempt_count, d.retry_step, d.next_trigger, due.lost,
+                    e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
+        ),
+        -- The previous holder may or may not have reached the receiver: say so in the log.
+        lost as (
+          insert into delivery_attempts (delivery_id, attempt_number, trigger, started_at, error_class, error_message)
+          select id, attempt_count - 1, next_trigger, now(), 'lost',
+                 'Bail expiré : le worker qui tentait cette livraison s''est interrompu.'
+          from claimed where lost
+        )
+        select * from claimed`),
+    );
+  });
   return rows
     .map((r) => ({
       id: Number(r.id),
