@@ -160,7 +160,8 @@ async function main() {
     "Le hub",
     process.execPath,
     [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "0.0.0.0", "-p", String(port)],
-    { PORT: String(port) },
+    // The hub's own handler stops the delivery worker cleanly on SIGTERM (see src/server/boot.ts).
+    { PORT: String(port), NEXT_MANUAL_SIG_HANDLE: "true" },
   );
   if (!(await waitFor(`http://127.0.0.1:${port}/api/health`, 60_000, hub))) fail("le hub ne répond pas sur /api/health.");
 

@@ -7,8 +7,11 @@ import { publishServerBridge, withdrawServerBridge } from "@/cli/server-bridge";
 import { logger } from "./logger";
 
 type Stopper = () => Promise<void>;
-const stoppers: Stopper[] = [];
+// On globalThis: Next.js may load this module more than once in one process (instrumentation and
+// route bundles), and every copy must register into the one list that the signal handler runs.
+const stoppersKey = Symbol.for("les-communs.shutdown-steps");
 const bootKey = Symbol.for("les-communs.booted");
+const stoppers: Stopper[] = ((globalThis as { [stoppersKey]?: Stopper[] })[stoppersKey] ??= []);
 
 /** Registers work to undo on shutdown (most recent first). */
 export function onShutdown(stop: Stopper) {
@@ -31,11 +34,15 @@ export async function boot() {
   const { startDeliveryDriver } = await import("./delivery-driver");
   await startDeliveryDriver(handle);
 
+  // `npm start` sets NEXT_MANUAL_SIG_HANDLE so that Next.js leaves the signals to this handler:
+  // its own exits as soon as the HTTP server is closed, before the worker could finish its batch.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info("shutting down", { signal });
+    // A step that hangs (a receiver that never answers) must not keep the process alive forever.
+    setTimeout(() => process.exit(1), 30_000).unref();
     for (const stop of stoppers) {
       try {
         await stop();
