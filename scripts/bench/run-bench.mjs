@@ -43,12 +43,15 @@ async function phase(name, run) {
   if (!wants(name)) return;
   log(`\n--- ${name} ---`);
   const t = Date.now();
+  let timer;
   try {
-    await run();
+    // Every phase is bounded: a stuck phase is reported and the run goes on.
+    await Promise.race([run(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("phase time limit (6 min) reached")), 6 * 60_000)))]);
   } catch (error) {
     errors.push(`${name}: ${error?.stack ?? error}`);
     log(`phase ${name} failed: ${error?.stack ?? error}`);
   }
+  clearTimeout(timer);
   log(`(${name}: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
 }
 
@@ -86,6 +89,7 @@ async function main() {
   log(`Les Communs bench — ${startedAt.toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}${quick ? " — QUICK MODE (not comparable)" : ""}`);
   await ensureBuild(distDir, { noBuild: flag("no-build"), log });
 
+  log(`database ${dbName}, receivers, services, hub…`);
   const databaseUrl = await createDatabase(baseUrl, dbName);
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   const receivers = await startReceivers({ receivers: Object.fromEntries(RECEIVERS.map((s) => [s, ports[s]])), control: ports.control });
@@ -97,6 +101,7 @@ async function main() {
   notes.postgres = `PostgreSQL ${pg.v}, fsync=${pg.f}, synchronous_commit=${pg.sc}`;
   let hub = await startHub({ distDir, port: ports.hub, settings });
   const hubUrl = hub.baseUrl;
+  log(`hub ready in ${hub.readyMs} ms`);
   const client = createClient(hubUrl, { connections: 32 });
   const raw = startGroup("node-http-pg", process.execPath, [path.join(import.meta.dirname, "lib", "node-http-pg.mjs"), String(ports.raw), databaseUrl], { env: process.env });
   await sleep(500);
@@ -192,11 +197,19 @@ async function main() {
         return r.ms;
       };
       await one("bulk-warm");
+      if ((await drain(sql, 60_000)) === null) throw new Error("backlog not drained before bulk");
+      await receivers.reset();
       for (let c = 0; c < D.bulkCalls; c++) calls.push(await one("bulk"));
       const total = calls.reduce((a, b) => a + b, 0);
       results.ingest_bulk = { projets_per_s: round((calls.length * 1000) / (total / 1000)) };
       notes.bulk = { calls: calls.length, p50_ms: round(percentile(calls, 50)), max_ms: round(Math.max(...calls)) };
       notes.bulkDrainMs = await drain(sql, 180_000);
+      // The bulk calls queue deliveries faster than they go out: the receivers' arrival rate over
+      // that burst is the delivery engine's burst throughput (3 receivers).
+      const burst = await receivers.stats();
+      const arrivals = Object.values(burst.receivers);
+      const span = (Math.max(...arrivals.map((x) => x.last)) - Math.min(...arrivals.map((x) => x.first))) / 1000;
+      notes.burst = { deliveries: burst.total.unique, per_s: span > 0 ? round(burst.total.unique / span) : null, p99_ms: burst.total.latency.p99 };
     });
 
     await phase("fanout", async () => {
@@ -212,13 +225,20 @@ async function main() {
       const failures = [];
       const inflight = [];
       const t0 = performance.now();
-      for (let k = 0; k < total; k++) {
+      let outstanding = 0;
+      const endBy = t0 + D.fanout * 1000 + 30_000; // bounded even when the hub cannot keep the pace
+      for (let k = 0; k < total && performance.now() < endBy; k++) {
         const due = t0 + (k * 1000) / rate;
         const wait = due - performance.now();
         if (wait > 1) await sleep(wait);
+        // At most 20 writes outstanding: a hub slower than the pace lowers the achieved rate
+        // (reported) instead of piling up requests.
+        while (outstanding >= 20) await sleep(2);
         const body = k < known ? projetInput(`ingest-${k}`, 1, k) : projetInput(`fanout-${k}`, 0, k);
+        outstanding++;
         inflight.push(
           client.send("POST", "/api/v1/projets", { key, body }).then((r) => {
+            outstanding--;
             if (r.status === 200 || r.status === 201) ok++;
             else failures.push(r.status ?? r.error);
           }),
@@ -227,6 +247,7 @@ async function main() {
       await Promise.all(inflight);
       const seconds = (performance.now() - t0) / 1000;
       if (failures.length) throw new Error(`fanout writes failed: ${failures.slice(0, 5).join(", ")} (${failures.length})`);
+      if (ok / seconds < 0.9 * rate) log(`  fanout: the hub kept only ${round(ok / seconds)} of ${rate} changes/s`);
       const deadline = Date.now() + 60_000;
       let stats = await receivers.stats();
       while (stats.total.unique < ok * 3 && Date.now() < deadline) {
@@ -275,14 +296,20 @@ async function main() {
         const left = expected - delivered;
         const offered = expected / seconds;
         const rate = delivered / seconds;
-        const sustained = writeFailures === 0 && delivered >= 0.95 * expected && left <= Math.max(200, 0.5 * offered) && offered >= 0.9 * target;
+        const sustained = writeFailures === 0 && delivered >= 0.95 * expected && left <= Math.max(200, 0.5 * offered);
+        const ingestBound = offered < 0.9 * target;
         const drainMs = await drain(sql, 120_000);
         const afterDrain = (await receivers.stats()).total;
-        notes.delivery.push({ target, offered: round(offered), delivered_per_s: round(rate), backlog_at_end: left, drain_ms: drainMs, sustained, duplicates: afterDrain.duplicates, outOfOrder: afterDrain.outOfOrder, badSignature: afterDrain.badSignature, p50_ms: afterDrain.latency.p50, p99_ms: afterDrain.latency.p99 });
-        log(`  step ${target}/s: offered ${round(offered)}/s, delivered ${round(rate)}/s, backlog ${left}, drained in ${drainMs} ms → ${sustained ? "sustained" : "NOT sustained"}`);
+        notes.delivery.push({ target, offered: round(offered), delivered_per_s: round(rate), backlog_at_end: left, drain_ms: drainMs, sustained, ingestBound, duplicates: afterDrain.duplicates, outOfOrder: afterDrain.outOfOrder, badSignature: afterDrain.badSignature, p50_ms: afterDrain.latency.p50, p99_ms: afterDrain.latency.p99 });
+        log(`  step ${target}/s: offered ${round(offered)}/s, delivered ${round(rate)}/s, backlog ${left}, drained in ${drainMs} ms → ${sustained ? "sustained" : "NOT sustained"}${ingestBound ? " (the API could not offer the target rate)" : ""}`);
         series++;
         if (!sustained) break;
         best = Math.max(best, rate);
+        // The writes, not the deliveries, are the limit: a higher target cannot be offered either.
+        if (ingestBound) {
+          notes.deliveryIngestBound = true;
+          break;
+        }
       }
       results.delivery = { sustained_per_s: round(best) };
     });
@@ -320,7 +347,8 @@ function printTable() {
     ["ingest", `${r.ingest?.rps ?? "n/a"} req/s, p50 ${r.ingest?.p50_ms ?? "n/a"} ms, p99 ${r.ingest?.p99_ms ?? "n/a"} ms`, "p99 ≤ 50 ms, ≥ 50 % of next_trivial", `${ratio(r.ingest?.rps, r.next_trivial?.rps)} of next_trivial, ${ratio(r.ingest?.rps, r.node_http_pg?.rps)} of raw`],
     ["ingest_bulk", `${r.ingest_bulk?.projets_per_s ?? "n/a"} projets/s`, "≥ 10,000 projets/s", `call p50 ${notes.bulk?.p50_ms ?? "n/a"} ms`],
     ["fanout", `${r.fanout?.rate_per_s ?? "n/a"} changes/s, p50 ${r.fanout?.p50_ms ?? "n/a"} ms, p99 ${r.fanout?.p99_ms ?? "n/a"} ms`, "p50 ≤ 10 ms, p99 ≤ 50 ms", `${notes.fanout?.deliveries ?? "n/a"} deliveries, max ${notes.fanout?.max_ms ?? "n/a"} ms`],
-    ["delivery", `${r.delivery?.sustained_per_s ?? "n/a"} deliveries/s sustained`, "≥ 1,500/s, ≥ 50 % of ceiling", `${ratio(r.delivery?.sustained_per_s, r.http_client_ceiling?.rps)} of http_client_ceiling`],
+    ["delivery (burst)", `${notes.burst?.per_s ?? "n/a"} deliveries/s while draining the bulk backlog`, "information", `${notes.burst?.deliveries ?? "n/a"} deliveries`],
+    ["delivery", `${r.delivery?.sustained_per_s ?? "n/a"} deliveries/s sustained`, "≥ 1,500/s, ≥ 50 % of ceiling", `${ratio(r.delivery?.sustained_per_s, r.http_client_ceiling?.rps)} of http_client_ceiling${notes.deliveryIngestBound ? "; lower bound: the API could not offer more" : ""}`],
     ["console_log", `p95 ${r.console_log?.p95_ms ?? "n/a"} ms over ${r.console_log?.attempts ?? "n/a"} attempts`, "p95 < 100 ms", `p50 ${notes.console?.p50_ms ?? "n/a"} ms, seed ${notes.console?.seedMs ?? "n/a"} ms`],
   ];
   const w = [20, 52, 36];
@@ -329,7 +357,7 @@ function printTable() {
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
   if (notes.delivery?.length) {
     process.stdout.write(`\ndelivery ramp (3 receivers):\n`);
-    for (const s of notes.delivery) process.stdout.write(`  target ${String(s.target).padStart(5)}/s  offered ${String(s.offered).padStart(7)}/s  delivered ${String(s.delivered_per_s).padStart(7)}/s  backlog at end ${String(s.backlog_at_end).padStart(6)}  drained in ${s.drain_ms} ms  latency p50 ${s.p50_ms} ms p99 ${s.p99_ms} ms  dup ${s.duplicates} ooo ${s.outOfOrder}  ${s.sustained ? "sustained" : "NOT sustained"}\n`);
+    for (const s of notes.delivery) process.stdout.write(`  target ${String(s.target).padStart(5)}/s  offered ${String(s.offered).padStart(7)}/s  delivered ${String(s.delivered_per_s).padStart(7)}/s  backlog at end ${String(s.backlog_at_end).padStart(6)}  drained in ${s.drain_ms} ms  latency p50 ${s.p50_ms} ms p99 ${s.p99_ms} ms  dup ${s.duplicates} ooo ${s.outOfOrder}  ${s.sustained ? "sustained" : "NOT sustained"}${s.ingestBound ? " (offer limited by the API)" : ""}\n`);
   }
   if (notes.console?.kinds) {
     process.stdout.write(`\nconsole delivery-log queries (${notes.console.deliveries} deliveries, ${notes.console.attempts} attempts):\n`);
