@@ -112,7 +112,11 @@ describe("webhook delivery", () => {
       [2, 500, "http", "indisponible"],
       [3, 200, null, "ok"],
     ]);
-    const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!));
+    const [endpoint] = await waitFor(
+      () => database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!)),
+      (rows) => rows[0]!.lastSuccessAt !== null,
+      "endpoint health",
+    );
     expect(endpoint).toMatchObject({ consecutiveFailures: 0, failingSince: null });
     expect(endpoint!.lastSuccessAt).not.toBeNull();
   });
@@ -125,7 +129,12 @@ describe("webhook delivery", () => {
     const [delivery] = await waitFor(() => deliveriesTo(target.endpointId!), settled, "delivery");
     expect(delivery!.state).toBe("failed");
     expect(r.requests).toHaveLength(4); // 3 waits → 4 attempts
-    const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!));
+    // Endpoint health is written just after the batch's outcomes, in its own statement.
+    const [endpoint] = await waitFor(
+      () => database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!)),
+      (rows) => rows[0]!.consecutiveFailures >= 4,
+      "endpoint health",
+    );
     expect(endpoint!.consecutiveFailures).toBe(4);
     expect(endpoint!.failingSince).not.toBeNull();
 
