@@ -44,7 +44,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
-      connect_timeout: 10,
+      // Loopback or LAN databases answer in milliseconds: a request must not wait 10 s for its 503
+      // while PostgreSQL shuts down (found by the fault suite).
+      connect_timeout: 3,
       backoff: reconnectBackoffSeconds,
       // Keep dates as strings for `date` columns (drizzle maps them) and stay quiet on reconnect.
     });

@@ -1,6 +1,9 @@
 // Chooses who delivers the outbox: Inngest functions when Inngest is configured, otherwise the
 // embedded worker in this process. Both run the same delivery core (src/modules/delivery).
+import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
+import { getDatabase } from "@/db";
+import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 import { env, inngestConfigured } from "@/env";
 import { logger } from "./logger";
 import type { EmbeddedWorker } from "./worker/start-embedded-worker";
@@ -44,7 +47,28 @@ export function kickDelivery(): void {
       return;
     }
     (globalThis as Holder)[workerKey]?.wake();
+    notifyOtherProcesses();
   } catch {
     // A missed kick only delays delivery: NOTIFY, the sleep timer or the cron sweep catch up.
   }
+}
+
+const notifyKey = Symbol.for("les-communs.outbox-notify-pending");
+type NotifyHolder = { [notifyKey]?: boolean };
+
+/**
+ * Workers of other processes (other hub instances, `src/server/worker/main.ts`) LISTEN on the
+ * outbox channel. The NOTIFY is sent after the commit, outside any transaction (inside one it would
+ * serialise commits), and coalesced: one per turn of the event loop, whatever the number of writes.
+ */
+function notifyOtherProcesses(): void {
+  const holder = globalThis as NotifyHolder;
+  if (holder[notifyKey]) return;
+  holder[notifyKey] = true;
+  setImmediate(() => {
+    holder[notifyKey] = false;
+    void getDatabase()
+      .then((handle) => (handle.driver === "postgres" ? handle.db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`) : undefined))
+      .catch(() => {});
+  });
 }

@@ -1,7 +1,7 @@
 // The write side of the outbox. Called inside the transaction of the change it announces, so that
 // the change and its deliveries commit together (no event without its change, and the reverse).
 import { and, eq, sql } from "drizzle-orm";
-import { ulid } from "ulid";
+import { monotonicFactory } from "ulid";
 import { deliveries, events, services, webhookEndpoints } from "@/db/schema";
 import type { Tx } from "@/db/client";
 
@@ -21,15 +21,21 @@ export type NewEvent = {
 
 export const OUTBOX_CHANNEL = "outbox";
 
+// Monotonic: ids made in the same millisecond increment instead of drawing 80 new random bits each
+// (a bulk of 1000 events spent ~75 ms in the random source), and they sort in creation order.
+const nextUlid = monotonicFactory();
+
 export function newEventId(): string {
-  return `msg_${ulid()}`;
+  return `msg_${nextUlid()}`;
 }
 
 /**
  * Records an event and one pending delivery per receiving endpoint: every enabled endpoint of an
  * enabled service other than the author. The body of each delivery is rendered now, for its
  * receiver, and sent byte for byte by every attempt and replay. Returns the event id and how many
- * deliveries were queued; NOTIFY wakes the embedded worker when the transaction commits.
+ * deliveries were queued. The caller wakes the delivery driver after the commit (`kickDelivery`):
+ * no NOTIFY here, because PostgreSQL serialises the commits of every transaction that issued one
+ * (a database-wide lock held through the WAL flush), which halved concurrent write throughput.
  */
 export async function enqueueEvent(tx: Tx, event: NewEvent): Promise<{ eventId: string; deliveries: number }> {
   const [result] = await enqueueEvents(tx, [event]);
@@ -73,7 +79,7 @@ export async function enqueueEvents(tx: Tx, list: NewEvent[]): Promise<{ eventId
     return { eventId: id, deliveries: receivers.length };
   });
 
-  // One statement for the events, their deliveries and the NOTIFY, each list passed as one JSON
+  // One statement for the events and their deliveries, each list passed as one JSON
   // parameter expanded in SQL (much cheaper than binding thousands of scalars). Foreign keys from
   // deliveries to events are checked at the end of the statement, after both inserts.
   const eventRows = list.map((event, i) => ({
@@ -103,6 +109,6 @@ export async function enqueueEvents(tx: Tx, list: NewEvent[]): Promise<{ eventId
       from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as e(d, ord)
       order by ord
       returning 1)
-    select pg_notify(${OUTBOX_CHANNEL}, ''), (select count(*) from new_events), (select count(*) from new_deliveries)`);
+    select (select count(*) from new_events), (select count(*) from new_deliveries)`);
   return results;
 }
