@@ -109,7 +109,8 @@ async function waitFor(url, timeoutMs, child) {
 
 const children = [];
 function start(name, command, args, env) {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] });
+  // Own process group: `npm run` starts grandchildren (tsx, node) that a signal to npm alone would orphan.
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"], detached: true });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       process.stderr.write(`\n${name} s'est arrêté (${signal ?? code}) ; arrêt du hub.\n`);
@@ -124,7 +125,14 @@ let stopping = false;
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  for (const child of children) {
+    if (child.exitCode !== null) continue;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      child.kill("SIGTERM");
+    }
+  }
   setTimeout(() => process.exit(code), 3000).unref();
   Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() => process.exit(code));
 }
