@@ -5,9 +5,10 @@
 // Local secrets are generated once into .env.local, which the server and `npm run communs` read.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import net from "node:net";
+import { newestSourceTime } from "./lib/newest-source-time.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const envFile = path.join(root, ".env.local");
@@ -59,26 +60,11 @@ function readFileSafe(file) {
   return existsSync(file) ? readFileSync(file, "utf8") : "";
 }
 
-/** Newest modification time among the sources that shape the build. */
-function newestSourceTime() {
-  let newest = 0;
-  const visit = (p) => {
-    const s = statSync(p);
-    if (s.isDirectory()) {
-      for (const entry of readdirSync(p)) visit(path.join(p, entry));
-    } else newest = Math.max(newest, s.mtimeMs);
-  };
-  for (const p of ["src", "public", "next.config.mjs", "package.json", "package-lock.json", "tsconfig.json"]) {
-    const full = path.join(root, p);
-    if (existsSync(full)) visit(full);
-  }
-  return newest;
-}
 
 function ensureBuild() {
   const distDir = given.NEXT_DIST_DIR || ".next";
   const buildId = path.join(root, distDir, "BUILD_ID");
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceTime()) return;
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceTime(root)) return;
   say("Construction du hub (next build), une trentaine de secondes…");
   const result = spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) fail("la construction a échoué (voir ci-dessus).");

@@ -4,10 +4,11 @@
 // opens the embedded database itself.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { newestSourceTime } from "../../lib/newest-source-time.mjs";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
 export const distDir = process.env.DEMO_DIST_DIR || ".next-demo";
@@ -38,21 +39,6 @@ function baseEnv(extra) {
   return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
 }
 
-/** Newest modification time among the files that shape the build (as `npm run hub` does). */
-function newestSourceTime() {
-  let newest = 0;
-  const visit = (p) => {
-    const s = statSync(p);
-    if (s.isDirectory()) {
-      for (const entry of readdirSync(p)) visit(path.join(p, entry));
-    } else newest = Math.max(newest, s.mtimeMs);
-  };
-  for (const p of ["src", "public", "docs", "next.config.mjs", "package.json", "package-lock.json", "tsconfig.json"]) {
-    const full = path.join(repoRoot, p);
-    if (existsSync(full)) visit(full);
-  }
-  return newest;
-}
 
 /** Runs a command, collecting its output; rejects with the output's tail on a non-zero exit. */
 export function run(command, args, { env, cwd = repoRoot, timeoutMs, onLine } = {}) {
@@ -96,7 +82,7 @@ export function run(command, args, { env, cwd = repoRoot, timeoutMs, onLine } = 
 export async function ensureBuild({ force = false, log = () => {} } = {}) {
   const buildId = path.join(repoRoot, distDir, "BUILD_ID");
   if (!force && existsSync(buildId)) {
-    if (process.env.DEMO_DIST_DIR || statSync(buildId).mtimeMs >= newestSourceTime()) return false;
+    if (process.env.DEMO_DIST_DIR || statSync(buildId).mtimeMs >= newestSourceTime(repoRoot)) return false;
   }
   log(`Construction du hub (npm run build dans ${distDir}/, une à quelques minutes)…`);
   await run("npm", ["run", "-s", "build"], {
