@@ -3,7 +3,6 @@
 import { env } from "@/env";
 import { getDatabase } from "@/db";
 import { migratePglite } from "@/db/migrate";
-import type { Db } from "@/db/client";
 import { readServerBridge, tokensMatch } from "@/cli/server-bridge";
 import { runCommand, type Flags } from "@/cli/commands";
 import { AppError } from "@/modules/errors/app-error";
@@ -22,13 +21,9 @@ export async function handleCliRequest(request: Request): Promise<Response> {
     }
     const handle = await getDatabase();
     const result =
-      body.command === "db:migrate" ? await migratePglite(handle) : await runCliCommand(handle.db, body.command, body.flags as Flags);
+      body.command === "db:migrate" ? await migratePglite(handle) : await runCommand(handle.db, body.command, body.flags as Flags);
     return Response.json({ result });
   } catch (error) {
     return errorResponse(error);
   }
-}
-
-function runCliCommand(db: Db, command: string, flags: Flags) {
-  return runCommand(db, command, flags);
 }
