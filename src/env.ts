@@ -18,6 +18,8 @@ export const env = createEnv({
     /** PostgreSQL URL; absent → embedded PGlite in DATA_DIR. */
     DATABASE_URL: z.url().optional(),
     DATA_DIR: z.string().min(1).default(".data"),
+    /** Named prepared statements on PostgreSQL; false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21). */
+    DATABASE_PREPARED_STATEMENTS: bool(true),
     /** Secret of the HMAC that stands for user emails. Changing it orphans every stored permission. */
     EMAIL_HASH_SECRET: z.string().min(32, "doit contenir au moins 32 caractères"),
     WEBHOOK_ALLOW_PRIVATE_URLS: bool(!isProduction),

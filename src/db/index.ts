@@ -16,7 +16,7 @@ export function getDatabase(): Promise<DatabaseHandle> {
   if (!holder[globalKey]) {
     holder[globalKey] = (
       env.DATABASE_URL
-        ? openDatabase({ url: env.DATABASE_URL, migrate: false })
+        ? openDatabase({ url: env.DATABASE_URL, migrate: false, preparedStatements: env.DATABASE_PREPARED_STATEMENTS })
         : openDatabase({ dataDir: pgliteDirectory(), migrate: true })
     ).catch((error) => {
       holder[globalKey] = undefined;
