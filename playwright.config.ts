@@ -26,6 +26,8 @@ export const e2eEnv = {
   WEBHOOK_RETRY_SCHEDULE: "200,200",
   WEBHOOK_TIMEOUT_MS: "3000",
   LOG_LEVEL: "warn",
+  // Test keys are told apart from production ones (the production build defaults to lc_live_).
+  API_KEY_PREFIX: "lc_test_",
 };
 for (const [key, value] of Object.entries(e2eEnv)) process.env[`E2E_${key}`] ??= value;
 

@@ -27,6 +27,10 @@ test.afterAll(async () => {
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
+// The second test continues from the first one's service and key: run them in order, and skip the
+// second when the first fails.
+test.describe.configure({ mode: "serial" });
+
 let receiverServiceId = "";
 let sourceKey = "";
 

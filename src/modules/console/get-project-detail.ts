@@ -1,6 +1,6 @@
 // A project as operators see it: shared fields (without porteur contact data), its links to
 // services, its event history and the deliveries of each event.
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { deliveries, events, projectLinks, projects, services } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
@@ -37,11 +37,12 @@ export async function getProjectDetail(db: DbOrTx, projectId: string) {
     .where(eq(events.projectId, projectId))
     .orderBy(desc(events.createdAt), desc(events.id))
     .limit(200);
-  const sent = await db
+  // The deliveries of the events shown, found by event (deliveries have no index by project alone).
+  const sent = history.length === 0 ? [] : await db
     .select({ id: deliveries.id, eventId: deliveries.eventId, serviceSlug: services.slug, state: deliveries.state, attemptCount: deliveries.attemptCount, lastStatusCode: deliveries.lastStatusCode, createdAt: deliveries.createdAt })
     .from(deliveries)
     .innerJoin(services, eq(services.id, deliveries.serviceId))
-    .where(eq(deliveries.projectId, projectId))
+    .where(inArray(deliveries.eventId, history.map((e) => e.id)))
     .orderBy(desc(deliveries.id))
     .limit(500);
   const { hasPorteur, ...shared } = project;

@@ -1,5 +1,5 @@
 // The delivery log, newest first, with keyset pagination on the delivery id (stable under inserts).
-import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { deliveries, services } from "@/db/schema";
 import type { DeliveryFilter } from "./console-schemas";
@@ -9,7 +9,8 @@ export function deliveryFilterConditions(filter: DeliveryFilter): SQL[] {
   if (filter.serviceId) conditions.push(eq(deliveries.serviceId, filter.serviceId));
   if (filter.state) conditions.push(eq(deliveries.state, filter.state));
   if (filter.eventType) conditions.push(eq(deliveries.eventType, filter.eventType));
-  if (filter.projectId) conditions.push(eq(deliveries.projectId, filter.projectId));
+  // Through the project's events (events_project_idx): deliveries have no index by project alone.
+  if (filter.projectId) conditions.push(sql`${deliveries.eventId} in (select id from events where project_id = ${filter.projectId})`);
   if (filter.since) conditions.push(gte(deliveries.createdAt, new Date(filter.since)));
   if (filter.until) conditions.push(lte(deliveries.createdAt, endOfDayIfDate(filter.until)));
   return conditions;

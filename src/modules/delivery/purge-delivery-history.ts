@@ -24,6 +24,21 @@ export async function purgeDeliveryHistory(
     attempts += removed;
     if (removed < CHUNK) break;
   }
+  // Event bodies, once none of their deliveries is still queued.
+  for (;;) {
+    const cleared = rowsOf<{ id: string }>(
+      await db.execute(sql`
+        update events set body = null where id in (
+          select ev.id from events ev
+          where ev.body is not null and ev.created_at < ${cutoff}::timestamptz
+            and not exists (select 1 from deliveries d where d.event_id = ev.id and d.state in ('pending', 'in_flight'))
+          limit ${CHUNK})
+        returning id`),
+    ).length;
+    bodies += cleared;
+    if (cleared < CHUNK) break;
+  }
+  // Bodies rendered per delivery by releases before migration 0004.
   for (;;) {
     const cleared = rowsOf<{ id: number }>(
       await db.execute(sql`

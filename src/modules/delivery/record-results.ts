@@ -120,12 +120,15 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
 
   // Endpoint health, once per endpoint of the batch (results are in completion order).
   const byEndpoint = new Map<string, typeof kept>();
-  for (const r of kept) byEndpoint.set(r.delivery.endpointId, [...(byEndpoint.get(r.delivery.endpointId) ?? []), r]);
-  const healthy: string[] = [];
-  for (const [endpointId, list] of byEndpoint) {
-    const lastSuccess = list.map((r) => r.next.state === "delivered").lastIndexOf(true);
-    if (lastSuccess === list.length - 1 && !list.some((r) => r.outcome.statusCode === 410)) healthy.push(endpointId);
+  for (const r of kept) {
+    const list = byEndpoint.get(r.delivery.endpointId);
+    if (list) list.push(r);
+    else byEndpoint.set(r.delivery.endpointId, [r]);
   }
+  // Healthy: its latest result in the batch was a success, and no receiver said 410 Gone.
+  const healthy = [...byEndpoint]
+    .filter(([, list]) => list[list.length - 1]!.next.state === "delivered" && !list.some((r) => r.outcome.statusCode === 410))
+    .map(([endpointId]) => endpointId);
   if (healthy.length > 0) {
     // The common case, in one statement that writes only when something changes: a healthy
     // endpoint's row is not rewritten by every batch (last_success_at is kept to within 10 s).

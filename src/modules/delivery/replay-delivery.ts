@@ -3,10 +3,11 @@
 // and on delivered deliveries (a receiver lost what it got), and on a disabled endpoint; it is not
 // retried automatically and does not count toward the endpoint's health.
 import { eq, sql } from "drizzle-orm";
-import { deliveries, deliveryAttempts, webhookEndpoints, type DeliveryState } from "@/db/schema";
+import { deliveries, deliveryAttempts, events, webhookEndpoints, type DeliveryState } from "@/db/schema";
 import type { Db } from "@/db/client";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { AppError } from "@/modules/errors/app-error";
+import { renderDeliveryBody } from "@/modules/outbox/render-delivery-body";
 import { attemptDelivery } from "./attempt-delivery";
 import { deliveryOptionsFromEnv, type DeliveryOptions } from "./delivery-options";
 
@@ -23,7 +24,9 @@ export async function replayDelivery(
         id: deliveries.id,
         state: deliveries.state,
         eventId: deliveries.eventId,
-        body: deliveries.body,
+        eventBody: events.body,
+        receiverView: deliveries.receiverView,
+        legacyBody: deliveries.body,
         url: webhookEndpoints.url,
         secret: webhookEndpoints.secret,
         previousSecret: webhookEndpoints.previousSecret,
@@ -31,13 +34,15 @@ export async function replayDelivery(
       })
       .from(deliveries)
       .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
+      .innerJoin(events, eq(events.id, deliveries.eventId))
       .where(eq(deliveries.id, deliveryId))
       .for("update", { of: deliveries });
     if (!row) throw new AppError("not_found", "Livraison introuvable.");
     if (row.state === "pending" || row.state === "in_flight") {
       throw new AppError("conflict", "Cette livraison est déjà en file d'attente : elle sera tentée automatiquement.");
     }
-    if (row.body === null) {
+    const body = renderDeliveryBody(row);
+    if (body === null) {
       throw new AppError("conflict", "Le contenu de cette livraison a été purgé (durée de conservation dépassée) : elle ne peut plus être rejouée.");
     }
     const [reserved] = await tx
@@ -52,7 +57,7 @@ export async function replayDelivery(
       before: { state: row.state },
       after: { attempt: reserved!.attemptNumber },
     });
-    return { ...row, attemptNumber: reserved!.attemptNumber };
+    return { ...row, body, attemptNumber: reserved!.attemptNumber };
   });
 
   const outcome = await attemptDelivery(target, options);

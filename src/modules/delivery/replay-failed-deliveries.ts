@@ -14,12 +14,16 @@ export type FailedDeliveriesFilter = {
 };
 
 export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFilter, actor: Actor): Promise<{ replayed: number }> {
-  const conditions: SQL[] = [sql`state = 'failed'`, sql`body is not null`];
+  // Purged deliveries cannot be sent again (render-delivery-body.ts).
+  const conditions: SQL[] = [
+    sql`state = 'failed'`,
+    sql`(body is not null or exists (select 1 from events ev where ev.id = deliveries.event_id and ev.body is not null))`,
+  ];
   if (filter.serviceId) conditions.push(sql`service_id = ${filter.serviceId}`);
   if (filter.since) conditions.push(sql`created_at >= ${filter.since.toISOString()}::timestamptz`);
   if (filter.until) conditions.push(sql`created_at < ${filter.until.toISOString()}::timestamptz`);
   if (filter.eventType) conditions.push(sql`event_type = ${filter.eventType}`);
-  if (filter.projectId) conditions.push(sql`project_id = ${filter.projectId}`);
+  if (filter.projectId) conditions.push(sql`event_id in (select id from events where project_id = ${filter.projectId})`);
   return db.transaction(async (tx) => {
     const rows = rowsOf<{ id: number }>(
       await tx.execute(sql`

@@ -1,10 +1,10 @@
 import { timingSafeEqual } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
-import { apiKeys, services } from "@/db/schema";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { apiKeys, catalogVersion, services } from "@/db/schema";
 import type { Db } from "@/db/client";
 import { hashApiKey, prefixOfApiKey } from "./generate-api-key";
 
-export type AuthenticatedService = { id: string; slug: string; nom: string; keyId: string };
+export type AuthenticatedService = { id: string; slug: string; nom: string; keyId: string; catalogVersion: number };
 
 /** Minimum gap between two `last_used_at` writes for one key: the value is informative, not a ledger. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
@@ -29,6 +29,8 @@ export async function authenticateApiKey(db: Db, presented: string): Promise<Aut
       slug: services.slug,
       nom: services.nom,
       enabled: services.enabled,
+      // In the same round trip: whether the status catalog cached in process is still current.
+      catalogVersion: sql<number>`(select ${catalogVersion.version} from ${catalogVersion})`.mapWith(Number),
     })
     .from(apiKeys)
     .innerJoin(services, eq(services.id, apiKeys.serviceId))
@@ -43,5 +45,5 @@ export async function authenticateApiKey(db: Db, presented: string): Promise<Aut
     lastUsedWrites.set(row.keyId, now);
     await db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, row.keyId));
   }
-  return { id: row.id, slug: row.slug, nom: row.nom, keyId: row.keyId };
+  return { id: row.id, slug: row.slug, nom: row.nom, keyId: row.keyId, catalogVersion: row.catalogVersion };
 }

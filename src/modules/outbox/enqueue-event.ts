@@ -1,9 +1,10 @@
 // The write side of the outbox. Called inside the transaction of the change it announces, so that
 // the change and its deliveries commit together (no event without its change, and the reverse).
-import { and, eq, sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { monotonicFactory } from "ulid";
-import { deliveries, events, services, webhookEndpoints } from "@/db/schema";
-import type { Tx } from "@/db/client";
+import type { ReceiverView } from "@/db/schema";
+import { rowsOf, type Tx } from "@/db/client";
+import { combineWrites, type StatementPart } from "@/db/combine-writes";
 
 export type EventType = "projet.cree" | "projet.modifie" | "utilisateur.efface" | "test.ping";
 
@@ -13,8 +14,13 @@ export type NewEvent = {
   projectVersion?: number | null;
   authorServiceId?: string | null;
   changements?: string[];
-  /** Renders `data` for one receiving service (e.g. its own status label). */
-  renderData: (receiver: { serviceId: string; slug: string }) => unknown;
+  /** The event's `data`, the same for every receiver (a project's receiver-specific fields null). */
+  data: unknown;
+  /**
+   * Each possible receiver's own view of `data.projet` (its external id and status label), by
+   * service id, merged at send time. A receiver without an entry gets `data` as it is.
+   */
+  receiverViews?: Record<string, ReceiverView>;
   /** Deliver to this service only (test events); otherwise every other service's enabled endpoint. */
   onlyServiceId?: string;
 };
@@ -31,11 +37,12 @@ export function newEventId(): string {
 
 /**
  * Records an event and one pending delivery per receiving endpoint: every enabled endpoint of an
- * enabled service other than the author. The body of each delivery is rendered now, for its
- * receiver, and sent byte for byte by every attempt and replay. Returns the event id and how many
- * deliveries were queued. The caller wakes the delivery driver after the commit (`kickDelivery`):
- * no NOTIFY here, because PostgreSQL serialises the commits of every transaction that issued one
- * (a database-wide lock held through the WAL flush), which halved concurrent write throughput.
+ * enabled service other than the author. The body is rendered now, once, and each delivery keeps
+ * its receiver's view of the project; every attempt and replay sends the same bytes
+ * (render-delivery-body.ts). Returns the event id and how many deliveries were queued. The caller
+ * wakes the delivery driver after the commit (`kickDelivery`): no NOTIFY here, because PostgreSQL
+ * serialises the commits of every transaction that issued one (a database-wide lock held through
+ * the WAL flush), which halved concurrent write throughput.
  */
 export async function enqueueEvent(tx: Tx, event: NewEvent): Promise<{ eventId: string; deliveries: number }> {
   const [result] = await enqueueEvents(tx, [event]);
@@ -43,72 +50,103 @@ export async function enqueueEvent(tx: Tx, event: NewEvent): Promise<{ eventId: 
 }
 
 /**
- * Same as `enqueueEvent` for many events at once (bulk writes): one insert of the events, one
- * lookup of the receivers and one insert of the deliveries, whatever the number of events.
- * Deliveries are inserted in event order, so their ids follow the order of the given events.
+ * Same as `enqueueEvent` for many events at once (bulk writes), in one statement whatever the
+ * number of events: `writes` (the change these events announce, as statement parts), the events,
+ * then their deliveries to the receivers found in the same statement — one round trip for a whole
+ * change. Deliveries are inserted in event order, so their ids follow the order of the given events.
  */
-export async function enqueueEvents(tx: Tx, list: NewEvent[]): Promise<{ eventId: string; deliveries: number }[]> {
-  if (list.length === 0) return [];
-  const createdAt = new Date();
-  const at = createdAt.toISOString();
-  const ids = list.map(() => newEventId());
-
-  const endpoints = await tx
-    .select({ endpointId: webhookEndpoints.id, serviceId: services.id, slug: services.slug })
-    .from(webhookEndpoints)
-    .innerJoin(services, eq(services.id, webhookEndpoints.serviceId))
-    .where(and(eq(webhookEndpoints.enabled, true), eq(services.enabled, true)));
-
-  const rows: Record<string, unknown>[] = [];
-  const results = list.map((event, i) => {
-    const id = ids[i]!;
-    const receivers = endpoints.filter((r) =>
-      event.onlyServiceId ? r.serviceId === event.onlyServiceId : r.serviceId !== event.authorServiceId,
-    );
-    for (const r of receivers) {
-      rows.push({
-        event_id: id,
-        endpoint_id: r.endpointId,
-        service_id: r.serviceId,
-        event_type: event.type,
-        project_id: event.projectId ?? null,
-        project_version: event.projectVersion ?? null,
-        body: JSON.stringify({ id, type: event.type, createdAt: at, data: event.renderData(r) }),
-      });
-    }
-    return { eventId: id, deliveries: receivers.length };
-  });
-
-  // One statement for the events and their deliveries, each list passed as one JSON
-  // parameter expanded in SQL (much cheaper than binding thousands of scalars). Foreign keys from
-  // deliveries to events are checked at the end of the statement, after both inserts.
-  const eventRows = list.map((event, i) => ({
-    id: ids[i]!,
-    type: event.type,
-    project_id: event.projectId ?? null,
-    project_version: event.projectVersion ?? null,
-    author_service_id: event.authorServiceId ?? null,
-    changements: event.changements ?? [],
-  }));
-  const insertEvents = sql`
-    insert into events (id, type, project_id, project_version, author_service_id, changements, created_at)
-    select id, type, project_id, project_version, author_service_id, changements, ${at}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as v(
-      id text, type text, project_id uuid, project_version integer, author_service_id uuid, changements jsonb)`;
-  if (rows.length === 0) {
-    await tx.execute(insertEvents);
-    return results;
+export async function enqueueEvents(
+  tx: Tx,
+  list: NewEvent[],
+  writes: StatementPart[] = [],
+): Promise<{ eventId: string; deliveries: number }[]> {
+  if (list.length === 0) {
+    if (writes.length > 0) await tx.execute(combineWrites(writes));
+    return [];
   }
-  // `with ordinality … order by` keeps the insertion (hence id) order of the given events.
-  await tx.execute(sql`
-    with new_events as (${insertEvents} returning 1),
-    new_deliveries as (
-      insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, body, state, next_attempt_at, created_at, updated_at)
-      select d->>'event_id', (d->>'endpoint_id')::uuid, (d->>'service_id')::uuid, d->>'event_type', (d->>'project_id')::uuid,
-        (d->>'project_version')::integer, d->>'body', 'pending', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
-      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as e(d, ord)
-      order by ord
-      returning 1)
-    select (select count(*) from new_events), (select count(*) from new_deliveries)`);
-  return results;
+  const outbox = outboxParts(list);
+  return outbox.results(rowsOf(await tx.execute(combineWrites([...writes, ...outbox.parts], outbox.final))));
+}
+
+type OutboxParts = {
+  parts: StatementPart[];
+  /** The statement's final query: how many deliveries each event got. */
+  final: SQL;
+  /** The event ids and their delivery counts, from the rows of `final`. */
+  results: (rows: unknown[]) => { eventId: string; deliveries: number }[];
+};
+
+function outboxParts(list: NewEvent[]): OutboxParts {
+  const at = new Date().toISOString();
+  const eventRows = list.map((event, ord) => {
+    const id = newEventId();
+    return {
+      id,
+      ord,
+      type: event.type,
+      project_id: event.projectId ?? null,
+      project_version: event.projectVersion ?? null,
+      author_service_id: event.authorServiceId ?? null,
+      only_service_id: event.onlyServiceId ?? null,
+      changements: event.changements ?? [],
+      receiver_views: event.receiverViews ?? null,
+      body: JSON.stringify({ id, type: event.type, createdAt: at, data: event.data }),
+    };
+  });
+  // The list travels as one JSON parameter expanded in SQL (much cheaper than binding thousands of
+  // scalars). Foreign keys from deliveries to events are checked at the end of the statement.
+  const parts: StatementPart[] = [
+    {
+      name: "outbox_input",
+      materialized: true,
+      statement: sql`
+        select * from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as v(
+          id text, ord integer, type text, project_id uuid, project_version integer, author_service_id uuid,
+          only_service_id uuid, changements jsonb, receiver_views jsonb, body text)`,
+    },
+    {
+      name: "outbox_events",
+      statement: sql`
+        insert into events (id, type, project_id, project_version, author_service_id, changements, body, created_at)
+        select id, type, project_id, project_version, author_service_id, changements, body, ${at}::timestamptz from outbox_input
+        returning 1`,
+    },
+    {
+      name: "outbox_receivers",
+      statement: sql`
+        select e.id as endpoint_id, e.service_id
+        from webhook_endpoints e join services s on s.id = e.service_id and s.enabled
+        where e.enabled`,
+    },
+    {
+      name: "outbox_deliveries",
+      statement: sql`
+        insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view,
+                                state, next_attempt_at, created_at, updated_at)
+        select v.id, r.endpoint_id, r.service_id, v.type, v.project_id, v.project_version, v.receiver_views -> r.service_id::text,
+          'pending',
+          -- Behind a lane head waiting for its retry, a delivery is not due before that head: claims
+          -- then do not walk over a blocked lane's backlog at every round while a receiver is down.
+          greatest(${at}::timestamptz, (
+            select p.next_attempt_at from deliveries p
+            where p.endpoint_id = r.endpoint_id and p.project_id = v.project_id and p.state in ('pending', 'in_flight')
+            order by p.id desc limit 1)),
+          ${at}::timestamptz, ${at}::timestamptz
+        from outbox_input v join outbox_receivers r
+          on case when v.only_service_id is not null then r.service_id = v.only_service_id
+                  else r.service_id is distinct from v.author_service_id end
+        order by v.ord, r.endpoint_id
+        returning event_id`,
+    },
+  ];
+  const final = sql`
+    select event_id, count(*) as n from outbox_deliveries group by event_id
+    union all
+    select null, count(*) from outbox_events`;
+  const results = (rows: unknown[]) => {
+    const counts = rows as { event_id: string | null; n: number | string }[];
+    const queued = new Map(counts.filter((c) => c.event_id !== null).map((c) => [c.event_id!, Number(c.n)]));
+    return eventRows.map((e) => ({ eventId: e.id, deliveries: queued.get(e.id) ?? 0 }));
+  };
+  return { parts, final, results };
 }

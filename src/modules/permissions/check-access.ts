@@ -11,6 +11,8 @@ export type Caller = {
   slug: string;
   /** HMAC of the X-User-Email header, or null when the call acts as the service itself. */
   userHash: string | null;
+  /** `catalog_version` read with the API key: lets the status catalog cached in process be reused. */
+  catalogVersion?: number;
 };
 
 type ProjectForAccess = { id: string; porteurEmailHash: string | null };

@@ -1,24 +1,34 @@
 // POST /utilisateurs/effacement: erases a person everywhere the hub knows them (permissions, porteur
-// contact fields), bumps and announces the affected projects, then announces the erasure itself
-// (without any personal data). Idempotent: a second call finds nothing and announces nothing.
+// contact fields, also in the outbox's stored bodies), bumps and announces the affected projects,
+// then announces the erasure itself (without any personal data). Idempotent: a second call finds nothing and announces nothing.
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { projectPermissions, projects } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
-import { enqueueEvent } from "@/modules/outbox/enqueue-event";
+import { enqueueEvents } from "@/modules/outbox/enqueue-event";
+import { scrubPorteurFromBodies } from "@/modules/outbox/scrub-porteur-from-bodies";
 import type { Caller } from "@/modules/permissions/check-access";
 import { hashEmail } from "@/modules/permissions/hash-email";
-import { announceChanges } from "@/modules/projects/announce-changes";
-import { loadProjects, updateProjects } from "@/modules/projects/store-projects";
+import { announcementEvents } from "@/modules/projects/announce-changes";
+import { loadProjects, updateProjectsParts } from "@/modules/projects/store-projects";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 import { erasureInputSchema } from "./erasure-schemas";
+
+/** The porteur's contact fields an erasure clears, as named in a project body → their column. The SIRET identifies the organisation, not the person: it stays. */
+const erasedPorteurColumns = {
+  email: "porteurEmail",
+  nom: "porteurNom",
+  prenom: "porteurPrenom",
+  telephone: "porteurTelephone",
+  fonction: "porteurFonction",
+} as const;
 
 export async function eraseUser(db: Db, caller: Caller, raw: unknown) {
   const parsed = erasureInputSchema.safeParse(raw);
   if (!parsed.success) throw AppError.validation(toValidationIssues(parsed.error));
   const hash = hashEmail(parsed.data.email);
-  const catalog = await loadStatusCatalog(db);
+  const catalog = await loadStatusCatalog(db, caller);
   const now = new Date();
   return db.transaction(async (tx) => {
     const removed = await tx.delete(projectPermissions).where(eq(projectPermissions.emailHash, hash)).returning({ projectId: projectPermissions.projectId });
@@ -26,34 +36,28 @@ export async function eraseUser(db: Db, caller: Caller, raw: unknown) {
     const states = await loadProjects(tx, porteurOf.map((p) => p.id), { forUpdate: true });
     const changed = [...states.values()].filter((s) => s.row.porteurEmailHash === hash);
     for (const state of changed) {
-      state.row = {
-        ...state.row,
-        porteurEmail: null,
-        porteurEmailHash: null,
-        porteurNom: null,
-        porteurPrenom: null,
-        porteurTelephone: null,
-        porteurFonction: null,
-        version: state.row.version + 1,
-        updatedAt: now,
-      };
+      const cleared = Object.fromEntries(Object.values(erasedPorteurColumns).map((column) => [column, null]));
+      state.row = { ...state.row, ...cleared, porteurEmailHash: null, version: state.row.version + 1, updatedAt: now };
     }
-    await updateProjects(tx, changed.map((s) => s.row));
-    let queued = await announceChanges(
-      tx,
+    // The stored bodies lose the contact too; the new events carry none.
+    await scrubPorteurFromBodies(tx, changed.map((s) => s.row.id), parsed.data.email.trim().toLowerCase(), Object.keys(erasedPorteurColumns));
+    const events = announcementEvents(
       caller.serviceId,
       changed.map((state) => ({ type: "projet.modifie" as const, state, changes: ["porteur" as const] })),
       catalog,
     );
     const projetIds = [...new Set([...removed.map((r) => r.projectId), ...changed.map((s) => s.row.id)])].sort();
     if (projetIds.length > 0) {
-      const event = await enqueueEvent(tx, {
+      events.push({
         type: "utilisateur.efface",
         authorServiceId: caller.serviceId,
-        renderData: () => ({ projets: projetIds, permissionsSupprimees: removed.length, projetsModifies: changed.length }),
+        data: { projets: projetIds, permissionsSupprimees: removed.length, projetsModifies: changed.length },
       });
-      queued += event.deliveries;
     }
-    return { result: { permissionsSupprimees: removed.length, projetsModifies: changed.length }, queued };
+    const queued = await enqueueEvents(tx, events, updateProjectsParts(changed.map((s) => s.row)));
+    return {
+      result: { permissionsSupprimees: removed.length, projetsModifies: changed.length },
+      queued: queued.reduce((sum, e) => sum + e.deliveries, 0),
+    };
   });
 }

@@ -8,7 +8,7 @@ import { loadProjects } from "./store-projects";
 
 /** GET /projets/{id}: any service may read; an acting user needs READ. */
 export async function getProjet(db: Db, caller: Caller, projectId: string): Promise<Projet> {
-  const [states, catalog] = await Promise.all([loadProjects(db, [projectId]), loadStatusCatalog(db)]);
+  const [states, catalog] = await Promise.all([loadProjects(db, [projectId]), loadStatusCatalog(db, caller)]);
   const state = states.get(projectId);
   if (!state) throw projectNotFound();
   await requireUserLevel(db, caller, state.row, "READ");

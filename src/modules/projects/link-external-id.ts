@@ -10,13 +10,13 @@ import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 import { announceChanges } from "./announce-changes";
 import { projectNotFound } from "./patch-projet";
 import { externalIdInputSchema } from "./projet-schemas";
-import { insertLinks, lockExternalIds, loadProjects, updateProjects } from "./store-projects";
+import { insertLinksParts, lockExternalIds, loadProjects, updateProjectsParts } from "./store-projects";
 
 export async function linkExternalId(db: Db, caller: Caller, projectId: string, raw: unknown) {
   const parsed = externalIdInputSchema.safeParse(raw);
   if (!parsed.success) throw AppError.validation(toValidationIssues(parsed.error));
   const { externalId } = parsed.data;
-  const catalog = await loadStatusCatalog(db);
+  const catalog = await loadStatusCatalog(db, caller);
   const now = new Date();
   return db.transaction(async (tx) => {
     // Same lock as the upsert: a concurrent POST with this externalId cannot create a second project.
@@ -38,11 +38,15 @@ export async function linkExternalId(db: Db, caller: Caller, projectId: string, 
       throw new AppError("conflict", "Le service appelant est déjà lié à ce projet avec un autre externalId.", { externalId: own.externalId });
     }
     const link = { projectId, serviceId: caller.serviceId, externalId, statusLabel: null };
-    await insertLinks(tx, [link], now);
     state.links.push({ ...link, createdAt: now });
     state.row = { ...state.row, version: state.row.version + 1, updatedAt: now };
-    await updateProjects(tx, [state.row]);
-    const queued = await announceChanges(tx, caller.serviceId, [{ type: "projet.modifie", state, changes: ["externalIds", "services"] }], catalog);
+    const queued = await announceChanges(
+      tx,
+      caller.serviceId,
+      [{ type: "projet.modifie", state, changes: ["externalIds", "services"] }],
+      catalog,
+      [...insertLinksParts([link], now), ...updateProjectsParts([state.row])],
+    );
     return { result: { id: projectId, version: state.row.version }, queued };
   });
 }

@@ -56,7 +56,7 @@ export async function listProjets(db: Db, caller: Caller, query: ListQuery): Pro
     .limit(query.limit + 1);
   const hasMore = page.length > query.limit;
   const ids = page.slice(0, query.limit);
-  const [states, catalog] = await Promise.all([loadProjects(db, ids.map((r) => r.id)), loadStatusCatalog(db)]);
+  const [states, catalog] = await Promise.all([loadProjects(db, ids.map((r) => r.id)), loadStatusCatalog(db, caller)]);
   const items = ids.flatMap((r) => {
     const state = states.get(r.id);
     return state ? [renderProjet(state, caller.serviceId, catalog)] : [];

@@ -1,5 +1,6 @@
 // PATCH /projets/{id}: partial update by a linked service (and, with X-User-Email, a user holding WRITE).
 import type { Db } from "@/db/client";
+import type { StatementPart } from "@/db/combine-writes";
 import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { forbiddenNotLinked, requireUserLevel, type Caller } from "@/modules/permissions/check-access";
@@ -9,7 +10,7 @@ import { applyProjetInput } from "./apply-projet-input";
 import { checkCollectivites } from "./check-collectivites";
 import { projetPatchSchema } from "./projet-schemas";
 import { resolveStatut, unknownStatus } from "./resolve-statut";
-import { loadProjects, updateLinkLabels, updateProjects } from "./store-projects";
+import { loadProjects, updateLinkLabelsParts, updateProjectsParts } from "./store-projects";
 
 export function projectNotFound(): AppError {
   return new AppError("not_found", "Projet introuvable.");
@@ -21,7 +22,7 @@ export async function patchProjet(db: Db, caller: Caller, projectId: string, raw
   const input = parsed.data;
   const codeIssues = checkCollectivites(input.collectivites, "");
   if (codeIssues.length > 0) throw AppError.validation(codeIssues);
-  const catalog = await loadStatusCatalog(db);
+  const catalog = await loadStatusCatalog(db, caller);
   const statut = resolveStatut(catalog, caller.serviceId, input.statut, "statut");
   if (statut.issue) throw unknownStatus(input.statut!, statut.accepted ?? []);
 
@@ -34,18 +35,19 @@ export async function patchProjet(db: Db, caller: Caller, projectId: string, raw
     await requireUserLevel(tx, caller, state.row, "WRITE");
 
     const { next, changes } = applyProjetInput(state.row, input, statut.generic);
+    const writes: StatementPart[] = [];
     if (input.statut !== undefined && input.statut !== link.statusLabel) {
-      await updateLinkLabels(tx, caller.serviceId, [{ projectId, statusLabel: input.statut }], now);
+      writes.push(...updateLinkLabelsParts(caller.serviceId, [{ projectId, statusLabel: input.statut }], now));
       link.statusLabel = input.statut;
     }
-    let queued = 0;
     if (changes.length > 0) {
       next.version = state.row.version + 1;
       next.updatedAt = now;
       state.row = next;
-      await updateProjects(tx, [next]);
-      queued = await announceChanges(tx, caller.serviceId, [{ type: "projet.modifie", state, changes }], catalog);
+      writes.push(...updateProjectsParts([next]));
     }
+    const announced = changes.length > 0 ? [{ type: "projet.modifie" as const, state, changes }] : [];
+    const queued = await announceChanges(tx, caller.serviceId, announced, catalog, writes);
     return { result: { id: state.row.id, version: state.row.version }, queued };
   });
 }

@@ -1,5 +1,5 @@
 // A project as stored (row + links) and as seen by one reader (the `Projet` of CONTRACT §1).
-import type { CollectiviteRef } from "@/db/schema";
+import type { CollectiviteRef, ReceiverView } from "@/db/schema";
 import { projects } from "@/db/schema";
 import { ownLabelFor, slugOf, type StatusCatalog } from "@/modules/statuses/load-status-catalog";
 import type { Projet } from "./projet-schemas";
@@ -35,11 +35,20 @@ function porteurOf(row: ProjectRow): Projet["porteur"] {
   };
 }
 
+/** What differs between readers of one project state: their own external id and status label. */
+export function receiverViewOf(state: ProjectState, readerServiceId: string | null, catalog: StatusCatalog): ReceiverView {
+  const own = readerServiceId ? state.links.find((l) => l.serviceId === readerServiceId) : undefined;
+  return {
+    externalId: own?.externalId ?? null,
+    statut: ownLabelFor(catalog, readerServiceId, state.row.genericStatus, own?.statusLabel),
+  };
+}
+
 /** The project as `readerServiceId` sees it: its own status label and its own external id. */
 export function renderProjet(state: ProjectState, readerServiceId: string | null, catalog: StatusCatalog): Projet {
   const { row, links } = state;
   const sorted = [...links].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.serviceId.localeCompare(b.serviceId));
-  const own = readerServiceId ? links.find((l) => l.serviceId === readerServiceId) : undefined;
+  const view = receiverViewOf(state, readerServiceId, catalog);
   const externalIds: Record<string, string> = {};
   for (const link of sorted) externalIds[slugOf(catalog, link.serviceId)] = link.externalId;
   return {
@@ -47,12 +56,12 @@ export function renderProjet(state: ProjectState, readerServiceId: string | null
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    externalId: own?.externalId ?? null,
+    externalId: view.externalId,
     nom: row.nom,
     description: row.description,
     statut: {
       generique: row.genericStatus,
-      service: ownLabelFor(catalog, readerServiceId, row.genericStatus, own?.statusLabel),
+      service: view.statut,
     },
     porteur: porteurOf(row),
     // jsonb reorders keys; answer in the documented order.

@@ -5,7 +5,7 @@ import { externalIdInputSchema, projetInputSchema, projetPatchSchema, storableTe
 
 const valid = { externalId: "mec-1", nom: "École 👩‍👩‍👧 e\u0301", collectivites: [{ type: "Commune", code: "69123" }] };
 
-describe("projet schemas: text PostgreSQL can store", () => {
+describe("projetInputSchema, projetPatchSchema, externalIdInputSchema: text PostgreSQL can store", () => {
   it("accepts ordinary and exotic but well-formed unicode", () => {
     expect(projetInputSchema.safeParse({ ...valid, description: "\u202eRTL 𓊆 ﷽", programme: "' OR '1'='1" }).success).toBe(true);
     expect(storableText("🇫🇷")).toBe(true);

@@ -12,7 +12,14 @@ import { checkCollectivites } from "./check-collectivites";
 import type { LinkRow, ProjectRow } from "./project-state";
 import { projetInputSchema, type ProjetInput } from "./projet-schemas";
 import { resolveStatut, unknownStatus } from "./resolve-statut";
-import { findLinksByExternalIds, insertProjects, loadProjects, lockExternalIds, updateLinkLabels, updateProjects } from "./store-projects";
+import {
+  findLinksByExternalIds,
+  insertProjectsParts,
+  loadProjects,
+  lockExternalIds,
+  updateLinkLabelsParts,
+  updateProjectsParts,
+} from "./store-projects";
 
 export type UpsertResult = { id: string; version: number; created: boolean };
 export type UpsertOutcome = { results: UpsertResult[]; queued: number };
@@ -24,7 +31,7 @@ type Item = { input: ProjetInput; generic: string | null | undefined; prefix: st
  *   one more validation issue (400) instead of a 422, so that every failing index is reported at once.
  */
 export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[], bulk: boolean): Promise<UpsertOutcome> {
-  const catalog = await loadStatusCatalog(db);
+  const catalog = await loadStatusCatalog(db, caller);
   const issues: ValidationIssue[] = [];
   const items: Item[] = [];
   const seen = new Map<string, number>();
@@ -117,10 +124,12 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
     }
     if (issues.length > 0) throw AppError.validation(issues);
 
-    await insertProjects(tx, created, newLinks, now);
-    await updateProjects(tx, changed);
-    await updateLinkLabels(tx, caller.serviceId, labelUpdates, now);
-    const queued = await announceChanges(tx, caller.serviceId, announcements, catalog);
+    const writes = [
+      ...insertProjectsParts(created, newLinks, now),
+      ...updateProjectsParts(changed),
+      ...updateLinkLabelsParts(caller.serviceId, labelUpdates, now),
+    ];
+    const queued = await announceChanges(tx, caller.serviceId, announcements, catalog, writes);
     return { results, queued };
   });
 }

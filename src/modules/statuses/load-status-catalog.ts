@@ -17,8 +17,30 @@ export type StatusCatalog = {
   services: Map<string, ServiceStatuses>;
 };
 
-/** One round trip: every service with its mapping rows (generic statuses only when asked for). */
-export async function loadStatusCatalog(db: DbOrTx, options: { withGeneric?: boolean } = {}): Promise<StatusCatalog> {
+// Per database handle (tests open many databases in one process), the last catalog loaded with
+// the `catalog_version` it was read under.
+const cached = new WeakMap<object, { version: number; catalog: StatusCatalog }>();
+
+/**
+ * Every service with its mapping rows, in one round trip (generic statuses only when asked for).
+ * Given the `catalog_version` read in this request (with the API key), the catalog cached in
+ * process for that version is returned without a query: triggers move the version in the same
+ * transaction as any change of services or mappings, whichever process makes it.
+ */
+export async function loadStatusCatalog(
+  db: DbOrTx,
+  options: { withGeneric?: boolean; catalogVersion?: number } = {},
+): Promise<StatusCatalog> {
+  const version = options.withGeneric ? undefined : options.catalogVersion;
+  const hit = version === undefined ? undefined : cached.get(db);
+  if (hit && hit.version === version) return hit.catalog;
+  const catalog = await queryStatusCatalog(db, options.withGeneric ?? false);
+  // Read after the version: the catalog is at least as new as it, so caching it under it is safe.
+  if (version !== undefined) cached.set(db, { version, catalog });
+  return catalog;
+}
+
+async function queryStatusCatalog(db: DbOrTx, withGeneric: boolean): Promise<StatusCatalog> {
   const [rows, generic] = await Promise.all([
     db
       .select({
@@ -31,7 +53,7 @@ export async function loadStatusCatalog(db: DbOrTx, options: { withGeneric?: boo
       .from(services)
       .leftJoin(statusMappings, eq(statusMappings.serviceId, services.id))
       .orderBy(asc(statusMappings.createdAt), asc(statusMappings.label)),
-    options.withGeneric ? db.select().from(genericStatuses).orderBy(asc(genericStatuses.position)) : Promise.resolve([]),
+    withGeneric ? db.select().from(genericStatuses).orderBy(asc(genericStatuses.position)) : Promise.resolve([]),
   ]);
   const byService = new Map<string, ServiceStatuses>();
   for (const row of rows) {

@@ -14,7 +14,7 @@ export async function sendTestEvent(db: Db, serviceId: string, actor: Actor): Pr
     const { eventId, deliveries } = await enqueueEvent(tx, {
       type: "test.ping",
       onlyServiceId: serviceId,
-      renderData: () => ({ message: "Événement de test envoyé depuis Les Communs." }),
+      data: { message: "Événement de test envoyé depuis Les Communs." },
     });
     if (deliveries === 0) throw new AppError("conflict", "Le webhook ou le service est désactivé : aucun événement de test n'a été envoyé.");
     await writeAudit(tx, actor, { action: "webhook_endpoint.test", targetType: "service", targetId: serviceId, after: { eventId } });

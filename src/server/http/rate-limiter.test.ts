@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRateLimiter } from "./rate-limiter";
 
-describe("per-service token bucket", () => {
+describe("createRateLimiter (per-service token bucket)", () => {
   it("admits a minute's allowance at once, then refills continuously, per key", () => {
     const limiter = createRateLimiter(60); // one per second
     const t0 = 1_000_000;

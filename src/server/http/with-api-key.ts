@@ -64,7 +64,7 @@ async function authenticate(request: Request, db: Db, limiter: RateLimiter): Pro
     if (!parsed.success) throw AppError.validation([{ path: "X-User-Email", message: "adresse électronique invalide" }]);
     userHash = hashEmail(parsed.data);
   }
-  return { serviceId: service.id, slug: service.slug, userHash };
+  return { serviceId: service.id, slug: service.slug, userHash, catalogVersion: service.catalogVersion };
 }
 
 async function readParams(context: RouteContext | undefined): Promise<Record<string, string>> {

@@ -31,7 +31,7 @@ const authorize = (extra: Record<string, string>) =>
     ...extra,
   })}`, { redirect: "manual" });
 
-describe("ProConnect stand-in", () => {
+describe("createStandin (local ProConnect stand-in)", () => {
   it("publishes ProConnect's paths under /api/v2 with signed userinfo and client_secret_post only", async () => {
     const doc = (await (await fetch(`http://localhost:${port}/api/v2/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(doc.issuer).toBe(issuer);

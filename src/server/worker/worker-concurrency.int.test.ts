@@ -78,7 +78,7 @@ function outOfOrder(received: Received[]): number {
   return bad;
 }
 
-describe.skipIf(!onPostgres)("delivery workers on PostgreSQL (skipped on PGlite: one connection, no second process)", () => {
+describe.skipIf(!onPostgres)("startDeliveryLoop: concurrent workers on PostgreSQL (skipped on PGlite: one connection, no second process)", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     receiver = await startLoopbackReceiver();

@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { useDatabase } from "@/db";
 import { rowsOf } from "@/db/client";
 import { deliveries, events, projectPermissions } from "@/db/schema";
+import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
 import { hashEmail } from "@/modules/permissions/hash-email";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "./testing/api-test-kit";
@@ -95,28 +96,35 @@ describe("/api/v1/projets/{id}/permissions", () => {
         expect(text).not.toContain(hashEmail(email));
       }
     }
-    // Every text and json column of every table of the public schema.
-    const columns = rowsOf<{ table_name: string; column_name: string }>(
-      await handle.db.execute(sql`select table_name, column_name from information_schema.columns
-        where table_schema = 'public' and data_type in ('text', 'jsonb', 'json', 'character varying')`),
-    );
-    expect(columns.length).toBeGreaterThan(10);
-    for (const { table_name, column_name } of columns) {
-      for (const email of [reader, writer]) {
-        const found = rowsOf<{ n: number }>(
-          await handle.db.execute(
-            sql`select count(*)::int as n from ${sql.identifier(table_name)} where lower(${sql.identifier(column_name)}::text) like ${`%${email.toLowerCase()}%`}`,
-          ),
-        );
-        expect(found[0]!.n, `${table_name}.${column_name}`).toBe(0);
-      }
-    }
+    for (const email of [reader, writer]) expect(await columnsContaining(email)).toEqual([]);
   });
 });
+
+/** `table.column` of every text and json column of the public schema whose value contains `needle` (any case). */
+async function columnsContaining(needle: string): Promise<string[]> {
+  const columns = rowsOf<{ table_name: string; column_name: string }>(
+    await handle.db.execute(sql`select table_name, column_name from information_schema.columns
+      where table_schema = 'public' and data_type in ('text', 'jsonb', 'json', 'character varying')`),
+  );
+  expect(columns.length).toBeGreaterThan(10);
+  const found: string[] = [];
+  for (const { table_name, column_name } of columns) {
+    const [row] = rowsOf<{ n: number }>(
+      await handle.db.execute(
+        sql`select count(*)::int as n from ${sql.identifier(table_name)} where lower(${sql.identifier(column_name)}::text) like ${`%${needle.toLowerCase()}%`}`,
+      ),
+    );
+    if (row!.n > 0) found.push(`${table_name}.${column_name}`);
+  }
+  return found;
+}
 
 describe("POST /api/v1/utilisateurs/effacement", () => {
   it("erases permissions and porteur contact fields, bumps and announces, then is idempotent", async () => {
     await perm("PUT", { email: porteur, niveau: "READ" });
+    // The sweep below finds the porteur before the erasure (project row, stored webhook bodies).
+    expect(await columnsContaining(porteur)).toEqual(expect.arrayContaining(["projects.porteur_email", "events.body"]));
+    expect(await columnsContaining("durand")).not.toEqual([]);
     const before = (await call(projet.GET, { path: `/api/v1/projets/${id}`, key: mec, params: { id } })).body;
     const erased = await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: tet, body: { email: ` ${porteur.toUpperCase()}` } });
     expect(erased.status).toBe(200);
@@ -125,7 +133,7 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
     expect(after.version).toBe(before.version + 1);
     expect(after.porteur).toEqual({ email: null, nom: null, prenom: null, telephone: null, fonction: null, codeSiret: "21690123100011" });
 
-    const sent = await handle.db.select().from(deliveries);
+    const sent = await withDeliveryBodies(handle.db, await handle.db.select().from(deliveries));
     const effaceBodies = sent.filter((d) => d.eventType === "utilisateur.efface").map((d) => d.body!);
     expect(effaceBodies.length).toBe(2); // mec and recoco, not tet (the author)
     for (const body of effaceBodies) {
@@ -136,6 +144,10 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
     const modifie = sent.filter((d) => d.eventType === "projet.modifie" && d.projectVersion === after.version);
     expect(modifie.length).toBe(2);
     expect(JSON.parse(modifie[0]!.body!).data.changements).toEqual(["porteur"]);
+
+    // Nowhere any more, the outbox's stored bodies (sent again by replays) included.
+    expect(await columnsContaining(porteur)).toEqual([]);
+    expect(await columnsContaining("durand")).toEqual([]);
 
     const eventsBefore = (await handle.db.select().from(events)).length;
     const again = await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: tet, body: { email: porteur } });

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { useDatabase } from "@/db";
 import { rowsOf } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
-import { keyFor, lyon } from "./testing/api-test-kit";
+import { call, keyFor, lyon, type Handler } from "./testing/api-test-kit";
 import * as projets from "./projets/route";
 import * as bulk from "./projets/bulk/route";
 import * as projet from "./projets/[id]/route";
@@ -24,15 +24,14 @@ beforeAll(async () => {
   useDatabase(handle);
   mec = (await keyFor(handle.db, "mec", { endpoint: true })).key;
   await keyFor(handle.db, "tet", { endpoint: true });
-  const response = await projets.POST(
-    new Request("http://localhost/api/v1/projets", {
-      method: "POST",
-      headers: { authorization: `Bearer ${mec}` },
-      body: JSON.stringify({ externalId: "fixe", nom: "Projet fixe", porteur: { email: "porteur@exemple.fr" }, collectivites: [lyon] }),
-    }),
-    { params: Promise.resolve({}) },
-  );
-  projectId = ((await response.json()) as { id: string }).id;
+  const created = await call(projets.POST, {
+    method: "POST",
+    path: "/api/v1/projets",
+    key: mec,
+    body: { externalId: "fixe", nom: "Projet fixe", porteur: { email: "porteur@exemple.fr" }, collectivites: [lyon] },
+  });
+  expect(created.status).toBe(201);
+  projectId = created.body.id;
 });
 afterAll(async () => handle?.destroy());
 
@@ -56,7 +55,8 @@ const hostile = fc.oneof(
   fc.boolean(),
   fc.string({ maxLength: 30 }),
   fc.constant("x".repeat(600)),
-  fc.constant({ __proto__: { admin: true } }),
+  // Parsed, so that `__proto__` is an own key (an object literal would set the prototype instead).
+  fc.constant(JSON.parse('{"__proto__":{"admin":true}}') as unknown),
   fc.constant([]),
   fc.jsonValue({ maxDepth: 3 }),
 );
@@ -85,7 +85,9 @@ function mutated<T extends Record<string, unknown>>(valid: fc.Arbitrary<T>): fc.
     const key = keys[n % Math.max(1, keys.length)] ?? "externalId";
     if (mode === "delete") delete copy[key];
     else if (mode === "replace") copy[key] = value;
-    else if (mode === "add") copy[["inconnu", "id", "version", "__proto__", "externalIds"][n % 5]!] = value;
+    // defineProperty: assigning `__proto__` would change the prototype instead of adding the key.
+    else if (mode === "add")
+      Object.defineProperty(copy, ["inconnu", "id", "version", "__proto__", "externalIds"][n % 5]!, { value, enumerable: true, writable: true, configurable: true });
     else copy[key] = [value, { [key]: value }][n % 2];
     return copy;
   });
@@ -109,20 +111,12 @@ function bodies<T extends Record<string, unknown>>(valid: fc.Arbitrary<T>): fc.A
 const users = fc.option(fc.constantFrom("porteur@exemple.fr", "a@exemple.fr", "pas-un-email"), { nil: undefined });
 const ids = fc.oneof({ weight: 8, arbitrary: fc.constant("__fixed__") }, { weight: 1, arbitrary: fc.constantFrom("123", "00000000-0000-4000-8000-000000000000") });
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
 async function check(handler: Handler, method: string, path: string, text: string, user: string | undefined, id?: string) {
   const before = await fingerprint();
-  const headers: Record<string, string> = { authorization: `Bearer ${mec}`, "content-type": "application/json" };
-  if (user !== undefined) headers["x-user-email"] = user;
-  const response = await handler(new Request(`http://localhost${path}`, { method, headers, body: text }), {
-    params: Promise.resolve(id ? { id } : ({} as Record<string, string>)),
-  });
-  const status = response.status;
+  const { status, body } = await call(handler, { method, path, key: mec, user, raw: text, params: id ? { id } : {} });
   expect(status, `${method} ${path} ${text.slice(0, 200)}`).toBeLessThan(500);
   if (status >= 400) {
-    const body = (await response.json()) as { error: { code: string; message: string } };
-    expect(typeof body.error.code).toBe("string");
+    expect(typeof (body as { error: { code: unknown } }).error.code).toBe("string");
     expect(await fingerprint(), `${status} wrote something: ${text.slice(0, 200)}`).toBe(before);
   }
   return status;

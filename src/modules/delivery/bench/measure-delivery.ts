@@ -46,7 +46,12 @@ for (const r of receivers) {
   });
 }
 const author = await seedService(db, "auteur");
-for (const [i, r] of receivers.entries()) await seedService(db, `recepteur-${i}`, r.url);
+// Each receiver sees its own status label, as real receivers do.
+const receiverViews: Record<string, { externalId: null; statut: string }> = {};
+for (const [i, r] of receivers.entries()) {
+  const service = await seedService(db, `recepteur-${i}`, r.url);
+  receiverViews[service.serviceId] = { externalId: null, statut: `recepteur-${i}` };
+}
 const projectIds: string[] = [];
 for (let i = 0; i < 200; i++) projectIds.push(await seedProject(db, author.serviceId, `Projet ${i}`));
 
@@ -66,7 +71,8 @@ const change = (i: number) =>
       projectVersion: version,
       authorServiceId: author.serviceId,
       changements: ["nom"],
-      renderData: (r) => ({ projet: { id: projectId, version, nom: `Projet ${i}`, statut: { service: r.slug } }, auteur: "auteur", changements: ["nom"] }),
+      data: { projet: { id: projectId, version, nom: `Projet ${i}`, externalId: null, statut: { service: null } }, auteur: "auteur", changements: ["nom"] },
+      receiverViews,
     });
   });
 
@@ -86,7 +92,7 @@ for (let i = 0; i < burstChanges; i += 500) {
         projectId,
         projectVersion: j,
         authorServiceId: author.serviceId,
-        renderData: () => ({ projet: { id: projectId, version: j } }),
+        data: { projet: { id: projectId, version: j } },
       });
     }
   });

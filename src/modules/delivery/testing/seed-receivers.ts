@@ -36,7 +36,7 @@ export async function changeProject(db: Db, projectId: string, authorServiceId: 
       projectVersion: project!.version,
       authorServiceId,
       changements: ["nom"],
-      renderData: () => ({ projet: { id: projectId, version: project!.version }, changements: ["nom"] }),
+      data: { projet: { id: projectId, version: project!.version }, changements: ["nom"] },
     });
   });
 }

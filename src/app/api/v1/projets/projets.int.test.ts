@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
 import { useDatabase } from "@/db";
 import { deliveries, events, projectLinks, projects } from "@/db/schema";
+import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
 import { createTestDatabase, onPostgres, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon, metropoleLyon } from "../testing/api-test-kit";
 import * as projets from "./route";
@@ -83,7 +84,8 @@ describe("PATCH /api/v1/projets/{id}", () => {
     expect(seen).toMatchObject({ nom: "P", description: null, programme: "PVD", collectivites: [lyon, metropoleLyon] });
     expect(seen.porteur).toEqual({ email: "porteur@exemple.fr", nom: "Martin", prenom: null, telephone: null, fonction: null, codeSiret: null });
     const [delivery] = await handle.db.select().from(deliveries).where(eq(deliveries.projectVersion, 2)).then((rows) => rows.filter((d) => d.projectId === c.id));
-    expect(JSON.parse(delivery!.body!).data.changements.sort()).toEqual(["collectivites", "description", "porteur"]);
+    const body = (await withDeliveryBodies(handle.db, [delivery!]))[0]!.body;
+    expect(JSON.parse(body!).data.changements.sort()).toEqual(["collectivites", "description", "porteur"]);
 
     const cleared = await patch(mec, c.id, { porteur: null });
     expect(cleared.body.version).toBe(3);

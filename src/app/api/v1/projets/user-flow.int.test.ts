@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { useDatabase } from "@/db";
 import { deliveries, events, services } from "@/db/schema";
+import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "../testing/api-test-kit";
 import * as projets from "./route";
@@ -22,12 +23,12 @@ afterAll(async () => handle?.destroy());
 
 async function deliveriesOf(projectId: string, version: number) {
   return handle.db
-    .select({ slug: services.slug, body: deliveries.body, state: deliveries.state, type: deliveries.eventType })
+    .select({ id: deliveries.id, slug: services.slug, state: deliveries.state, type: deliveries.eventType })
     .from(deliveries)
     .innerJoin(services, eq(services.id, deliveries.serviceId))
     .where(eq(deliveries.projectId, projectId))
     .orderBy(asc(deliveries.id))
-    .then((rows) => rows.filter((r) => JSON.parse(r.body!).data.projet.version === version));
+    .then(async (rows) => (await withDeliveryBodies(handle.db, rows)).filter((r) => JSON.parse(r.body!).data.projet.version === version));
 }
 
 describe("seed user flow over /api/v1/projets", () => {

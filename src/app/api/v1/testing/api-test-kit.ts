@@ -17,7 +17,7 @@ export async function keyFor(db: Db, slug: Slug, options: { endpoint?: boolean }
   return { key: apiKey, serviceId: service.id };
 }
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+export type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 export type Call = { status: number; body: any; headers: Headers };
 

@@ -1,0 +1,54 @@
+// Erasure reaches the outbox too: the bodies kept for sending and replay (events, and the
+// per-delivery bodies of releases before migration 0004) hold the porteur's contact as it was when
+// each change was announced. Those of the erased person become null in place, like the project's
+// own fields, so that no later attempt or replay sends them again and the hub keeps none of them.
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { deliveries, events } from "@/db/schema";
+
+type Message = { data?: { projet?: { porteur?: Record<string, unknown> | null } } };
+
+/** The rows whose body names the porteur `email`, with that body scrubbed of `fields`. */
+function scrubbedRows<Id>(rows: { id: Id; body: string | null }[], email: string, fields: readonly string[]): { id: Id; body: string }[] {
+  return rows.flatMap((row) => {
+    const message = row.body === null ? null : (JSON.parse(row.body) as Message);
+    const porteur = message?.data?.projet?.porteur;
+    if (!porteur || typeof porteur.email !== "string" || porteur.email.trim().toLowerCase() !== email) return [];
+    for (const field of fields) if (field in porteur) porteur[field] = null;
+    return [{ id: row.id, body: JSON.stringify(message) }];
+  });
+}
+
+/**
+ * Sets `fields` of the porteur `email` (trimmed, lower-cased) to null in the stored bodies of these
+ * projects' events and deliveries.
+ */
+export async function scrubPorteurFromBodies(tx: Tx, projectIds: string[], email: string, fields: readonly string[]): Promise<void> {
+  if (projectIds.length === 0) return;
+  const eventBodies = scrubbedRows(
+    await tx.select({ id: events.id, body: events.body }).from(events).where(and(inArray(events.projectId, projectIds), isNotNull(events.body))),
+    email,
+    fields,
+  );
+  if (eventBodies.length > 0) {
+    await tx.execute(sql`
+      update events e set body = v.body
+      from jsonb_to_recordset(${JSON.stringify(eventBodies)}::jsonb) as v(id text, body text)
+      where e.id = v.id`);
+  }
+  const legacyBodies = scrubbedRows(
+    await tx
+      .select({ id: deliveries.id, body: deliveries.body })
+      .from(deliveries)
+      .innerJoin(events, eq(events.id, deliveries.eventId))
+      .where(and(inArray(events.projectId, projectIds), isNotNull(deliveries.body))),
+    email,
+    fields,
+  );
+  if (legacyBodies.length > 0) {
+    await tx.execute(sql`
+      update deliveries d set body = v.body
+      from jsonb_to_recordset(${JSON.stringify(legacyBodies)}::jsonb) as v(id bigint, body text)
+      where d.id = v.id`);
+  }
+}
