@@ -60,7 +60,6 @@ function readFileSafe(file) {
   return existsSync(file) ? readFileSync(file, "utf8") : "";
 }
 
-
 function ensureBuild() {
   const distDir = given.NEXT_DIST_DIR || ".next";
   const buildId = path.join(root, distDir, "BUILD_ID");

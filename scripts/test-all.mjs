@@ -11,6 +11,8 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const reports = path.join(root, "test-results", "summary");
+// Where the build step writes (next build honours NEXT_DIST_DIR): the later steps run that build.
+const buildDir = process.env.NEXT_DIST_DIR || ".next";
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
@@ -73,7 +75,7 @@ const steps = [
       `--test-reporter-destination=${path.join(reports, "newcomer.xml")}`,
       "scripts/demo/newcomer.test.mjs",
     ],
-    env: { DEMO_DIST_DIR: process.env.NEXT_DIST_DIR || ".next" },
+    env: { DEMO_DIST_DIR: buildDir },
     needsBuild: true,
     report: { kind: "junit", file: path.join(reports, "newcomer.xml") },
   },
@@ -82,7 +84,7 @@ const steps = [
     ? {
         name: "faults",
         command: process.execPath,
-        args: ["scripts/faults/run-faults.mjs", "--no-build", "--dist-dir=.next", `--report=${path.join(reports, "faults.json")}`],
+        args: ["scripts/faults/run-faults.mjs", "--no-build", `--dist-dir=${buildDir}`, `--report=${path.join(reports, "faults.json")}`],
         env: { FAULTS_DATABASE_URL: pgUrl },
         needsBuild: true,
         report: { kind: "faults", file: path.join(reports, "faults.json") },

@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf } from "@/db/client";
 import { listDeliveries } from "@/modules/console/list-deliveries";
 import { getDelivery } from "@/modules/console/get-delivery";
+import { percentile } from "./lib/projets.mjs";
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -21,11 +22,6 @@ const DELIVERIES = Math.ceil(ATTEMPTS / PER_DELIVERY);
 const ROUNDS = Number(args.rounds ?? 40);
 const PROJECTS = 5_000;
 
-function percentile(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-}
-
 async function main() {
   const url = process.env.DATABASE_URL!;
   // The console's server process uses the hub's pool; two connections are plenty for one page.
@@ -37,18 +33,24 @@ async function main() {
     const seedStarted = performance.now();
     // Spread over the last 29 days (inside the retention window), newest last, like real traffic.
     await db.execute(sql.raw(`
-      insert into events (id, type, project_id, project_version, author_service_id, changements, created_at)
+      insert into projects (id, nom, collectivites)
+      select md5('bench-project-' || g)::uuid, 'Projet ' || g, '[{"type":"Commune","code":"69123"}]'::jsonb
+      from generate_series(0, ${PROJECTS - 1}) g`));
+    // One body per event, as the outbox stores it (deliveries keep only their receiver's view).
+    await db.execute(sql.raw(`
+      insert into events (id, type, project_id, project_version, author_service_id, changements, body, created_at)
       select 'msg_seed_' || lpad(g::text, 9, '0'),
              case when g % 100 = 0 then 'utilisateur.efface' when g % 10 = 0 then 'projet.cree' else 'projet.modifie' end,
-             null, (g / ${PROJECTS}) + 1, null, '["nom"]'::jsonb,
+             case when g % 100 = 0 then null else md5('bench-project-' || (g % ${PROJECTS}))::uuid end,
+             (g / ${PROJECTS}) + 1, null, '["nom"]'::jsonb, repeat('x', 1100),
              now() - interval '29 days' + (g::double precision / ${DELIVERIES}) * interval '29 days'
       from generate_series(1, ${DELIVERIES}) g`));
     const endpointValues = endpoints.map((e, i) => `(${i}, '${e.id}'::uuid, '${e.service_id}'::uuid)`).join(", ");
     await db.execute(sql.raw(`
-      insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, body, state,
+      insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view, state,
                               attempt_count, retry_step, next_attempt_at, last_status_code, last_error, delivered_at, created_at, updated_at)
       select e.id, ep.endpoint_id, ep.service_id, e.type,
-             md5('bench-project-' || (g % ${PROJECTS}))::uuid, e.project_version, '{"bench":true}',
+             e.project_id, e.project_version, '{"externalId":"bench","statut":null}'::jsonb,
              case when g % 100 < 90 then 'delivered' else 'failed' end,
              ${PER_DELIVERY}, ${PER_DELIVERY}, e.created_at,
              case when g % 100 < 90 then 200 else 503 end,

@@ -5,7 +5,9 @@
 //
 // Options: --no-build (use the existing build), --dist-dir=<dir> (default .next-bench),
 //          --quick (short phases, for smoke tests: figures are not comparable), --keep-db,
-//          --only=<phase,…> (ceiling,trivial,raw,ingest,bulk,fanout,delivery,console).
+//          --only=<phase,…> (ceiling,trivial,raw,ingest,bulk,fanout,delivery,console),
+//          --fanout-rate=<changes/s> (default 200), --worker=separate (delivery in its own
+//          process, src/server/worker/main.ts, instead of the hub's embedded worker).
 // Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; the bench
 //           creates and drops its own database on that server), BENCH_PORT_BASE (default 3500).
 import os from "node:os";
@@ -14,8 +16,8 @@ import autocannon from "autocannon";
 import postgres from "postgres";
 import { Pool } from "undici";
 import { Webhook } from "standardwebhooks";
-import { createDatabase, dropDatabase, ensureBuild, hubSettings, root, setupHub, startHub } from "./lib/hub.mjs";
-import { killAllStarted, runBounded, sleep, startGroup } from "./lib/proc.mjs";
+import { createDatabase, dropDatabase, ensureBuild, hubSettings, root, setupHub, startHub, tsxBin } from "./lib/hub.mjs";
+import { killAllStarted, runBounded, sleep, startGroupReady } from "./lib/proc.mjs";
 import { startReceivers } from "./lib/receivers.mjs";
 import { createClient, percentile, projetInput, round } from "./lib/projets.mjs";
 
@@ -85,6 +87,16 @@ async function drain(sql, maxMs) {
   return null;
 }
 
+/** src/server/worker/main.ts with the hub's settings; resolves once it prints "ready". */
+function startWorkerProcess(settings) {
+  return startGroupReady("worker", tsxBin, [path.join(root, "src", "server", "worker", "main.ts")], {
+    cwd: root,
+    env: { ...settings, WORKER_ENABLED: "true" },
+    isReady: (line) => line === "ready",
+    timeoutMs: 60_000,
+  });
+}
+
 async function main() {
   log(`Les Communs bench — ${startedAt.toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}${quick ? " — QUICK MODE (not comparable)" : ""}`);
   await ensureBuild(distDir, { noBuild: flag("no-build"), log });
@@ -93,18 +105,25 @@ async function main() {
   const databaseUrl = await createDatabase(baseUrl, dbName);
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   const receivers = await startReceivers({ receivers: Object.fromEntries(RECEIVERS.map((s) => [s, ports[s]])), control: ports.control });
-  const settings = hubSettings(databaseUrl, ports.hub);
+  // --worker=separate: the API process does not deliver; a worker process of its own does (the
+  // deployment that keeps webhook sending off the request path). Default: the embedded worker.
+  const separateWorker = option("worker", "embedded") === "separate";
+  const settings = hubSettings(databaseUrl, ports.hub, separateWorker ? { WORKER_ENABLED: "false" } : {});
   const setup = await setupHub(settings, { keysFor: ["mec"], webhooks: receivers.urls });
   await receivers.setSecrets(setup.secrets);
   const key = setup.keys.mec;
   const [pg] = await sql`select current_setting('server_version') as v, current_setting('synchronous_commit') as sc, current_setting('fsync') as f`;
   notes.postgres = `PostgreSQL ${pg.v}, fsync=${pg.f}, synchronous_commit=${pg.sc}`;
-  let hub = await startHub({ distDir, port: ports.hub, settings });
+  const hub = await startHub({ distDir, port: ports.hub, settings });
   const hubUrl = hub.baseUrl;
   log(`hub ready in ${hub.readyMs} ms`);
+  const worker = separateWorker ? await startWorkerProcess(settings) : null;
+  notes.worker = separateWorker ? "separate process" : "embedded in the hub process";
   const client = createClient(hubUrl, { connections: 32 });
-  const raw = startGroup("node-http-pg", process.execPath, [path.join(import.meta.dirname, "lib", "node-http-pg.mjs"), String(ports.raw), databaseUrl], { env: process.env });
-  await sleep(500);
+  const raw = await startGroupReady("node-http-pg", process.execPath, [path.join(import.meta.dirname, "lib", "node-http-pg.mjs"), String(ports.raw), databaseUrl], {
+    env: process.env,
+    isReady: (line) => line === "node-http-pg ready",
+  });
 
   try {
     await phase("ceiling", async () => {
@@ -218,7 +237,8 @@ async function main() {
       // arrival − the event's `createdAt` (taken in the write transaction, before commit).
       if ((await drain(sql, 60_000)) === null) throw new Error("backlog not drained before fanout");
       await receivers.reset();
-      const rate = 200;
+      // 200 as the issue asks; --fanout-rate=<n> measures the pipeline below the write path's saturation.
+      const rate = Number(option("fanout-rate", "200"));
       const total = rate * D.fanout;
       const known = notes.ingest?.created ?? 0;
       let ok = 0;
@@ -317,11 +337,12 @@ async function main() {
     await client.close().catch(() => {});
     await raw.kill("SIGTERM", 3_000);
     await hub.proc.kill("SIGTERM", 10_000);
+    await worker?.kill("SIGTERM", 10_000);
     await receivers.stop();
   }
 
   await phase("console", async () => {
-    const r = await runBounded(path.join(root, "node_modules", ".bin", "tsx"), [path.join(import.meta.dirname, "console-log.ts"), `--attempts=${D.attempts}`, `--rounds=${D.rounds}`], {
+    const r = await runBounded(tsxBin, [path.join(import.meta.dirname, "console-log.ts"), `--attempts=${D.attempts}`, `--rounds=${D.rounds}`], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: databaseUrl },
       timeoutMs: 900_000,
@@ -363,7 +384,7 @@ function printTable() {
     process.stdout.write(`\nconsole delivery-log queries (${notes.console.deliveries} deliveries, ${notes.console.attempts} attempts):\n`);
     for (const [k, v] of Object.entries(notes.console.kinds)) process.stdout.write(`  ${k.padEnd(28)} p50 ${v.p50_ms} ms  p95 ${v.p95_ms} ms\n`);
   }
-  process.stdout.write(`\n${notes.postgres ?? ""}; ingest drained in ${notes.ingestDrainMs ?? "n/a"} ms, bulk drained in ${notes.bulkDrainMs ?? "n/a"} ms; load avg at end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
+  process.stdout.write(`\n${notes.postgres ?? ""}; worker ${notes.worker ?? "n/a"}; ingest drained in ${notes.ingestDrainMs ?? "n/a"} ms, bulk drained in ${notes.bulkDrainMs ?? "n/a"} ms; load avg at end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
 }
 
 const overall = setTimeout(() => {

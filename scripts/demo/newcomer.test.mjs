@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Webhook } from "standardwebhooks";
-import { communs, ensureBuild, repoRoot, run, startHub } from "./lib/hub.mjs";
+import { communs, ensureBuild, repoRoot, run, startHub, stopGroup } from "./lib/hub.mjs";
 
 const HUB_PORT = Number(process.env.NEWCOMER_TEST_HUB_PORT || 3410);
 const RECEIVER_PORT = Number(process.env.NEWCOMER_TEST_RECEIVER_PORT || 4410);
@@ -30,7 +30,6 @@ function startSample(command, args, env) {
     for (const line of parts) if (line.trim()) lines.push(JSON.parse(line));
   });
   child.stderr.on("data", (d) => (stderr += d));
-  const exited = new Promise((r) => child.on("exit", r));
   return {
     lines,
     stderr: () => stderr,
@@ -44,15 +43,7 @@ function startSample(command, args, env) {
       }
       assert.fail(`${what} : non reçu (lignes : ${JSON.stringify(lines)}, stderr : ${stderr})`);
     },
-    async stop() {
-      if (child.exitCode === null) {
-        try {
-          process.kill(-child.pid, "SIGTERM");
-        } catch {}
-        await Promise.race([exited, sleep(5000)]);
-        if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGKILL");
-      }
-    },
+    stop: () => stopGroup(child),
   };
 }
 

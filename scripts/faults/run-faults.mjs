@@ -20,14 +20,14 @@
 //           created and dropped there), FAULTS_PG=private|shared (the "postgres" case restarts a
 //           throwaway cluster it creates — default — or the machine's own with pg_ctlcluster),
 //           FAULTS_PORT_BASE (default 3540).
-import { sleep } from "./../bench/lib/proc.mjs";
 import { writeFileSync } from "node:fs";
 import postgres from "postgres";
-import { createDatabase, dropDatabase, ensureBuild, hubSettings, setupHub, startHub, waitHealthy } from "../bench/lib/hub.mjs";
-import { killAllStarted } from "../bench/lib/proc.mjs";
+import { createDatabase, dropDatabase, ensureBuild, hubSettings, setupHub, startHub } from "../bench/lib/hub.mjs";
+import { killAllStarted, sleep } from "../bench/lib/proc.mjs";
 import { startReceivers } from "../bench/lib/receivers.mjs";
-import { createClient, percentile, projetInput, round } from "../bench/lib/projets.mjs";
-import { analyseArrivals, expectations, waitUntil } from "./lib/checks.mjs";
+import { createClient, projetInput, round } from "../bench/lib/projets.mjs";
+import { analyseArrivals } from "../bench/lib/analyse-arrivals.mjs";
+import { CaseFailure, expectations, waitUntil } from "./lib/checks.mjs";
 import { fuzzRequests } from "./lib/fuzz-requests.mjs";
 import { sharedClusterControl, startPrivatePostgres } from "./lib/private-postgres.mjs";
 
@@ -353,7 +353,7 @@ async function casePostgres(receivers) {
     e.check(hangs.length === 0, `${hangs.length} requests took ≥ ${HANG_MS / 1000} s`);
     e.check(unexpected.length === 0, `unexpected statuses: ${unexpected.slice(0, 5).map((o) => `${o.status} ${o.text?.slice(0, 200)}`).join(" | ")}`);
     e.check(bad503.length === 0, `503 answers without the 'unavailable' envelope or with internals: ${bad503.slice(0, 3).map((o) => o.text?.slice(0, 200)).join(" | ")}`);
-    e.check(during.length > 0 && during.some((o) => o.status === 503), `no 503 during the outage (${during.length} requests sent then)`);
+    e.check(during.some((o) => o.status === 503), `no 503 during the outage (${during.length} requests sent then)`);
     e.check(after.length >= LOOPS && after.every((o) => o.status >= 200 && o.status < 300), `not recovered by itself: ${after.filter((o) => !(o.status >= 200 && o.status < 300)).length} of ${after.length} requests failed from 3 s after the restart`);
     const firstOkAfter = outcomes.filter((o) => o.started >= pgUp && o.status >= 200 && o.status < 300).sort((a, b) => a.started - b.started)[0];
     const recoveryMs = firstOkAfter ? firstOkAfter.started + firstOkAfter.ms - pgUp : null;
@@ -466,7 +466,6 @@ async function caseFuzz(receivers, { count, seed }) {
     log(`  ${requests.length} requests (seed ${seed}) in ${round(seconds)} s (${round(requests.length / seconds)} req/s), ${Object.keys(byKind).length} kinds; answers ${JSON.stringify(statusCounts)}`);
     log(`  ${okIds.size - 1} accepted odd creations in the fuzzok namespace; ${after.erasure_events - before.erasure_events} erasure events for ${acceptedErasures} accepted erasures`);
     for (const v of violations.slice(0, 12)) log(`    ✗ ${v.kind} ${v.method} ${v.path} → ${v.status} ${v.answer} (body: ${JSON.stringify(v.body)})`);
-    e.check(requests.length === count, `${requests.length} requests generated for ${count}`);
     e.check(fiveXX === 0, `${fiveXX} answers were 5xx`);
     e.check(violations.length === 0, `${violations.length} requests not answered as the contract requires (see above)`);
     e.check(changed.length === 0, `refused calls wrote to: ${changed.join(", ")}`);
@@ -516,7 +515,7 @@ async function main() {
       } catch (error) {
         outcomes.push({ name, ok: false, seconds: (Date.now() - t) / 1000, error: String(error?.message ?? error) });
         log(`  FAIL (${round((Date.now() - t) / 1000)} s): ${error?.message ?? error}`);
-        if (!(error?.constructor?.name === "CaseFailure")) log(String(error?.stack ?? ""));
+        if (!(error instanceof CaseFailure)) log(String(error?.stack ?? ""));
       } finally {
         clearTimeout(timer);
         if (hubLog.errors.length || hubLog.warnings) {

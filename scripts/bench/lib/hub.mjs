@@ -1,28 +1,15 @@
 // The production build of the hub, started as a real `next start` process on loopback, against a
 // PostgreSQL database the harness creates (and drops) itself.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
+import { newestSourceTime } from "../../lib/newest-source-time.mjs";
 import { runBounded, sleep, startGroup } from "./proc.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..", "..", "..");
-const tsxBin = path.join(root, "node_modules", ".bin", "tsx");
+export const tsxBin = path.join(root, "node_modules", ".bin", "tsx");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-
-function newestSourceTime() {
-  let newest = 0;
-  const visit = (p) => {
-    const s = statSync(p);
-    if (s.isDirectory()) for (const entry of readdirSync(p)) visit(path.join(p, entry));
-    else newest = Math.max(newest, s.mtimeMs);
-  };
-  for (const p of ["src", "public", "next.config.mjs", "package.json", "package-lock.json", "tsconfig.json", "drizzle"]) {
-    const full = path.join(root, p);
-    if (existsSync(full)) visit(full);
-  }
-  return newest;
-}
 
 /**
  * Builds into `distDir` unless a build newer than every source exists there (or `noBuild`, which
@@ -34,7 +21,7 @@ export async function ensureBuild(distDir, { noBuild = false, log = console.erro
     if (!existsSync(buildId)) throw new Error(`--no-build: no build in ${distDir} (run without --no-build once)`);
     return { built: false };
   }
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceTime()) return { built: false };
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceTime(root)) return { built: false };
   log(`building the hub into ${distDir} (next build: compile, then generate)…`);
   const started = Date.now();
   // Two experimental build modes instead of one plain `next build`: the same compiled output, but
@@ -44,7 +31,7 @@ export async function ensureBuild(distDir, { noBuild = false, log = console.erro
   const guarded = ["tsconfig.json", "next-env.d.ts"].map((f) => path.join(root, f)).filter((f) => existsSync(f)).map((f) => [f, readFileSync(f)]);
   try {
     for (const mode of ["compile", "generate"]) {
-      const result = await runBounded(path.join(root, "node_modules", ".bin", "next"), ["build", "--experimental-build-mode", mode], {
+      const result = await runBounded(process.execPath, [nextBin, "build", "--experimental-build-mode", mode], {
         cwd: root,
         env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
         timeoutMs: 900_000,
@@ -58,13 +45,13 @@ export async function ensureBuild(distDir, { noBuild = false, log = console.erro
   return { built: true };
 }
 
-export function withDatabase(baseUrl, name) {
+function withDatabase(baseUrl, name) {
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-/** Creates a fresh database (dropping a leftover of the same name) and migrates it. */
+/** Creates a fresh, empty database (dropping a leftover of the same name); `setupHub` migrates it. */
 export async function createDatabase(baseUrl, name) {
   const admin = postgres(withDatabase(baseUrl, "postgres"), { max: 1, onnotice: () => {} });
   try {
@@ -85,6 +72,11 @@ export async function dropDatabase(baseUrl, name) {
   } finally {
     await admin.end({ timeout: 5 }).catch(() => {});
   }
+}
+
+/** Extra node options for the hub process, e.g. `HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile it. */
+function profilingArgs() {
+  return (process.env.HUB_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 }
 
 /** Settings every harnessed hub gets; callers add or override. */
@@ -145,7 +137,7 @@ export async function waitHealthy(baseUrl, proc, timeoutMs = 60_000) {
 }
 
 export async function startHub({ distDir, port, settings, echo = false, onLine }) {
-  const proc = startGroup("hub", process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const proc = startGroup("hub", process.execPath, [...profilingArgs(), nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
     env: { ...settings, NEXT_DIST_DIR: distDir },
     echo,

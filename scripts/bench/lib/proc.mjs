@@ -82,10 +82,27 @@ export function startGroup(name, command, args, { cwd, env, echo = false, onLine
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * `startGroup`, then waits for the output line that says the process is ready (`isReady(line)`).
+ * Throws, with the process's last output, if it exits first or stays silent for `timeoutMs`.
+ */
+export async function startGroupReady(name, command, args, { isReady, timeoutMs = 30_000, ...options }) {
+  let ready;
+  const readyLine = new Promise((resolve) => (ready = resolve));
+  const proc = startGroup(name, command, args, { ...options, onLine: (line) => isReady(line) && ready() });
+  const ok = await Promise.race([readyLine.then(() => true), proc.exited.then(() => false), sleep(timeoutMs).then(() => false)]);
+  if (!ok) {
+    const tail = proc.tail();
+    await proc.kill("SIGKILL");
+    throw new Error(`${name} did not start:\n${tail}`);
+  }
+  return proc;
+}
+
 /** Runs a command to completion with a time limit; resolves to {code, stdout, stderr}. */
-export function runBounded(command, args, { cwd, env, timeoutMs = 120_000, inherit = false } = {}) {
+export function runBounded(command, args, { cwd, env, timeoutMs = 120_000 } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env, detached: true, stdio: inherit ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     groups.add(child.pid);
     let stdout = "";
     let stderr = "";

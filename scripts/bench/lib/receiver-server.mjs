@@ -12,18 +12,16 @@
 //   GET  /records?slug=tet                 [[webhookId, projectId, version, arrivalMs, latencyMs], …] in arrival order
 import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
+import { analyseArrivals } from "./analyse-arrivals.mjs";
+import { percentile } from "./projets.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const receivers = new Map();
 
 function newRecords() {
-  return { list: [], ids: new Set(), maxVersion: new Map(), duplicates: 0, outOfOrder: 0, badSignature: 0, badBody: 0, first: 0, last: 0 };
+  return { list: [], badSignature: 0, badBody: 0, first: 0, last: 0 };
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 function record(receiver, headers, raw, arrival) {
   const r = receiver.records;
@@ -48,15 +46,6 @@ function record(receiver, headers, raw, arrival) {
   const version = typeof projet?.version === "number" ? projet.version : null;
   const created = Date.parse(body?.createdAt);
   const latency = Number.isFinite(created) ? arrival - created : null;
-  if (r.ids.has(id)) r.duplicates++;
-  else {
-    r.ids.add(id);
-    if (projectId !== null && version !== null) {
-      const max = r.maxVersion.get(projectId) ?? 0;
-      if (version < max) r.outOfOrder++;
-      else r.maxVersion.set(projectId, version);
-    }
-  }
   if (r.first === 0) r.first = arrival;
   r.last = arrival;
   r.list.push([id, projectId, version, arrival, latency]);
@@ -117,21 +106,22 @@ function stats() {
   for (const [slug, { records: r, mode }] of receivers) {
     const lat = r.list.map((x) => x[4]).filter((x) => x !== null).sort((a, b) => a - b);
     all.push(...lat);
+    const arrivals = analyseArrivals(r.list);
     out.receivers[slug] = {
       mode,
       received: r.list.length,
-      unique: r.ids.size,
-      duplicates: r.duplicates,
-      outOfOrder: r.outOfOrder,
+      unique: arrivals.ids.size,
+      duplicates: arrivals.duplicates,
+      outOfOrder: arrivals.outOfOrder,
       badSignature: r.badSignature,
       badBody: r.badBody,
       first: r.first,
       last: r.last,
       latency: { p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat.at(-1) ?? null },
     };
-    for (const k of ["duplicates", "outOfOrder", "badSignature", "badBody"]) out.total[k] += r[k];
+    for (const k of ["duplicates", "outOfOrder", "badSignature", "badBody"]) out.total[k] += out.receivers[slug][k];
     out.total.received += r.list.length;
-    out.total.unique += r.ids.size;
+    out.total.unique += arrivals.ids.size;
   }
   all.sort((a, b) => a - b);
   out.total.latency = { count: all.length, p50: percentile(all, 50), p90: percentile(all, 90), p99: percentile(all, 99), max: all.at(-1) ?? null };

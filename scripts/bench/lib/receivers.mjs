@@ -1,22 +1,14 @@
 // Starts receiver-server.mjs as a child process group and drives it through its control port.
 import path from "node:path";
-import { sleep, startGroup } from "./proc.mjs";
+import { startGroupReady } from "./proc.mjs";
 
-export async function startReceivers({ receivers, control, maxLifeMs = 3_600_000 }) {
-  let ready;
-  const readyPromise = new Promise((resolve) => (ready = resolve));
-  const proc = startGroup(
+export async function startReceivers({ receivers, control }) {
+  const proc = await startGroupReady(
     "receivers",
     process.execPath,
-    [path.join(import.meta.dirname, "receiver-server.mjs"), JSON.stringify({ receivers, control, maxLifeMs })],
-    { env: process.env, onLine: (line) => line === "receivers ready" && ready() },
+    [path.join(import.meta.dirname, "receiver-server.mjs"), JSON.stringify({ receivers, control })],
+    { env: process.env, isReady: (line) => line === "receivers ready", timeoutMs: 20_000 },
   );
-  const ok = await Promise.race([readyPromise.then(() => true), proc.exited.then(() => false), sleep(20_000).then(() => false)]);
-  if (!ok) {
-    const tail = proc.tail();
-    await proc.kill("SIGKILL");
-    throw new Error(`receivers did not start:\n${tail}`);
-  }
   const base = `http://127.0.0.1:${control}`;
   const call = async (method, route, body) => {
     const response = await fetch(`${base}${route}`, {

@@ -10,7 +10,7 @@ async function main() {
   const plan = JSON.parse(process.argv[2] ?? "{}") as { keysFor: string[]; webhooks: Record<string, string> };
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is required");
-  const migrated = await migratePostgres(url);
+  await migratePostgres(url);
   const handle = await openDatabase({ url, poolSize: 2 });
   try {
     const keys: Record<string, string> = {};
@@ -24,7 +24,7 @@ async function main() {
       if (!result.webhookSecret) throw new Error(`no webhook secret returned for ${slug}`);
       secrets[slug] = result.webhookSecret;
     }
-    process.stdout.write(`${JSON.stringify({ migrated, keys, secrets })}\n`);
+    process.stdout.write(`${JSON.stringify({ keys, secrets })}\n`);
   } finally {
     await handle.close();
   }

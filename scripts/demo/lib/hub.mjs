@@ -39,7 +39,6 @@ function baseEnv(extra) {
   return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
 }
 
-
 /** Runs a command, collecting its output; rejects with the output's tail on a non-zero exit. */
 export function run(command, args, { env, cwd = repoRoot, timeoutMs, onLine } = {}) {
   return new Promise((resolve, reject) => {
@@ -103,6 +102,25 @@ export function portIsFree(port) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Stops a child started with `detached: true` (its own process group, so that npm/tsx's children
+ * go too): SIGTERM to the group, then SIGKILL once `graceMs` has passed without an exit.
+ */
+export async function stopGroup(child, graceMs = 5_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const signal = (name) => {
+    try {
+      process.kill(-child.pid, name);
+    } catch {}
+  };
+  signal("SIGTERM");
+  if (!(await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]))) {
+    signal("SIGKILL");
+    await Promise.race([exited, sleep(5_000)]);
+  }
+}
+
+/**
  * Starts `next start` on 127.0.0.1:`port` with a fresh DATA_DIR and waits until /api/health answers
  * 200 and the command-line bridge is published. `stop()` ends the server's whole process group.
  */
@@ -143,29 +161,15 @@ export async function startHub({ port, startTimeoutMs = 90_000, extraEnv = {} })
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   let exited = null;
-  const exitPromise = new Promise((resolve) =>
-    child.on("exit", (code, signal) => {
-      exited = { code, signal };
-      resolve(exited);
-    }),
-  );
+  child.on("exit", (code, signal) => {
+    exited = { code, signal };
+  });
 
   let stopped = false;
   const stop = async ({ keepData = false } = {}) => {
     if (!stopped) {
       stopped = true;
-      if (!exited) {
-        try {
-          process.kill(-child.pid, "SIGTERM");
-        } catch {}
-        const done = await Promise.race([exitPromise, sleep(10_000).then(() => null)]);
-        if (!done) {
-          try {
-            process.kill(-child.pid, "SIGKILL");
-          } catch {}
-          await Promise.race([exitPromise, sleep(5_000)]);
-        }
-      }
+      await stopGroup(child, 10_000);
     }
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   };

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { portIsFree, repoRoot } from "./hub.mjs";
+import { portIsFree, repoRoot, stopGroup } from "./hub.mjs";
 
 export async function startProconnectStandin({ port, appUrl, timeoutMs = 60_000 }) {
   if (!(await portIsFree(port))) throw new Error(`Le port ${port} du simulateur ProConnect est déjà occupé.`);
@@ -18,25 +18,20 @@ export async function startProconnectStandin({ port, appUrl, timeoutMs = 60_000 
     { cwd: repoRoot, env: process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
-  const exited = new Promise((r) => child.on("exit", r));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {}
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
+    await stopGroup(child);
     rmSync(dir, { recursive: true, force: true });
   };
   const ready = await new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), timeoutMs);
     child.stderr.on("data", (d) => (output += d));
+    let rest = "";
     child.stdout.on("data", (d) => {
       output += d;
-      for (const line of output.split("\n")) {
+      // Complete lines only, each parsed once: the stand-in prints its settings as one JSON line.
+      const lines = (rest + d).split("\n");
+      rest = lines.pop();
+      for (const line of lines) {
         try {
           const info = JSON.parse(line);
           if (info.PROCONNECT_ISSUER) {
