@@ -19,18 +19,22 @@ const unavailableCodes = new Set([
   "53300", // too_many_connections
 ]);
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+/** The code that says the database cannot be reached (driver or PostgreSQL code), or null. */
+export function databaseUnavailableCode(error: unknown): string | null {
   // The embedded driver has no error codes: a closed PGlite says so in its message.
-  if (error instanceof Error && error.message === "PGlite is closed") return true;
+  if (error instanceof Error && error.message === "PGlite is closed") return "PGLITE_CLOSED";
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && (unavailableCodes.has(code) || code.startsWith("08"))) return true;
+  if (typeof code === "string" && (unavailableCodes.has(code) || code.startsWith("08"))) return code;
   const cause = (error as { cause?: unknown } | null)?.cause;
-  return cause !== undefined && cause !== error ? isDatabaseUnavailable(cause) : false;
+  return cause !== undefined && cause !== error ? databaseUnavailableCode(cause) : null;
 }
 
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
-  if (isDatabaseUnavailable(error)) {
+  const unavailable = databaseUnavailableCode(error);
+  if (unavailable) {
+    // Operators need to see an outage in the logs; the code names it without any request data.
+    logger.warn("database unavailable", { code: unavailable });
     return new AppError("unavailable", "Le service est momentanément indisponible, réessayez dans quelques instants.");
   }
   // Log the class and message of the failure, never the request: it may carry personal data.

@@ -7,6 +7,7 @@ import { apiKeys, events, projects } from "@/db/schema";
 import { cliActor } from "@/modules/audit/write-audit";
 import { revokeApiKey } from "@/modules/keys/revoke-api-key";
 import { createRateLimiter } from "@/server/http/rate-limiter";
+import { captureLogs } from "@/server/logger";
 import { jsonResponse, withApiKey } from "@/server/http/with-api-key";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "./testing/api-test-kit";
@@ -242,13 +243,20 @@ describe("/api/v1 other error codes", () => {
     const down = handle.url ? await openDatabase({ url: handle.url, poolSize: 1 }) : await openDatabase({ dataDir: "memory://", migrate: false });
     await down.close();
     useDatabase(down);
+    const lines: string[] = [];
+    const stopCapture = captureLogs((line) => lines.push(line));
     try {
       const started = Date.now();
       const response = await call(projets.POST, { method: "POST", path: "/api/v1/projets", key: mec, body: { externalId: "e-down", nom: "P", collectivites: [lyon] } });
       expect(Date.now() - started).toBeLessThan(5_000);
       expectError(response, 503, "unavailable");
       expect(response.headers.get("retry-after")).toBeTruthy();
+      // Operators see the outage in the logs, named by the driver's code and nothing of the request.
+      const warnings = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.msg === "database unavailable");
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ level: "warn", code: handle.url ? "CONNECTION_ENDED" : "PGLITE_CLOSED" });
     } finally {
+      stopCapture();
       useDatabase(handle);
     }
   });
