@@ -224,9 +224,18 @@ export const events = pgTable(
      * fields of a project left null (see `deliveries.receiverView`); null once purged by retention.
      */
     body: text("body"),
+    /**
+     * HMAC of the porteur email in `body` (as `projects.porteurEmailHash`): an erasure finds every
+     * stored body naming that person, including projects whose porteur has changed since.
+     */
+    porteurEmailHash: text("porteur_email_hash"),
     createdAt: createdAt(),
   },
-  (t) => [index("events_project_idx").on(t.projectId, t.createdAt), index("events_created_idx").on(t.createdAt)],
+  (t) => [
+    index("events_project_idx").on(t.projectId, t.createdAt),
+    index("events_created_idx").on(t.createdAt),
+    index("events_porteur_idx").on(t.porteurEmailHash).where(sql`${t.porteurEmailHash} is not null`),
+  ],
 );
 
 /** The fields of `data.projet` that differ per receiver (CONTRACT §3: its own id and label). */

@@ -23,6 +23,8 @@ export type NewEvent = {
   receiverViews?: Record<string, ReceiverView>;
   /** Deliver to this service only (test events); otherwise every other service's enabled endpoint. */
   onlyServiceId?: string;
+  /** HMAC of the porteur email named in `data` (found again by an erasure). */
+  porteurEmailHash?: string | null;
 };
 
 export const OUTBOX_CHANNEL = "outbox";
@@ -91,6 +93,7 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       changements: event.changements ?? [],
       receiver_views: event.receiverViews ?? null,
       body: JSON.stringify({ id, type: event.type, createdAt: at, data: event.data }),
+      porteur_email_hash: event.porteurEmailHash ?? null,
     };
   });
   // The list travels as one JSON parameter expanded in SQL (much cheaper than binding thousands of
@@ -102,13 +105,13 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       statement: sql`
         select * from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as v(
           id text, ord integer, type text, project_id uuid, project_version integer, author_service_id uuid,
-          only_service_id uuid, changements jsonb, receiver_views jsonb, body text)`,
+          only_service_id uuid, changements jsonb, receiver_views jsonb, body text, porteur_email_hash text)`,
     },
     {
       name: "outbox_events",
       statement: sql`
-        insert into events (id, type, project_id, project_version, author_service_id, changements, body, created_at)
-        select id, type, project_id, project_version, author_service_id, changements, body, ${at}::timestamptz from outbox_input
+        insert into events (id, type, project_id, project_version, author_service_id, changements, body, porteur_email_hash, created_at)
+        select id, type, project_id, project_version, author_service_id, changements, body, porteur_email_hash, ${at}::timestamptz from outbox_input
         returning 1`,
     },
     {

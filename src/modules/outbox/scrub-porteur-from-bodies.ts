@@ -2,7 +2,7 @@
 // per-delivery bodies of releases before migration 0004) hold the porteur's contact as it was when
 // each change was announced. Those of the erased person become null in place, like the project's
 // own fields, so that no later attempt or replay sends them again and the hub keeps none of them.
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { deliveries, events } from "@/db/schema";
 
@@ -20,19 +20,29 @@ function scrubbedRows<Id>(rows: { id: Id; body: string | null }[], email: string
 }
 
 /**
- * Sets `fields` of the porteur `email` (trimmed, lower-cased) to null in the stored bodies of these
- * projects' events and deliveries.
+ * Sets `fields` of the porteur `email` (trimmed, lower-cased) to null in the stored bodies that name
+ * them: those of the events recorded with that porteur (`emailHash`), whatever the project's porteur
+ * is now, and those of the events of `projectIds` (their current porteur: events recorded before
+ * migration 0010 have no hash).
+ * The events lose that hash too. Same for the deliveries' own bodies of releases before 0004.
  */
-export async function scrubPorteurFromBodies(tx: Tx, projectIds: string[], email: string, fields: readonly string[]): Promise<void> {
-  if (projectIds.length === 0) return;
+export async function scrubPorteurFromBodies(
+  tx: Tx,
+  where: { projectIds: string[]; emailHash: string },
+  email: string,
+  fields: readonly string[],
+): Promise<void> {
+  const named = where.projectIds.length > 0
+    ? or(eq(events.porteurEmailHash, where.emailHash), inArray(events.projectId, where.projectIds))
+    : eq(events.porteurEmailHash, where.emailHash);
   const eventBodies = scrubbedRows(
-    await tx.select({ id: events.id, body: events.body }).from(events).where(and(inArray(events.projectId, projectIds), isNotNull(events.body))),
+    await tx.select({ id: events.id, body: events.body }).from(events).where(and(named, isNotNull(events.body))),
     email,
     fields,
   );
   if (eventBodies.length > 0) {
     await tx.execute(sql`
-      update events e set body = v.body
+      update events e set body = v.body, porteur_email_hash = null
       from jsonb_to_recordset(${JSON.stringify(eventBodies)}::jsonb) as v(id text, body text)
       where e.id = v.id`);
   }
@@ -41,7 +51,7 @@ export async function scrubPorteurFromBodies(tx: Tx, projectIds: string[], email
       .select({ id: deliveries.id, body: deliveries.body })
       .from(deliveries)
       .innerJoin(events, eq(events.id, deliveries.eventId))
-      .where(and(inArray(events.projectId, projectIds), isNotNull(deliveries.body))),
+      .where(and(named, isNotNull(deliveries.body))),
     email,
     fields,
   );

@@ -40,7 +40,7 @@ export async function eraseUser(db: Db, caller: Caller, raw: unknown) {
       state.row = { ...state.row, ...cleared, porteurEmailHash: null, version: state.row.version + 1, updatedAt: now };
     }
     // The stored bodies lose the contact too; the new events carry none.
-    await scrubPorteurFromBodies(tx, changed.map((s) => s.row.id), parsed.data.email.trim().toLowerCase(), Object.keys(erasedPorteurColumns));
+    await scrubPorteurFromBodies(tx, { projectIds: changed.map((s) => s.row.id), emailHash: hash }, parsed.data.email.trim().toLowerCase(), Object.keys(erasedPorteurColumns));
     const events = announcementEvents(
       caller.serviceId,
       changed.map((state) => ({ type: "projet.modifie" as const, state, changes: ["porteur" as const] })),

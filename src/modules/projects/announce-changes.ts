@@ -33,5 +33,6 @@ export function announcementEvents(authorServiceId: string, changes: ProjectChan
     changements: change.changes,
     data: { projet: renderProjet(change.state, null, catalog), auteur, changements: change.changes },
     receiverViews: Object.fromEntries([...catalog.services.keys()].map((serviceId) => [serviceId, receiverViewOf(change.state, serviceId, catalog)])),
+    porteurEmailHash: change.state.row.porteurEmailHash,
   }));
 }

@@ -157,6 +157,32 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
     const [{ n }] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from projects where porteur_email_hash is not null and id = ${id}`)) as [{ n: number }];
     expect(n).toBe(0);
   });
+
+  it("also clears a former porteur from the stored bodies of a project that has another porteur now", async () => {
+    const former = "ancienne.porteuse@mairie-exemple.fr";
+    const successor = "nouveau.porteur@mairie-exemple.fr";
+    const write = (email: string, nom: string) =>
+      call(projets.POST, {
+        method: "POST",
+        path: "/api/v1/projets",
+        key: mec,
+        body: { externalId: "perm-3", nom: "Gymnase", porteur: { email, nom, codeSiret: "21690123100011" }, collectivites: [lyon] },
+      });
+    expect((await write(former, "Martinache")).status).toBe(201);
+    expect((await write(successor, "Bernardeau")).status).toBe(200);
+    const formerEvents = sql`select count(*)::int as n from events where porteur_email_hash = ${hashEmail(former)}`;
+    expect(rowsOf<{ n: number }>(await handle.db.execute(formerEvents))[0]!.n).toBe(1);
+    expect(await columnsContaining(former)).toEqual(["events.body"]);
+
+    const erased = await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: tet, body: { email: former } });
+    expect(erased.body).toEqual({ permissionsSupprimees: 0, projetsModifies: 0 });
+    expect(await columnsContaining(former)).toEqual([]);
+    expect(await columnsContaining("martinache")).toEqual([]);
+    expect(rowsOf<{ n: number }>(await handle.db.execute(formerEvents))[0]!.n).toBe(0);
+    // The current porteur is someone else, untouched.
+    expect(await columnsContaining(successor)).toEqual(expect.arrayContaining(["projects.porteur_email", "events.body"]));
+    expect(await columnsContaining("bernardeau")).not.toEqual([]);
+  });
 });
 
 describe("GET /api/v1/statuts", () => {

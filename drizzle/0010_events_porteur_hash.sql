@@ -1,0 +1,2 @@
+ALTER TABLE "events" ADD COLUMN "porteur_email_hash" text;--> statement-breakpoint
+CREATE INDEX "events_porteur_idx" ON "events" USING btree ("porteur_email_hash") WHERE "events"."porteur_email_hash" is not null;
