@@ -3,8 +3,9 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
-// docs/ is included: the /integration page is rendered from docs/INTEGRATION.md at build time.
-const buildInputs = ["src", "public", "docs", "next.config.mjs", "package.json", "package-lock.json", "tsconfig.json"];
+// docs/ is included: the /integration page is rendered from docs/INTEGRATION.md at build time;
+// patches/ too: it changes the PostgreSQL driver the build bundles.
+const buildInputs = ["src", "public", "docs", "patches", "next.config.mjs", "package.json", "package-lock.json", "tsconfig.json"];
 
 export function newestSourceTime(root) {
   let newest = 0;

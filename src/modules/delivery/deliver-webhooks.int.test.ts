@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { auditLog, deliveries, deliveryAttempts, services, webhookEndpoints } from "@/db/schema";
+import { auditLog, deliveries, deliveryAttempts, events, services, webhookEndpoints } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
@@ -373,6 +373,8 @@ describe("webhook delivery", () => {
     await changeProject(database.db, projectId, author.serviceId);
     await deliverBatch(database.db, options());
     await changeProject(database.db, projectId, author.serviceId); // stays pending
+    // Both events name a porteur (the hash an erasure looks them up by).
+    await database.db.update(events).set({ porteurEmailHash: "porteur-hash" }).where(eq(events.projectId, projectId));
     const later = new Date(Date.now() + 31 * 86_400_000);
     const purged = await purgeDeliveryHistory(database.db, { retentionDays: 30, now: later });
     expect(purged.bodies).toBeGreaterThanOrEqual(1);
@@ -381,6 +383,12 @@ describe("webhook delivery", () => {
     expect((await withDeliveryBodies(database.db, rows)).map((d) => [d.state, d.body === null])).toEqual([
       ["delivered", true],
       ["pending", false],
+    ]);
+    // The purged event loses the porteur's hash with its body; the queued one keeps both.
+    const kept = await database.db.select({ body: events.body, hash: events.porteurEmailHash }).from(events).where(eq(events.projectId, projectId));
+    expect(kept.map((e) => [e.body === null, e.hash]).sort()).toEqual([
+      [false, "porteur-hash"],
+      [true, null],
     ]);
     await expect(replayDelivery(database.db, rows[0]!.id, operator)).rejects.toMatchObject({ code: "conflict" });
     expect(await database.db.execute(sql`select 1`)).toBeTruthy();

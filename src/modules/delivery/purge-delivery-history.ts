@@ -24,11 +24,12 @@ export async function purgeDeliveryHistory(
     attempts += removed;
     if (removed < CHUNK) break;
   }
-  // Event bodies, once none of their deliveries is still queued.
+  // Event bodies, once none of their deliveries is still queued, with the porteur hash that only
+  // served to find the body for an erasure.
   for (;;) {
     const cleared = rowsOf<{ id: string }>(
       await db.execute(sql`
-        update events set body = null where id in (
+        update events set body = null, porteur_email_hash = null where id in (
           select ev.id from events ev
           where ev.body is not null and ev.created_at < ${cutoff}::timestamptz
             and not exists (select 1 from deliveries d where d.event_id = ev.id and d.state in ('pending', 'in_flight'))

@@ -23,8 +23,8 @@ function scrubbedRows<Id>(rows: { id: Id; body: string | null }[], email: string
  * Sets `fields` of the porteur `email` (trimmed, lower-cased) to null in the stored bodies that name
  * them: those of the events recorded with that porteur (`emailHash`), whatever the project's porteur
  * is now, and those of the events of `projectIds` (their current porteur: events recorded before
- * migration 0010 have no hash).
- * The events lose that hash too. Same for the deliveries' own bodies of releases before 0004.
+ * migration 0010 have no hash). Same for the deliveries' own bodies of releases before 0004. Then
+ * no event keeps that hash, whether its body was scrubbed here or already purged by retention.
  */
 export async function scrubPorteurFromBodies(
   tx: Tx,
@@ -35,17 +35,12 @@ export async function scrubPorteurFromBodies(
   const named = where.projectIds.length > 0
     ? or(eq(events.porteurEmailHash, where.emailHash), inArray(events.projectId, where.projectIds))
     : eq(events.porteurEmailHash, where.emailHash);
+  // Both reads come before any write: they select by the hash the last statement clears.
   const eventBodies = scrubbedRows(
     await tx.select({ id: events.id, body: events.body }).from(events).where(and(named, isNotNull(events.body))),
     email,
     fields,
   );
-  if (eventBodies.length > 0) {
-    await tx.execute(sql`
-      update events e set body = v.body, porteur_email_hash = null
-      from jsonb_to_recordset(${JSON.stringify(eventBodies)}::jsonb) as v(id text, body text)
-      where e.id = v.id`);
-  }
   const legacyBodies = scrubbedRows(
     await tx
       .select({ id: deliveries.id, body: deliveries.body })
@@ -55,10 +50,17 @@ export async function scrubPorteurFromBodies(
     email,
     fields,
   );
+  if (eventBodies.length > 0) {
+    await tx.execute(sql`
+      update events e set body = v.body
+      from jsonb_to_recordset(${JSON.stringify(eventBodies)}::jsonb) as v(id text, body text)
+      where e.id = v.id`);
+  }
   if (legacyBodies.length > 0) {
     await tx.execute(sql`
       update deliveries d set body = v.body
       from jsonb_to_recordset(${JSON.stringify(legacyBodies)}::jsonb) as v(id bigint, body text)
       where d.id = v.id`);
   }
+  await tx.update(events).set({ porteurEmailHash: null }).where(eq(events.porteurEmailHash, where.emailHash));
 }
