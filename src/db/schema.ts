@@ -302,6 +302,32 @@ export const deliveries = pgTable(
   ],
 );
 
+/**
+ * Held changes (CONTRACT §8): while an endpoint or its service is disabled, the project changes it
+ * would have received are kept here instead of being dropped, coalesced to the newest version per
+ * project (one row per endpoint and project, however many changes). Written by the outbox in the
+ * statement of the change (enqueue-event.ts); released as one `projet.modifie` per project, with the
+ * project's current state, when the endpoint and its service are both enabled again
+ * (release-held-changes.ts). No foreign keys, as for the outbox: see `events.authorServiceId`.
+ */
+export const heldChanges = pgTable(
+  "held_changes",
+  {
+    endpointId: uuid("endpoint_id").notNull(),
+    /** Receiving service (denormalised: counts per service in the console). */
+    serviceId: uuid("service_id").notNull(),
+    projectId: uuid("project_id").notNull(),
+    /** Version of the newest held change. */
+    projectVersion: integer("project_version").notNull(),
+    /** Author of the newest held change: the `auteur` of the event that releases it. */
+    authorServiceId: uuid("author_service_id"),
+    /** Union of the fields changed by the held changes. */
+    changements: jsonb("changements").$type<string[]>().notNull().default([]),
+    heldAt: ts("held_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.endpointId, t.projectId] })],
+);
+
 export const deliveryAttempts = pgTable(
   "delivery_attempts",
   {

@@ -3,13 +3,16 @@ import { asc, desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { apiKeys, services, webhookEndpoints } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
+import { heldChangesCount } from "@/modules/services/find-service";
 
-function viewEndpoint(e: typeof webhookEndpoints.$inferSelect | null) {
+function viewEndpoint(e: typeof webhookEndpoints.$inferSelect | null, heldChanges: number | null) {
   if (!e) return null;
   return {
     url: e.url,
     enabled: e.enabled,
     disabledReason: e.disabledReason,
+    /** Projects whose changes wait for the endpoint to be enabled again (CONTRACT §8). */
+    heldChanges: Number(heldChanges ?? 0),
     consecutiveFailures: e.consecutiveFailures,
     lastSuccessAt: e.lastSuccessAt,
     lastFailureAt: e.lastFailureAt,
@@ -19,16 +22,16 @@ function viewEndpoint(e: typeof webhookEndpoints.$inferSelect | null) {
 
 export async function listServices(db: DbOrTx) {
   const rows = await db
-    .select({ service: services, endpoint: webhookEndpoints })
+    .select({ service: services, endpoint: webhookEndpoints, heldChanges: heldChangesCount })
     .from(services)
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.serviceId, services.id))
     .orderBy(asc(services.slug));
-  return rows.map(({ service, endpoint }) => ({ ...service, endpoint: viewEndpoint(endpoint) }));
+  return rows.map(({ service, endpoint, heldChanges }) => ({ ...service, endpoint: viewEndpoint(endpoint, heldChanges) }));
 }
 
 export async function getServiceDetail(db: DbOrTx, serviceId: string) {
   const [row] = await db
-    .select({ service: services, endpoint: webhookEndpoints })
+    .select({ service: services, endpoint: webhookEndpoints, heldChanges: heldChangesCount })
     .from(services)
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.serviceId, services.id))
     .where(eq(services.id, serviceId))
@@ -39,5 +42,5 @@ export async function getServiceDetail(db: DbOrTx, serviceId: string) {
     .from(apiKeys)
     .where(eq(apiKeys.serviceId, serviceId))
     .orderBy(desc(apiKeys.createdAt));
-  return { ...row.service, endpoint: viewEndpoint(row.endpoint), keys };
+  return { ...row.service, endpoint: viewEndpoint(row.endpoint, row.heldChanges), keys };
 }

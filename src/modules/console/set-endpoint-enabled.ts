@@ -1,9 +1,11 @@
 // Turns a service's webhook endpoint on or off from the console (re-enabling clears the automatic
-// disable bookkeeping, in upsertEndpoint).
+// disable bookkeeping and makes waiting deliveries due, in upsertEndpoint, and releases the held
+// changes when the service is enabled too).
 import type { Db } from "@/db/client";
 import { AppError } from "@/modules/errors/app-error";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { requireServiceBySlug } from "@/modules/services/find-service";
+import { releaseHeldChanges } from "@/modules/outbox/release-held-changes";
 import { redactEndpoint, upsertEndpoint } from "@/modules/webhooks/upsert-endpoint";
 import { webhookEndpoints } from "@/db/schema";
 import { eq } from "drizzle-orm";
@@ -21,6 +23,7 @@ export async function setEndpointEnabled(db: Db, slug: string, enabled: boolean,
       before: redactEndpoint(before),
       after: redactEndpoint(endpoint),
     });
+    if (enabled) await releaseHeldChanges(tx, service.id);
     return redactEndpoint(endpoint);
   });
 }

@@ -145,7 +145,8 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
     for (const [endpointId, list] of unhealthy) {
       if (list.some((r) => r.outcome.statusCode === 410)) {
         const reason = "le récepteur a répondu 410 Gone";
-        if (await disableEndpointAutomatically(tx, endpointId, reason)) summary.disabled.push({ endpointId, reason });
+        const refused = list.filter((r) => r.outcome.statusCode === 410).map((r) => r.delivery.id);
+        if (await disableEndpointAutomatically(tx, endpointId, reason, refused)) summary.disabled.push({ endpointId, reason });
         continue;
       }
       const lastSuccess = list.map((r) => r.next.state === "delivered").lastIndexOf(true);

@@ -21,7 +21,10 @@ export type NewEvent = {
    * service id, merged at send time. A receiver without an entry gets `data` as it is.
    */
   receiverViews?: Record<string, ReceiverView>;
-  /** Deliver to this service only (test events); otherwise every other service's enabled endpoint. */
+  /**
+   * Deliver to this service only, and only while its endpoint is enabled (test events, releases of
+   * held changes); otherwise every other service's enabled endpoint.
+   */
   onlyServiceId?: string;
   /** HMAC of the porteur email named in `data` (found again by an erasure). */
   porteurEmailHash?: string | null;
@@ -39,7 +42,8 @@ export function newEventId(): string {
 
 /**
  * Records an event and one pending delivery per receiving endpoint: every enabled endpoint of an
- * enabled service other than the author. The body is rendered now, once, and each delivery keeps
+ * enabled service other than the author. A project event for a disabled endpoint or service is held
+ * for it instead (`held_changes`, CONTRACT §8). The body is rendered now, once, and each delivery keeps
  * its receiver's view of the project; every attempt and replay sends the same bytes
  * (render-delivery-body.ts). Returns the event id and how many deliveries were queued. The caller
  * wakes the delivery driver after the commit (`kickDelivery`): no NOTIFY here, because PostgreSQL
@@ -117,9 +121,8 @@ function outboxParts(list: NewEvent[]): OutboxParts {
     {
       name: "outbox_receivers",
       statement: sql`
-        select e.id as endpoint_id, e.service_id
-        from webhook_endpoints e join services s on s.id = e.service_id and s.enabled
-        where e.enabled`,
+        select e.id as endpoint_id, e.service_id, e.enabled and s.enabled as active
+        from webhook_endpoints e join services s on s.id = e.service_id`,
     },
     {
       name: "outbox_deliveries",
@@ -138,8 +141,34 @@ function outboxParts(list: NewEvent[]): OutboxParts {
         from outbox_input v join outbox_receivers r
           on case when v.only_service_id is not null then r.service_id = v.only_service_id
                   else r.service_id is distinct from v.author_service_id end
+          -- A disabled receiver gets its project changes held (outbox_held); an event without a
+          -- project (an erasure) is queued for it all the same and waits, like any pending delivery
+          -- of a disabled endpoint, until it is enabled again.
+          and (r.active or (v.project_id is null and v.only_service_id is null))
         order by v.ord, r.endpoint_id
         returning event_id`,
+    },
+    {
+      // Held, not dropped (CONTRACT §8): a project change for a disabled endpoint, or an endpoint of
+      // a disabled service, is kept for it, coalesced to the newest version per (endpoint, project),
+      // and released with the project's current state on re-enable (release-held-changes.ts). Never
+      // for the author, nor for events addressed to one service (tests, releases). Other events
+      // (`utilisateur.efface`) carry no project state to coalesce: they are not held here.
+      name: "outbox_held",
+      statement: sql`
+        insert into held_changes as h (endpoint_id, service_id, project_id, project_version, author_service_id, changements, held_at)
+        select distinct on (e.id, v.project_id) e.id, e.service_id, v.project_id, v.project_version, v.author_service_id, v.changements, ${at}::timestamptz
+        from outbox_input v
+        join webhook_endpoints e on e.service_id is distinct from v.author_service_id
+        join services s on s.id = e.service_id
+        where v.project_id is not null and v.only_service_id is null and not (e.enabled and s.enabled)
+        order by e.id, v.project_id, v.project_version desc, v.ord desc
+        on conflict (endpoint_id, project_id) do update set
+          project_version = greatest(h.project_version, excluded.project_version),
+          author_service_id = case when excluded.project_version >= h.project_version then excluded.author_service_id else h.author_service_id end,
+          changements = (select coalesce(jsonb_agg(distinct c order by c), '[]'::jsonb) from jsonb_array_elements_text(h.changements || excluded.changements) as c),
+          held_at = excluded.held_at
+        returning 1`,
     },
   ];
   const final = sql`

@@ -1,7 +1,8 @@
 // Erasure reaches the outbox too: the bodies kept for sending and replay (events, and the
 // per-delivery bodies of releases before migration 0004) hold the porteur's contact as it was when
 // each change was announced. Those of the erased person become null in place, like the project's
-// own fields, so that no later attempt or replay sends them again and the hub keeps none of them.
+// own fields, so that no later attempt or replay sends them again and the hub keeps none of them;
+// the response excerpts logged for those deliveries (a receiver echoing the body) are cleared.
 import { and, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { deliveries, events } from "@/db/schema";
@@ -23,8 +24,9 @@ function scrubbedRows<Id>(rows: { id: Id; body: string | null }[], email: string
  * Sets `fields` of the porteur `email` (trimmed, lower-cased) to null in the stored bodies that name
  * them: those of the events recorded with that porteur (`emailHash`), whatever the project's porteur
  * is now, and those of the events of `projectIds` (their current porteur: events recorded before
- * migration 0010 have no hash). Same for the deliveries' own bodies of releases before 0004. Then
- * no event keeps that hash, whether its body was scrubbed here or already purged by retention.
+ * migration 0010 have no hash). Same for the deliveries' own bodies of releases before 0004. The
+ * attempts of those events' deliveries lose their response excerpt. Then no event keeps that hash,
+ * whether its body was scrubbed here or already purged by retention.
  */
 export async function scrubPorteurFromBodies(
   tx: Tx,
@@ -62,5 +64,17 @@ export async function scrubPorteurFromBodies(
       from jsonb_to_recordset(${JSON.stringify(legacyBodies)}::jsonb) as v(id bigint, body text)
       where d.id = v.id`);
   }
+  // A receiver may echo what it got in its answer: the excerpts logged for those deliveries hold the
+  // same personal data (issue #15, item 7). Cleared for every delivery of an event naming the
+  // person (by hash, whatever its body's state, or by the body just scrubbed) and of a legacy body.
+  const namedEvents = eventBodies.map((e) => e.id);
+  const namedDeliveries = legacyBodies.map((d) => String(d.id));
+  await tx.execute(sql`
+    update delivery_attempts a set response_excerpt = null
+    from deliveries d
+    where a.delivery_id = d.id and a.response_excerpt is not null
+      and (d.event_id in (select id from events where porteur_email_hash = ${where.emailHash})
+           or d.event_id in (select value from jsonb_array_elements_text(${JSON.stringify(namedEvents)}::jsonb))
+           or d.id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(namedDeliveries)}::jsonb)))`);
   await tx.update(events).set({ porteurEmailHash: null }).where(eq(events.porteurEmailHash, where.emailHash));
 }

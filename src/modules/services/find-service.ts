@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { services, webhookEndpoints } from "@/db/schema";
 import type { DbOrTx } from "@/db/client";
 import { AppError } from "@/modules/errors/app-error";
@@ -15,6 +15,13 @@ export async function requireServiceBySlug(db: DbOrTx, slug: string) {
   return service;
 }
 
+/** Held changes per endpoint (CONTRACT §8), as a column expression on `webhook_endpoints`. */
+export const heldChangesCount = sql<number>`(select count(*)::int from held_changes h where h.endpoint_id = ${webhookEndpoints.id})`;
+
+/**
+ * What the CLI and the console show of a service: never a key or a secret. `endpoint` is the
+ * endpoint's state (CONTRACT §8: url, enabled, disabledReason, heldChanges), null without one.
+ */
 export async function viewService(db: DbOrTx, serviceId: string): Promise<ServiceView> {
   const [row] = await db
     .select({
@@ -23,10 +30,20 @@ export async function viewService(db: DbOrTx, serviceId: string): Promise<Servic
       nom: services.nom,
       enabled: services.enabled,
       webhookUrl: webhookEndpoints.url,
+      endpointEnabled: webhookEndpoints.enabled,
+      disabledReason: webhookEndpoints.disabledReason,
+      heldChanges: heldChangesCount,
     })
     .from(services)
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.serviceId, services.id))
     .where(eq(services.id, serviceId));
   if (!row) throw new AppError("not_found", "Service connecté inconnu.");
-  return row;
+  const { endpointEnabled, disabledReason, heldChanges, ...service } = row;
+  return {
+    ...service,
+    endpoint:
+      row.webhookUrl === null
+        ? null
+        : { url: row.webhookUrl, enabled: endpointEnabled!, disabledReason, heldChanges: Number(heldChanges ?? 0) },
+  };
 }

@@ -30,5 +30,8 @@ export const updateServiceInput = z.strictObject({
 });
 export type UpdateServiceInput = z.infer<typeof updateServiceInput>;
 
+/** A webhook endpoint's state as the CLI and the console show it (CONTRACT §8). */
+export type EndpointView = { url: string; enabled: boolean; disabledReason: string | null; heldChanges: number };
+
 /** What the hub shows of a service (never a key or a secret). */
-export type ServiceView = { id: string; slug: string; nom: string; enabled: boolean; webhookUrl: string | null };
+export type ServiceView = { id: string; slug: string; nom: string; enabled: boolean; webhookUrl: string | null; endpoint: EndpointView | null };

@@ -1,21 +1,35 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { services } from "@/db/schema";
+import { services, webhookEndpoints } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
+import { releaseHeldChanges } from "@/modules/outbox/release-held-changes";
 import { checkWebhookUrl, type UrlPolicy } from "@/modules/webhooks/check-webhook-url";
+import { makeDeliveriesDue } from "@/modules/webhooks/make-deliveries-due";
 import { redactEndpoint, upsertEndpoint } from "@/modules/webhooks/upsert-endpoint";
 import { requireServiceBySlug, viewService } from "./find-service";
-import type { UpdateServiceInput } from "./service-schemas";
+import type { ServiceView, UpdateServiceInput } from "./service-schemas";
 
 /**
- * Renames, enables/disables a service, or sets its webhook URL. `webhookSecret` is returned only when
- * the endpoint (and so its secret) was created by this call.
+ * Renames, enables/disables a service, or sets its webhook URL. `enabled: true` enables the
+ * service and its endpoint (whatever disabled it: an operator, a 410, days of failures), and
+ * `enabled: false` disables the service only (CONTRACT §8). A re-enable or a URL change makes the
+ * endpoint's waiting deliveries due now, and the held changes of the service are released in the
+ * same transaction once both are enabled. Returns the service view, its `endpoint` state (url,
+ * enabled, disabledReason, heldChanges) and `webhookSecret` only when the endpoint (and so its
+ * secret) was created by this call. Throws `not_found` (unknown slug), `validation_failed`.
  */
-export async function updateService(db: Db, input: UpdateServiceInput, options: { urlPolicy: UrlPolicy; actor: Actor }) {
+export async function updateService(
+  db: Db,
+  input: UpdateServiceInput,
+  options: { urlPolicy: UrlPolicy; actor: Actor },
+): Promise<{ service: ServiceView; endpoint: ServiceView["endpoint"]; webhookSecret?: string }> {
   if (input.webhookUrl) await checkWebhookUrl(input.webhookUrl, options.urlPolicy);
   return db.transaction(async (tx) => {
     const existing = await requireServiceBySlug(tx, input.slug);
+    if (input.nom === undefined && input.enabled === undefined && input.webhookUrl === undefined) {
+      throw AppError.validation([{ path: "(corps)", message: "rien à modifier : indiquez nom, webhookUrl ou enabled" }]);
+    }
     if (input.nom !== undefined || input.enabled !== undefined) {
       const [updated] = await tx
         .update(services)
@@ -30,21 +44,27 @@ export async function updateService(db: Db, input: UpdateServiceInput, options: 
         after: { nom: updated!.nom, enabled: updated!.enabled },
       });
     }
+    const [endpointBefore] = await tx.select({ id: webhookEndpoints.id, enabled: webhookEndpoints.enabled }).from(webhookEndpoints).where(eq(webhookEndpoints.serviceId, existing.id));
     let webhookSecret: string | undefined;
-    if (input.webhookUrl !== undefined) {
-      const { endpoint, secretCreated, before } = await upsertEndpoint(tx, existing.id, { url: input.webhookUrl });
+    const enableEndpoint = input.enabled === true && endpointBefore !== undefined && !endpointBefore.enabled;
+    if (input.webhookUrl !== undefined || enableEndpoint) {
+      const { endpoint, secretCreated, before } = await upsertEndpoint(tx, existing.id, {
+        url: input.webhookUrl,
+        ...(enableEndpoint ? { enabled: true } : {}),
+      });
       webhookSecret = secretCreated ?? undefined;
       await writeAudit(tx, options.actor, {
-        action: "webhook_endpoint.set",
+        action: input.webhookUrl !== undefined ? "webhook_endpoint.set" : "webhook_endpoint.enable",
         targetType: "service",
         targetId: existing.id,
         before: redactEndpoint(before),
         after: redactEndpoint(endpoint),
       });
     }
-    if (input.nom === undefined && input.enabled === undefined && input.webhookUrl === undefined) {
-      throw AppError.validation([{ path: "(corps)", message: "rien à modifier : indiquez nom, webhookUrl ou enabled" }]);
-    }
-    return { service: await viewService(tx, existing.id), ...(webhookSecret ? { webhookSecret } : {}) };
+    // A service enabled again: its endpoint's waiting deliveries were held back by the service flag.
+    if (input.enabled === true && !existing.enabled && endpointBefore && !enableEndpoint) await makeDeliveriesDue(tx, endpointBefore.id);
+    await releaseHeldChanges(tx, existing.id);
+    const service = await viewService(tx, existing.id);
+    return { service, endpoint: service.endpoint, ...(webhookSecret ? { webhookSecret } : {}) };
   });
 }

@@ -10,6 +10,7 @@ import { deliverBatch } from "@/modules/delivery/deliver-batch";
 import { deliveryOptionsFromEnv, newWorkerId } from "@/modules/delivery/delivery-options";
 import { nextDueAt } from "@/modules/delivery/next-due-at";
 import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
+import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { inngest, OUTBOX_KICK_EVENT } from "./client";
 
 /** Rounds per run: each is a step, and a function may have at most 1000 steps. */
@@ -62,4 +63,23 @@ export const purgeDeliveries = inngest.createFunction(
     step.run("purge", async () => purgeDeliveryHistory(await getDb(), { retentionDays: env.WEBHOOK_RETENTION_DAYS })),
 );
 
-export const deliveryFunctions = [drainOutbox, purgeDeliveries];
+/**
+ * Releases held changes left behind by a writer that raced with a re-enable (it read "disabled"
+ * and committed its held row after the re-enable's release), then kicks a drain. Re-enables
+ * release their own held changes in their transaction: this only catches the stragglers.
+ */
+export const releaseHeld = inngest.createFunction(
+  {
+    id: "release-held-changes",
+    name: "Envoyer les changements retenus des webhooks réactivés",
+    triggers: [{ cron: "* * * * *" }],
+    concurrency: { limit: 1 },
+  },
+  async ({ step }) => {
+    const released = await step.run("sweep", async () => sweepHeldChanges(await getDb()));
+    if (released > 0) await step.sendEvent("kick", { name: OUTBOX_KICK_EVENT, data: {} });
+    return { released };
+  },
+);
+
+export const deliveryFunctions = [drainOutbox, purgeDeliveries, releaseHeld];

@@ -1,7 +1,8 @@
 // The embedded driver: runs the delivery loop in this process when Inngest is not configured.
 // Woken by NOTIFY on `outbox` right after a commit (and by kickDelivery in-process), sleeping
 // otherwise until the next retry is due, with `pollMs` as a fallback for missed notifications.
-// Also purges delivery history past retention, hourly.
+// Also purges delivery history past retention, hourly, and sweeps held changes left by a writer
+// that raced with a re-enable (release-held-changes.ts) every few seconds.
 import type { DatabaseHandle } from "@/db/client";
 import { env } from "@/env";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
@@ -9,11 +10,14 @@ import { deliveryOptionsFromEnv, newWorkerId, type DeliveryOptions } from "@/mod
 import { startDeliveryLoop } from "@/modules/delivery/run-delivery-loop";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
+import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { logger } from "../logger";
 
 export type EmbeddedWorker = { wake: () => void; stop: () => Promise<void> };
 
 const HOUR_MS = 3_600_000;
+/** How often held changes of enabled endpoints are looked for (a cheap query on a tiny table). */
+const HELD_SWEEP_MS = 10_000;
 
 export async function startEmbeddedWorker(
   handle: DatabaseHandle,
@@ -58,12 +62,28 @@ export async function startEmbeddedWorker(
   first.unref();
   hourly.unref();
 
+  const sweepHeld = async () => {
+    try {
+      const released = await sweepHeldChanges(handle.db);
+      if (released > 0) {
+        logger.info("held changes released by the sweep", { released });
+        loop.wake();
+      }
+    } catch (error) {
+      logger.error("held changes sweep failed", { error: String(error).slice(0, 300) });
+    }
+  };
+  const heldSweep = setInterval(() => void sweepHeld(), HELD_SWEEP_MS);
+  heldSweep.unref();
+  void sweepHeld();
+
   logger.info("delivery worker started", { owner: options.owner, driver: handle.driver });
   return {
     wake: loop.wake,
     stop: async () => {
       clearTimeout(first);
       clearInterval(hourly);
+      clearInterval(heldSweep);
       await unlisten?.().catch(() => {});
       await loop.stop();
       await closeDeliveryPools();

@@ -28,13 +28,18 @@ export const servicesRouter = router({
 
   update: adminProcedure.input(updateServiceInput).mutation(async ({ ctx, input }) => {
     const result = await updateService(ctx.db, input, { urlPolicy: webhookUrlPolicy(), actor: ctx.actor });
+    kickDelivery(); // a re-enable or a URL change may have made deliveries due or released held changes
     // A secret exists only when this call created the endpoint: shown once, like a key.
     return { service: result.service, webhookSecret: result.webhookSecret ?? null };
   }),
 
   setWebhookEnabled: adminProcedure
     .input(z.strictObject({ slug: serviceSlugSchema, enabled: z.boolean() }))
-    .mutation(({ ctx, input }) => setEndpointEnabled(ctx.db, input.slug, input.enabled, ctx.actor)),
+    .mutation(async ({ ctx, input }) => {
+      const result = await setEndpointEnabled(ctx.db, input.slug, input.enabled, ctx.actor);
+      if (input.enabled) kickDelivery();
+      return result;
+    }),
 
   createKey: adminProcedure.input(serviceIdInput).mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {

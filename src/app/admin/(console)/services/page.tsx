@@ -21,6 +21,7 @@ export default async function ServicesPage() {
               <th scope="col">Identifiant</th>
               <th scope="col">Service actif</th>
               <th scope="col">Webhook</th>
+              <th scope="col">Changements retenus</th>
             </tr>
           </thead>
           <tbody>
@@ -32,11 +33,16 @@ export default async function ServicesPage() {
                 <td>
                   {!s.endpoint ? "Aucun" : s.endpoint.enabled ? <Badge severity="success" small>Activé</Badge> : <Badge severity="warning" small>Désactivé</Badge>}
                 </td>
+                <td>{s.endpoint ? s.endpoint.heldChanges : "—"}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <p className="fr-text--sm">
+        Changements retenus : projets modifiés pendant que le webhook ou le service était désactivé. Ils sont
+        envoyés, dans leur état actuel, dès que le webhook et le service sont de nouveau activés.
+      </p>
       {operator?.role === "admin" && (
         <section className="fr-mt-4w" aria-labelledby="create-service-title">
           <h2 id="create-service-title">Créer un service</h2>

@@ -49,6 +49,13 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
             {endpoint.enabled ? <Badge severity="success" small>Activé</Badge> : <Badge severity="warning" small>Désactivé</Badge>}
             {endpoint.disabledReason && <> (motif : {endpoint.disabledReason})</>}
           </dd>
+          <dt className="fr-text--bold">Changements retenus</dt>
+          <dd>
+            {endpoint.heldChanges === 0
+              ? "aucun"
+              : `${endpoint.heldChanges} projet${endpoint.heldChanges > 1 ? "s" : ""} modifié${endpoint.heldChanges > 1 ? "s" : ""} pendant la désactivation`}
+            {" "}— envoyés dans leur état actuel dès que le webhook et le service sont activés.
+          </dd>
           <dt className="fr-text--bold">Échecs consécutifs</dt>
           <dd>{endpoint.consecutiveFailures}</dd>
           <dt className="fr-text--bold">Dernier succès / dernier échec</dt>

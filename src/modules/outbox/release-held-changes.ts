@@ -1,0 +1,93 @@
+// Held changes are released here (CONTRACT §8): once an endpoint and its service are both enabled,
+// the receiver gets, for every project that changed while it was disabled, one `projet.modifie`
+// with the project's current state as it sees it, queued behind its older pending deliveries and
+// before any later change.
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db, type Tx } from "@/db/client";
+import { enqueueEvents, OUTBOX_CHANNEL, type NewEvent } from "@/modules/outbox/enqueue-event";
+import { announcementEvents } from "@/modules/projects/announce-changes";
+import type { VisibleField } from "@/modules/projects/project-state";
+import { loadProjects } from "@/modules/projects/store-projects";
+import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
+
+/** Projects released per statement round (the whole set is released in the caller's transaction). */
+const CHUNK = 500;
+
+type HeldRow = { project_id: string; author_service_id: string | null; changements: string[] };
+
+/**
+ * Releases the held changes of `serviceId`'s endpoint, in the caller's transaction, if that endpoint
+ * and the service are both enabled (else does nothing). Per project, in project id order: locks the
+ * project row (so that a concurrent writer queues its own delivery after this one: delivery ids
+ * follow version order within a lane), deletes the held row and queues a `projet.modifie` for this
+ * service only, carrying the project's current state rendered as for any write (its own
+ * `externalId` and status label), `auteur` = the author of the newest held change (never the
+ * receiver) and `changements` = the union of the held changes' fields. Returns the number of
+ * events queued; wakes the delivery workers (NOTIFY at commit) when there are some.
+ *
+ * Called in the transaction of every re-enable (endpoint or service), and by the drivers' periodic
+ * sweep (`sweepHeldChanges`) for rows committed by a writer that read "disabled" and committed
+ * after the re-enable's release. A project may then be sent twice (at-least-once: receivers drop a
+ * version they already hold), never lost.
+ */
+export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<number> {
+  const [endpoint] = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      select e.id from webhook_endpoints e join services s on s.id = e.service_id
+      where e.service_id = ${serviceId} and e.enabled and s.enabled`),
+  );
+  if (!endpoint) return 0;
+  const catalog = await loadStatusCatalog(tx);
+  let queued = 0;
+  for (;;) {
+    const ids = rowsOf<{ project_id: string }>(
+      await tx.execute(sql`
+        select project_id from held_changes where endpoint_id = ${endpoint.id}
+        order by project_id limit ${CHUNK}`),
+    ).map((r) => r.project_id);
+    if (ids.length === 0) break;
+    // Project rows first, then the held rows: a writer holds its project's row lock while it
+    // upserts the held row, so the reverse order could deadlock with it.
+    const states = await loadProjects(tx, ids, { forUpdate: true });
+    const held = rowsOf<HeldRow>(
+      await tx.execute(sql`
+        delete from held_changes
+        where endpoint_id = ${endpoint.id} and project_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+        returning project_id, author_service_id, changements`),
+    ).sort((a, b) => a.project_id.localeCompare(b.project_id));
+    const events: NewEvent[] = held.flatMap((row) => {
+      const state = states.get(row.project_id);
+      if (!state) return []; // the project no longer exists: nothing to send
+      const changes = row.changements as VisibleField[];
+      if (row.author_service_id === null) {
+        // Held rows always name an author (every project event has one); without it, no `auteur`
+        // rather than a wrong one.
+        const [event] = announcementEvents(serviceId, [{ type: "projet.modifie", state, changes }], catalog);
+        return [{ ...event!, authorServiceId: null, onlyServiceId: serviceId, data: { ...(event!.data as object), auteur: null } }];
+      }
+      const [event] = announcementEvents(row.author_service_id, [{ type: "projet.modifie", state, changes }], catalog);
+      return [{ ...event!, onlyServiceId: serviceId }];
+    });
+    queued += (await enqueueEvents(tx, events)).length;
+    if (ids.length < CHUNK) break;
+  }
+  if (queued > 0) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+  return queued;
+}
+
+/**
+ * The drivers' periodic sweep: releases the held changes of every endpoint that is enabled with
+ * its service (rows left by a writer that raced with a re-enable), one transaction per service.
+ * Returns the number of events queued.
+ */
+export async function sweepHeldChanges(db: Db): Promise<number> {
+  const services = rowsOf<{ service_id: string }>(
+    await db.execute(sql`
+      select distinct e.service_id from held_changes h
+      join webhook_endpoints e on e.id = h.endpoint_id and e.enabled
+      join services s on s.id = e.service_id and s.enabled`),
+  );
+  let queued = 0;
+  for (const { service_id } of services) queued += await db.transaction((tx) => releaseHeldChanges(tx, service_id));
+  return queued;
+}
