@@ -120,12 +120,13 @@ describe("service:create", () => {
 describe("service:update", () => {
   it("renames, disables and sets a webhook URL (secret returned only when created)", async () => {
     const renamed = await runCommand(t.db, "service:update", { slug: "demo", nom: "Démo renommée", enabled: "false" });
-    expect(renamed).toEqual({ service: expect.objectContaining({ nom: "Démo renommée", enabled: false }) });
+    expect(renamed).toEqual({ service: expect.objectContaining({ nom: "Démo renommée", enabled: false, endpoint: null }), endpoint: null });
     const withHook = await runCommand(t.db, "service:update", { slug: "demo", "webhook-url": "http://localhost:9/a" });
     expect(withHook.webhookSecret).toMatch(/^whsec_/);
     const again = await runCommand(t.db, "service:update", { slug: "demo", "webhook-url": "http://localhost:9/b" });
     expect(again).not.toHaveProperty("webhookSecret");
     expect(again.service).toMatchObject({ webhookUrl: "http://localhost:9/b" });
+    expect(again.endpoint).toEqual({ url: "http://localhost:9/b", enabled: true, disabledReason: null, heldChanges: 0 });
   });
 
   it("refuses an unknown service, nothing to change, and a bad boolean", async () => {

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { auditLog, deliveries, deliveryAttempts, events, services, webhookEndpoints } from "@/db/schema";
+import { auditLog, deliveries, deliveryAttempts, events, heldChanges, services, webhookEndpoints } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
@@ -181,7 +181,7 @@ describe("webhook delivery", () => {
     expect(await replayFailedDeliveries(database.db, { serviceId: target.serviceId, until: before }, operator)).toEqual({ replayed: 0 });
   });
 
-  it("disables the endpoint on 410 Gone and fails what was queued for it", async () => {
+  it("disables the endpoint on 410 Gone: what was queued waits, the refused project is held", async () => {
     const r = await receiver(() => ({ status: 410 }));
     const { author, target, projectId } = await pair(r.url);
     const other = await seedProject(database.db, author.serviceId, "Piste cyclable");
@@ -191,10 +191,13 @@ describe("webhook delivery", () => {
     expect(await deliverBatch(database.db, options({ batchSize: 1 }))).toMatchObject({ claimed: 1, disabled: [{ endpointId: target.endpointId }] });
     expect((await deliverBatch(database.db, options({ batchSize: 1 }))).claimed).toBe(0);
     const rows = await deliveriesTo(target.endpointId!);
-    expect(rows.map((d) => d.state)).toEqual(["failed", "failed"]);
-    expect(rows[1]!.lastError).toMatch(/désactivé/);
+    // CONTRACT §8: nothing is dropped. The refused delivery failed and its project is held for the
+    // receiver (its current state goes out on re-enable); the other one waits, pending.
+    expect(rows.map((d) => d.state)).toEqual(["failed", "pending"]);
+    expect(rows[0]!.lastError).toBe("HTTP 410");
     expect(r.requests).toHaveLength(1);
-    expect(rows.map((d) => d.lastError)).toContain("HTTP 410");
+    const held = await database.db.select().from(heldChanges).where(eq(heldChanges.endpointId, target.endpointId!));
+    expect(held).toEqual([expect.objectContaining({ projectId: rows[0]!.projectId, projectVersion: rows[0]!.projectVersion, authorServiceId: author.serviceId })]);
     const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!));
     expect(endpoint).toMatchObject({ enabled: false, disabledReason: "le récepteur a répondu 410 Gone" });
     const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, "webhook_endpoint.disable_auto"));
