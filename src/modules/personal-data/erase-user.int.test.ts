@@ -1,0 +1,119 @@
+// POST /api/v1/utilisateurs/effacement leaves no copy of the person anywhere (issue #15, item 7):
+// after a flow that stored a porteur's email, phone and names in projects, events, deliveries,
+// attempt excerpts (receivers echoing what they got) and the audit log, every text, varchar and
+// jsonb column of every table is scanned for them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asc, eq, sql } from "drizzle-orm";
+import { useDatabase } from "@/db";
+import { rowsOf } from "@/db/client";
+import { deliveries, services } from "@/db/schema";
+import { cliActor } from "@/modules/audit/write-audit";
+import { runCommand } from "@/cli/commands";
+import { deliverBatch } from "@/modules/delivery/deliver-batch";
+import { deliveryOptionsFromEnv } from "@/modules/delivery/delivery-options";
+import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
+import { replayDelivery } from "@/modules/delivery/replay-delivery";
+import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
+import { createTestDatabase, type TestDatabase } from "@/test/test-database";
+import { call, keyFor, lyon } from "@/app/api/v1/testing/api-test-kit";
+import * as projets from "@/app/api/v1/projets/route";
+import * as projet from "@/app/api/v1/projets/[id]/route";
+import * as permissions from "@/app/api/v1/projets/[id]/permissions/route";
+import * as effacement from "@/app/api/v1/utilisateurs/effacement/route";
+
+const person = { email: "zephyrine.quenouillard@mairie-exemple.fr", nom: "Quenouillard", prenom: "Zephyrine", telephone: "0687654321" };
+
+let t: TestDatabase;
+const receivers: LoopbackReceiver[] = [];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  useDatabase(t);
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await closeDeliveryPools();
+  await t?.destroy();
+});
+
+/** Every (table, column) of a text, varchar, char or json(b) type holding one of `needles`. */
+async function whereFound(needles: string[]): Promise<string[]> {
+  const columns = rowsOf<{ table_schema: string; table_name: string; column_name: string }>(
+    await t.db.execute(sql`
+      select c.table_schema, c.table_name, c.column_name
+      from information_schema.columns c
+      join information_schema.tables tb on tb.table_schema = c.table_schema and tb.table_name = c.table_name and tb.table_type = 'BASE TABLE'
+      where c.table_schema not in ('pg_catalog', 'information_schema')
+        and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb')
+      order by 1, 2, 3`),
+  );
+  expect(columns.length).toBeGreaterThan(20);
+  const hits: string[] = [];
+  for (const c of columns) {
+    const column = sql.raw(`"${c.table_schema}"."${c.table_name}"."${c.column_name}"`);
+    const from = sql.raw(`"${c.table_schema}"."${c.table_name}"`);
+    for (const needle of needles) {
+      const [row] = rowsOf<{ n: number | string }>(
+        await t.db.execute(sql`select count(*) as n from ${from} where ${column}::text ilike ${`%${needle}%`}`),
+      );
+      if (Number(row!.n) > 0) hits.push(`${c.table_name}.${c.column_name} ∋ ${needle}`);
+    }
+  }
+  return hits;
+}
+
+describe("POST /api/v1/utilisateurs/effacement", () => {
+  it("leaves the erased person's email, phone and names in no column of any table", async () => {
+    // Receivers that echo the body they got in their answer: TeT refuses twice (500) then accepts,
+    // Recoco accepts at once.
+    const echo = (status: number) => (request: { body: string }) => ({ status, body: request.body });
+    const tetReceiver = await startLoopbackReceiver((request, index) => echo(index < 2 ? 500 : 200)(request), [3600, 3649]);
+    const recocoReceiver = await startLoopbackReceiver(echo(200), [3600, 3649]);
+    receivers.push(tetReceiver, recocoReceiver);
+    const mec = (await keyFor(t.db, "mec")).key;
+    await runCommand(t.db, "service:update", { slug: "tet", "webhook-url": tetReceiver.url });
+    await runCommand(t.db, "service:update", { slug: "recoco", "webhook-url": recocoReceiver.url });
+
+    const created = await call(projets.POST, {
+      method: "POST",
+      path: "/api/v1/projets",
+      key: mec,
+      body: {
+        externalId: "mec-porteur",
+        nom: "Maison de santé",
+        porteur: { ...person, fonction: "Cheffe de projet", codeSiret: "21690123100011" },
+        collectivites: [lyon],
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await call(projet.PATCH, { method: "PATCH", path: `/api/v1/projets/${id}`, key: mec, params: { id }, body: { description: "Deuxième version" } });
+    await call(permissions.PUT, { method: "PUT", path: `/api/v1/projets/${id}/permissions`, key: mec, params: { id }, body: { email: person.email, niveau: "WRITE" } });
+    const options = deliveryOptionsFromEnv({ random: () => 0.5, batchSize: 16, scheduleMs: [1, 1, 1, 1] });
+    for (let round = 0; round < 40; round++) {
+      if ((await deliverBatch(t.db, options)).claimed === 0) {
+        const [left] = rowsOf<{ n: number | string }>(await t.db.execute(sql`select count(*) as n from deliveries where state in ('pending', 'in_flight')`));
+        if (Number(left!.n) === 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    // An operator replay too (an audit entry, one more echoed excerpt).
+    const [tetService] = await t.db.select().from(services).where(eq(services.slug, "tet"));
+    const [first] = await t.db.select().from(deliveries).where(eq(deliveries.serviceId, tetService!.id)).orderBy(asc(deliveries.id)).limit(1);
+    expect(first!.state).toBe("delivered");
+    await replayDelivery(t.db, first!.id, cliActor);
+
+    const needles = [person.email, person.telephone, person.nom, person.prenom];
+    const before = await whereFound(needles);
+    // The flow did store the person where the erasure must reach: the project, the event bodies and
+    // the excerpts of the attempts (refusals, successes and the replay).
+    for (const place of ["projects.porteur_email", "events.body", "delivery_attempts.response_excerpt"]) {
+      expect(before).toContain(`${place} ∋ ${person.email}`);
+    }
+    expect(before).toContain(`delivery_attempts.response_excerpt ∋ ${person.telephone}`);
+
+    const erased = await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: mec, body: { email: person.email } });
+    expect(erased.body).toEqual({ permissionsSupprimees: 1, projetsModifies: 1 });
+    expect(await whereFound(needles)).toEqual([]);
+  });
+});
