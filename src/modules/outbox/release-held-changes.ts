@@ -54,7 +54,7 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
         delete from held_changes
         where endpoint_id = ${endpoint.id} and project_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
         returning project_id, author_service_id, changements`),
-    ).sort((a, b) => a.project_id.localeCompare(b.project_id));
+    ).sort((a, b) => (a.project_id < b.project_id ? -1 : a.project_id > b.project_id ? 1 : 0));
     const events: NewEvent[] = held.flatMap((row) => {
       const state = states.get(row.project_id);
       if (!state) return []; // the project no longer exists: nothing to send

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { deliveries } from "@/db/schema";
+import { deliveries, heldChanges, webhookEndpoints } from "@/db/schema";
 import { useDatabase } from "@/db";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
 import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";
-import { drainOutbox, purgeDeliveries } from "./delivery-functions";
+import { drainOutbox, purgeDeliveries, releaseHeld } from "./delivery-functions";
 import { OUTBOX_KICK_EVENT } from "./client";
 
 let database: TestDatabase;
@@ -68,5 +68,30 @@ describe("inngest purge-delivery-history", () => {
   it("runs the retention purge", async () => {
     const { result } = await new InngestTestEngine({ function: purgeDeliveries }).execute();
     expect(result).toEqual({ attempts: 0, bodies: 0 });
+  });
+});
+
+describe("inngest release-held-changes", () => {
+  it("releases the held changes of an endpoint enabled again without a release (a racing writer's), then kicks a drain", async () => {
+    const author = await seedService(database.db, "auteur-retenu");
+    const target = await seedService(database.db, "cible-retenue", receiver.url);
+    const projectId = await seedProject(database.db, author.serviceId, "Salle des fêtes");
+    await database.db.update(webhookEndpoints).set({ enabled: false }).where(eq(webhookEndpoints.id, target.endpointId!));
+    await changeProject(database.db, projectId, author.serviceId);
+    expect(await database.db.select().from(heldChanges).where(eq(heldChanges.endpointId, target.endpointId!))).toHaveLength(1);
+    await database.db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.id, target.endpointId!));
+
+    // Sending the kick is Inngest's job: mocked here, like the durable sleeps above.
+    const kicks: unknown[] = [];
+    const { result } = await new InngestTestEngine({
+      function: releaseHeld,
+      steps: [{ id: "kick", handler: () => (kicks.push(1), { ids: [] }) }],
+    }).execute();
+    expect(result).toEqual({ released: 1 });
+    expect(kicks).toHaveLength(1);
+    expect(await database.db.select().from(heldChanges).where(eq(heldChanges.endpointId, target.endpointId!))).toEqual([]);
+    const queued = await database.db.select().from(deliveries).where(eq(deliveries.endpointId, target.endpointId!));
+    expect(queued).toEqual([expect.objectContaining({ projectId, projectVersion: 2, eventType: "projet.modifie", state: "pending" })]);
+    expect((await new InngestTestEngine({ function: releaseHeld }).execute()).result).toEqual({ released: 0 });
   });
 });
