@@ -44,12 +44,12 @@ export function newEventId(): string {
  * Records an event and one pending delivery per receiving endpoint: every enabled endpoint of an
  * enabled service other than the author. A project event for a disabled endpoint or service is held
  * for it instead (`held_changes`, CONTRACT §8); an event without a project (`utilisateur.efface`)
- * is queued for it all the same and waits until it is enabled again. The body is rendered now, once, and each delivery keeps
- * its receiver's view of the project; every attempt and replay sends the same bytes
- * (render-delivery-body.ts). Returns the event id and how many deliveries were queued. The caller
- * wakes the delivery driver after the commit (`kickDelivery`): no NOTIFY here, because PostgreSQL
- * serialises the commits of every transaction that issued one (a database-wide lock held through
- * the WAL flush), which halved concurrent write throughput.
+ * is queued for it all the same and waits until it is enabled again. The body is rendered now,
+ * once, and each delivery keeps its receiver's view of the project; every attempt and replay sends
+ * the same bytes (render-delivery-body.ts). Returns the event id and how many deliveries were
+ * queued. The caller wakes the delivery driver after the commit (`kickDelivery`): no NOTIFY here,
+ * because PostgreSQL serialises the commits of every transaction that issued one (a database-wide
+ * lock held through the WAL flush), which halved concurrent write throughput.
  */
 export async function enqueueEvent(tx: Tx, event: NewEvent): Promise<{ eventId: string; deliveries: number }> {
   const [result] = await enqueueEvents(tx, [event]);
