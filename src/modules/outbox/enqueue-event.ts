@@ -5,6 +5,7 @@ import { monotonicFactory } from "ulid";
 import type { ReceiverView } from "@/db/schema";
 import { rowsOf, type Tx } from "@/db/client";
 import { combineWrites, type StatementPart } from "@/db/combine-writes";
+import { PARKED_UNTIL } from "@/modules/webhooks/park-deliveries";
 
 export type EventType = "projet.cree" | "projet.modifie" | "utilisateur.efface" | "test.ping";
 
@@ -134,10 +135,11 @@ function outboxParts(list: NewEvent[]): OutboxParts {
           'pending',
           -- Behind a lane head waiting for its retry, a delivery is not due before that head: claims
           -- then do not walk over a blocked lane's backlog at every round while a receiver is down.
-          greatest(${at}::timestamptz, (
+          -- For a disabled receiver (an erasure event), parked until it is enabled again.
+          case when not r.active then ${PARKED_UNTIL}::timestamptz else greatest(${at}::timestamptz, (
             select p.next_attempt_at from deliveries p
             where p.endpoint_id = r.endpoint_id and p.project_id = v.project_id and p.state in ('pending', 'in_flight')
-            order by p.id desc limit 1)),
+            order by p.id desc limit 1)) end,
           ${at}::timestamptz, ${at}::timestamptz
         from outbox_input v join outbox_receivers r
           on case when v.only_service_id is not null then r.service_id = v.only_service_id

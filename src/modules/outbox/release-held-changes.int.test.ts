@@ -25,6 +25,7 @@ import { enqueueEvents } from "./enqueue-event";
 import { announcementEvents } from "@/modules/projects/announce-changes";
 import { loadProjects } from "@/modules/projects/store-projects";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
+import { isParked } from "@/modules/webhooks/park-deliveries";
 import { sweepHeldChanges } from "./release-held-changes";
 
 const PORTS: [number, number] = [3600, 3649];
@@ -114,6 +115,11 @@ describe.each<Mode>(["endpoint", "service", "410"])("held changes while TeT is d
       r.respond(() => ({ status: 200 }));
     }
 
+    // What was queued waits out of the claims' due range until the re-enable.
+    const waiting = await t.db.select().from(deliveries).where(and(eq(deliveries.serviceId, tetServiceId), eq(deliveries.state, "pending")));
+    expect(waiting.map((d) => d.projectId)).toEqual(mode === "410" ? [a] : [b, a]);
+    expect(waiting.every((d) => isParked(d.nextAttemptAt))).toBe(true);
+
     // Two changes to A while disabled (a status change, so that TeT's label is in the state).
     await patch(a, { nom: `Médiathèque ${mode} (v2)` });
     const aLast = await patch(a, { statut: "Etudes opérationnelles en cours" });
@@ -187,6 +193,9 @@ describe("held changes: coalescing and their author", () => {
     const erased = await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: mec, body: { email: "agent.halle@exemple.fr" } });
     expect(erased.body).toEqual({ permissionsSupprimees: 1, projetsModifies: 0 });
     expect(await t.db.select().from(heldChanges)).toEqual([]);
+    const [waiting] = await t.db.select().from(deliveries).where(and(eq(deliveries.serviceId, tetServiceId), eq(deliveries.state, "pending")));
+    expect(waiting).toMatchObject({ eventType: "utilisateur.efface" });
+    expect(isParked(waiting!.nextAttemptAt)).toBe(true);
     const before = r.requests.length;
     await drain();
     expect(r.requests.length).toBe(before);

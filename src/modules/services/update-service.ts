@@ -6,6 +6,7 @@ import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { releaseHeldChanges } from "@/modules/outbox/release-held-changes";
 import { checkWebhookUrl, type UrlPolicy } from "@/modules/webhooks/check-webhook-url";
 import { makeDeliveriesDue } from "@/modules/webhooks/make-deliveries-due";
+import { parkDeliveries } from "@/modules/webhooks/park-deliveries";
 import { redactEndpoint, upsertEndpoint } from "@/modules/webhooks/upsert-endpoint";
 import { requireServiceBySlug, viewService } from "./find-service";
 import type { ServiceView, UpdateServiceInput } from "./service-schemas";
@@ -61,7 +62,8 @@ export async function updateService(
         after: redactEndpoint(endpoint),
       });
     }
-    // A service enabled again: its endpoint's waiting deliveries were held back by the service flag.
+    // A service disabled: its endpoint's waiting deliveries are parked; enabled again: due now.
+    if (input.enabled === false && existing.enabled && endpointBefore) await parkDeliveries(tx, endpointBefore.id);
     if (input.enabled === true && !existing.enabled && endpointBefore && !enableEndpoint) await makeDeliveriesDue(tx, endpointBefore.id);
     await releaseHeldChanges(tx, existing.id);
     const service = await viewService(tx, existing.id);

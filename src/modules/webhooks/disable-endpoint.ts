@@ -1,12 +1,13 @@
 // Automatic disabling of a receiver (410 Gone, or failing for days without a success). Nothing it
-// would have received is dropped (CONTRACT §8): its pending deliveries wait (claims skip a disabled
-// endpoint) and go first once it is enabled again, changes made meanwhile are held for it by the
+// would have received is dropped (CONTRACT §8): its pending deliveries wait, parked, and go first
+// once it is enabled again, changes made meanwhile are held for it by the
 // outbox, and the deliveries it refused with 410 are held too, so that it gets those projects'
 // current state on re-enable.
 import { and, eq, sql } from "drizzle-orm";
 import { webhookEndpoints } from "@/db/schema";
 import type { DbOrTx } from "@/db/client";
 import { writeAudit } from "@/modules/audit/write-audit";
+import { parkDeliveries } from "./park-deliveries";
 
 /**
  * Disables `endpointId` (if still enabled) with `reason`, holds the projects of `refusedDeliveryIds`
@@ -26,6 +27,7 @@ export async function disableEndpointAutomatically(
     .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.enabled, true)))
     .returning({ serviceId: webhookEndpoints.serviceId, url: webhookEndpoints.url });
   if (!endpoint) return false;
+  await parkDeliveries(tx, endpointId);
   if (refusedDeliveryIds.length > 0) {
     await tx.execute(sql`
       insert into held_changes (endpoint_id, service_id, project_id, project_version, author_service_id, changements, held_at)

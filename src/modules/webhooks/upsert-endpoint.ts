@@ -3,12 +3,14 @@ import { webhookEndpoints } from "@/db/schema";
 import type { DbOrTx } from "@/db/client";
 import { generateWebhookSecret } from "./generate-webhook-secret";
 import { makeDeliveriesDue } from "./make-deliveries-due";
+import { parkDeliveries } from "./park-deliveries";
 
 /**
  * Sets a service's webhook URL (one endpoint per service). A new endpoint gets a fresh secret, which
  * is returned so that it can be shown once; an existing endpoint keeps its secret. A URL change or
- * a re-enable makes the endpoint's waiting deliveries due at once (CONTRACT §8); releasing its held
- * changes is the caller's part (`releaseHeldChanges`, which also needs the service enabled).
+ * a re-enable makes the endpoint's waiting deliveries due at once (CONTRACT §8), a disable parks
+ * them; releasing its held changes is the caller's part (`releaseHeldChanges`, which also needs
+ * the service enabled).
  */
 export async function upsertEndpoint(
   tx: DbOrTx,
@@ -38,7 +40,8 @@ export async function upsertEndpoint(
     })
     .where(eq(webhookEndpoints.id, existing.id))
     .returning();
-  if (enabling || endpoint!.url !== existing.url) await makeDeliveriesDue(tx, existing.id);
+  if (change.enabled === false && existing.enabled) await parkDeliveries(tx, existing.id);
+  else if (enabling || endpoint!.url !== existing.url) await makeDeliveriesDue(tx, existing.id);
   return { endpoint: endpoint!, secretCreated: null, before: existing };
 }
 

@@ -7,6 +7,7 @@ import { getServerCaller } from "@/server/trpc/server-caller";
 import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { deliveryStateLabels, deliveryStateSeverity, formatDateTime } from "../../../_components/format";
 import { ReplayDeliveryButton } from "../../../_components/replay-buttons";
+import { isParked } from "@/modules/webhooks/park-deliveries";
 
 export const metadata: Metadata = { title: "Livraison" };
 
@@ -44,7 +45,9 @@ export default async function DeliveryPage({ params }: { params: Promise<{ deliv
           </>
         )}
         <dt className="fr-text--bold">Prochaine tentative automatique</dt>
-        <dd>{delivery.state === "pending" ? formatDateTime(delivery.nextAttemptAt) : "—"}</dd>
+        <dd>
+          {delivery.state !== "pending" ? "—" : isParked(delivery.nextAttemptAt) ? "à la réactivation du webhook ou du service" : formatDateTime(delivery.nextAttemptAt)}
+        </dd>
       </dl>
       {operator?.role === "admin" && replayable && <ReplayDeliveryButton deliveryId={delivery.id} />}
 
