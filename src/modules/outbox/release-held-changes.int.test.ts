@@ -47,6 +47,8 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
+  // The next test's receiver may listen on the same port: no kept-alive socket to the closed one.
+  await closeDeliveryPools();
 });
 afterAll(async () => {
   await closeDeliveryPools();
@@ -78,10 +80,21 @@ async function patch(id: string, body: Record<string, unknown>, key = mec) {
   return res.body.version as number;
 }
 
-/** Delivers everything due, batch after batch, until a round claims nothing. */
+/**
+ * Delivers until nothing is left for an enabled receiver but parked rows or retries more than a
+ * second away (the compressed schedule of the tests retries within milliseconds).
+ */
 async function drain(overrides: Partial<DeliveryOptions> = {}) {
-  for (let round = 0; round < 50; round++) {
-    if ((await deliverBatch(t.db, options(overrides))).claimed === 0) return;
+  for (let round = 0; round < 200; round++) {
+    if ((await deliverBatch(t.db, options(overrides))).claimed > 0) continue;
+    const [left] = rowsOf<{ n: number | string }>(
+      await t.db.execute(sql`
+        select count(*) as n from deliveries d
+        join webhook_endpoints e on e.id = d.endpoint_id and e.enabled join services s on s.id = e.service_id and s.enabled
+        where d.state in ('pending', 'in_flight') and d.next_attempt_at < now() + interval '1 second'`),
+    );
+    if (Number(left!.n) === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error("the queue did not drain");
 }
@@ -116,7 +129,11 @@ describe.each<Mode>(["endpoint", "service", "410"])("held changes while TeT is d
     }
 
     // What was queued waits out of the claims' due range until the re-enable.
-    const waiting = await t.db.select().from(deliveries).where(and(eq(deliveries.serviceId, tetServiceId), eq(deliveries.state, "pending")));
+    const waiting = await t.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.serviceId, tetServiceId), eq(deliveries.state, "pending")))
+      .orderBy(asc(deliveries.id));
     expect(waiting.map((d) => d.projectId)).toEqual(mode === "410" ? [a] : [b, a]);
     expect(waiting.every((d) => isParked(d.nextAttemptAt))).toBe(true);
 
@@ -257,6 +274,26 @@ describe("held changes: a writer racing with the re-enable", () => {
     await drain();
     expect(bodies(r).slice(before).map((m) => [m.type, m.data.projet.id, m.data.projet.version])).toEqual([["projet.modifie", id, version]]);
     expect(await t.db.select().from(heldChanges)).toEqual([]);
+    expect(await sweepHeldChanges(t.db)).toBe(0);
+  });
+});
+
+describe("held changes: an erasure event queued by a writer racing with the re-enable", () => {
+  it("is made due by the drivers' sweep", async () => {
+    const r = await tetReceiver();
+    const id = await createProject("Kiosque");
+    await call(permissions.PUT, { method: "PUT", path: `/api/v1/projets/${id}/permissions`, key: mec, params: { id }, body: { email: "agent.kiosque@exemple.fr", niveau: "READ" } });
+    await drain();
+    await setEndpointEnabled(t.db, "tet", false, cliActor);
+    await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: mec, body: { email: "agent.kiosque@exemple.fr" } });
+    // Enabled as if the re-enable had committed before the erasure: its delivery is still parked.
+    await t.db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.serviceId, tetServiceId));
+    const before = r.requests.length;
+    await drain();
+    expect(r.requests.length).toBe(before);
+    expect(await sweepHeldChanges(t.db)).toBe(1);
+    await drain();
+    expect(bodies(r).slice(before).map((m) => m.type)).toEqual(["utilisateur.efface"]);
     expect(await sweepHeldChanges(t.db)).toBe(0);
   });
 });

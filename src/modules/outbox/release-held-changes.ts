@@ -9,6 +9,7 @@ import { announcementEvents } from "@/modules/projects/announce-changes";
 import type { VisibleField } from "@/modules/projects/project-state";
 import { loadProjects } from "@/modules/projects/store-projects";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
+import { PARKED_UNTIL } from "@/modules/webhooks/park-deliveries";
 
 /** Projects released per statement round (the whole set is released in the caller's transaction). */
 const CHUNK = 500;
@@ -76,18 +77,28 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
 }
 
 /**
- * The drivers' periodic sweep: releases the held changes of every endpoint that is enabled with
- * its service (rows left by a writer that raced with a re-enable), one transaction per service.
- * Returns the number of events queued.
+ * The drivers' periodic sweep, for what a writer that raced with a re-enable (it read "disabled"
+ * and committed after the re-enable) left behind: makes due the parked deliveries of endpoints
+ * enabled with their service (an erasure event queued while disabled), then releases the held
+ * changes of those endpoints, one transaction per service. Returns how many deliveries were made
+ * due and events queued (0: nothing for the drivers to wake up for).
  */
 export async function sweepHeldChanges(db: Db): Promise<number> {
+  const unparked = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      update deliveries d set next_attempt_at = now(), updated_at = now()
+      from webhook_endpoints e, services s
+      where d.state = 'pending' and d.next_attempt_at >= ${PARKED_UNTIL}::timestamptz
+        and e.id = d.endpoint_id and e.enabled and s.id = e.service_id and s.enabled
+      returning d.id`),
+  ).length;
   const services = rowsOf<{ service_id: string }>(
     await db.execute(sql`
       select distinct e.service_id from held_changes h
       join webhook_endpoints e on e.id = h.endpoint_id and e.enabled
       join services s on s.id = e.service_id and s.enabled`),
   );
-  let queued = 0;
+  let queued = unparked;
   for (const { service_id } of services) queued += await db.transaction((tx) => releaseHeldChanges(tx, service_id));
   return queued;
 }
