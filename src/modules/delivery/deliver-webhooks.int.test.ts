@@ -1,6 +1,6 @@
 // The delivery engine end to end on a real database, against HTTP receivers on loopback.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { auditLog, deliveries, deliveryAttempts, events, services, webhookEndpoints } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
@@ -15,11 +15,13 @@ import { replayFailedDeliveries } from "./replay-failed-deliveries";
 import { purgeDeliveryHistory } from "./purge-delivery-history";
 import { closeDeliveryPools } from "./post-webhook";
 import { startLoopbackReceiver, type LoopbackReceiver } from "./testing/loopback-receiver";
+import { startRawReceiver } from "./testing/raw-receiver";
 import { changeProject, seedProject, seedService } from "./testing/seed-receivers";
 
 let database: TestDatabase;
 let loop: DeliveryLoop | null = null;
-const receivers: LoopbackReceiver[] = [];
+/** Receivers to close after each test. */
+const receivers: { close: () => Promise<void> }[] = [];
 const operator = { type: "cli" } as const;
 let slugCounter = 0;
 
@@ -340,6 +342,39 @@ describe("webhook delivery", () => {
     expect(r.requests.filter((q) => q.path.endsWith("/ailleurs"))).toHaveLength(0);
   });
 
+  it("counts a 2xx as delivered when its body is cut or trickles past the timeout: one request each, endpoint healthy", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const cut = await startRawReceiver((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nok");
+      socket.destroy();
+    });
+    const slow = await startRawReceiver((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n");
+      const timer = setInterval(() => socket.writable && socket.write("."), 100);
+      timers.push(timer);
+      socket.on("close", () => clearInterval(timer));
+    });
+    receivers.push(cut, slow);
+    try {
+      for (const raw of [cut, slow]) {
+        const { author, target, projectId } = await pair(raw.url);
+        await changeProject(database.db, projectId, author.serviceId);
+        runLoop({ timeoutMs: 300 });
+        const [delivery] = await waitFor(() => deliveriesTo(target.endpointId!), settled, "delivery");
+        await loop!.stop();
+        loop = null;
+        expect(delivery!.state).toBe("delivered");
+        expect(raw.requests).toBe(1);
+        expect(await attemptsOf(delivery!.id)).toMatchObject([{ attemptNumber: 1, statusCode: 200, errorClass: null }]);
+        const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!));
+        expect(endpoint).toMatchObject({ consecutiveFailures: 0, failingSince: null, enabled: true });
+        await database.db.update(webhookEndpoints).set({ enabled: false });
+      }
+    } finally {
+      timers.forEach(clearInterval);
+    }
+  });
+
   it("signs with the old and the new secret during a rotation overlap", async () => {
     const r = await receiver();
     const { author, target, projectId } = await pair(r.url);
@@ -390,7 +425,13 @@ describe("webhook delivery", () => {
       [false, "porteur-hash"],
       [true, null],
     ]);
+    // A purged delivery cannot be replayed, and the refused replay writes nothing: no attempt
+    // number taken, no attempt row, no audit entry.
     await expect(replayDelivery(database.db, rows[0]!.id, operator)).rejects.toMatchObject({ code: "conflict" });
-    expect(await database.db.execute(sql`select 1`)).toBeTruthy();
+    const [after] = await deliveriesTo(target.endpointId!);
+    expect(after).toMatchObject({ state: "delivered", attemptCount: rows[0]!.attemptCount });
+    expect(await attemptsOf(rows[0]!.id)).toHaveLength(0); // the one attempt was purged
+    const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, "delivery.replay"));
+    expect(audit.filter((a) => a.targetId === String(rows[0]!.id))).toHaveLength(0);
   });
 });
