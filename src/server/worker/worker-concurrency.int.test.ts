@@ -7,7 +7,7 @@ import { inArray, sql } from "drizzle-orm";
 import { projects } from "@/db/schema";
 import { enqueueEvents } from "@/modules/outbox/enqueue-event";
 import { rowsOf, openDatabase } from "@/db/client";
-import { createTestDatabase, onPostgres, type TestDatabase } from "@/test/test-database";
+import { createTestDatabase, skipWithoutPostgres, type TestDatabase } from "@/test/test-database";
 import { deliveryOptionsFromEnv, newWorkerId } from "@/modules/delivery/delivery-options";
 import { startDeliveryLoop } from "@/modules/delivery/run-delivery-loop";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
@@ -93,7 +93,8 @@ function outOfOrder(received: Received[]): number {
   return bad;
 }
 
-describe.skipIf(!onPostgres)("startDeliveryLoop: concurrent workers on PostgreSQL (skipped on PGlite: one connection, no second process)", () => {
+const concurrentWorkers = "startDeliveryLoop: concurrent workers on PostgreSQL (PGlite: one connection, no second process)";
+describe.skipIf(skipWithoutPostgres(concurrentWorkers))(concurrentWorkers, () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     receiver = await startLoopbackReceiver();
@@ -117,13 +118,23 @@ describe.skipIf(!onPostgres)("startDeliveryLoop: concurrent workers on PostgreSQ
     await Promise.all(loops.map((l) => l.stop()));
     await second.close();
     const received = receiver.requests.map((q) => parse(q.body));
-    expect(received).toHaveLength(2000);
     expect(new Set(received.map((r) => r.id)).size).toBe(2000);
     expect(outOfOrder(received)).toBe(0);
-    const [attempts] = rowsOf<{ n: number; distinct_deliveries: number }>(
-      await database.db.execute(sql`select count(*)::int as n, count(distinct delivery_id)::int as distinct_deliveries from delivery_attempts`),
+    // No attempt was made by both workers: each attempt number of a delivery was taken once, each
+    // delivery succeeded once, and a message reached the receiver more than once only when an
+    // attempt of it failed (a timeout on this loaded machine: at-least-once).
+    const [attempts] = rowsOf<{ n: number; distinct_attempts: number; succeeded: number; distinct_succeeded: number; failed: number }>(
+      await database.db.execute(sql`
+        select count(*)::int as n,
+               count(distinct (delivery_id, attempt_number))::int as distinct_attempts,
+               (count(*) filter (where status_code between 200 and 299))::int as succeeded,
+               (count(distinct delivery_id) filter (where status_code between 200 and 299))::int as distinct_succeeded,
+               (count(*) filter (where status_code is null or status_code not between 200 and 299))::int as failed
+        from delivery_attempts`),
     );
-    expect(attempts).toEqual({ n: 2000, distinct_deliveries: 2000 });
+    expect(attempts!.distinct_attempts).toBe(attempts!.n);
+    expect(attempts).toMatchObject({ succeeded: 2000, distinct_succeeded: 2000 });
+    expect(received.length - 2000).toBeLessThanOrEqual(attempts!.failed);
   });
 
   it("a worker killed with SIGKILL mid-run loses nothing: a restarted worker delivers the rest, in order", async () => {
