@@ -9,7 +9,9 @@ const testEnv = {
   EMAIL_HASH_SECRET: "test-email-hash-secret-0123456789abcdef",
   NEXTAUTH_SECRET: "test-nextauth-secret-0123456789abcdef",
   NEXTAUTH_URL: "http://127.0.0.1:3999",
+  // Both are explicit: the hub's defaults are production-safe whatever NODE_ENV says.
   WEBHOOK_ALLOW_PRIVATE_URLS: "true",
+  API_KEY_PREFIX: "lc_test_",
   WEBHOOK_RETRY_SCHEDULE: "20,20,20",
   WEBHOOK_TIMEOUT_MS: "2000",
   DATA_DIR: path.join(root, ".data", "test"),

@@ -44,7 +44,9 @@ function ensureLocalSettings() {
     PROCONNECT_ISSUER: existing.PROCONNECT_ISSUER ?? `http://localhost:${standinPort}/api/v2`,
     PROCONNECT_CLIENT_ID: existing.PROCONNECT_CLIENT_ID ?? "les-communs-local",
     PROCONNECT_CLIENT_SECRET: existing.PROCONNECT_CLIENT_SECRET ?? randomBytes(24).toString("base64url"),
+    // Local only: the hub's defaults are production-safe (public HTTPS webhooks, lc_live_ keys).
     WEBHOOK_ALLOW_PRIVATE_URLS: existing.WEBHOOK_ALLOW_PRIVATE_URLS ?? "true",
+    API_KEY_PREFIX: existing.API_KEY_PREFIX ?? "lc_test_",
   };
   const missing = Object.keys(wanted).filter((k) => existing[k] === undefined);
   if (missing.length === 0) return;

@@ -9,8 +9,6 @@ const bool = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? fallback : v === "true" || v === "1"));
 
-const isProduction = process.env.NODE_ENV === "production";
-
 export const env = createEnv({
   server: {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -22,7 +20,12 @@ export const env = createEnv({
     DATABASE_PREPARED_STATEMENTS: bool(true),
     /** Secret of the HMAC that stands for user emails. Changing it orphans every stored permission. */
     EMAIL_HASH_SECRET: z.string().min(32, "doit contenir au moins 32 caractères"),
-    WEBHOOK_ALLOW_PRIVATE_URLS: bool(!isProduction),
+    /**
+     * Loopback and private webhook targets, and plain http: only when explicitly allowed (local tools
+     * and tests set it). No security default follows NODE_ENV (CONTRACT §7): the CLI and the separate
+     * worker run without it.
+     */
+    WEBHOOK_ALLOW_PRIVATE_URLS: bool(false),
     /** Comma-separated waits in ms between attempts; N waits give N+1 attempts. */
     WEBHOOK_RETRY_SCHEDULE: z
       .string()
@@ -36,11 +39,11 @@ export const env = createEnv({
     WORKER_ENABLED: bool(true),
     /** Requests per minute and per connected service on /api/v1. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
-    /** Prefix of new API keys: lc_live_ in production, lc_test_ elsewhere. */
+    /** Prefix of new API keys: lc_live_ unless set (the local tools and tests set lc_test_), whatever NODE_ENV says. */
     API_KEY_PREFIX: z
       .string()
       .regex(/^[a-z]+_[a-z]+_$/)
-      .default(isProduction ? "lc_live_" : "lc_test_"),
+      .default("lc_live_"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 
     // Console login (ProConnect through next-auth)

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useDatabase } from "@/db";
 import { env } from "@/env";
-import { createTestDatabase, onPostgres, type TestDatabase } from "@/test/test-database";
+import { createTestDatabase, skipWithoutPostgres, type TestDatabase } from "@/test/test-database";
 import { handleCliRequest } from "@/server/cli-endpoint";
 import { publishServerBridge, withdrawServerBridge } from "./server-bridge";
 
@@ -123,7 +123,7 @@ describe("npm run communs while the server owns the embedded database", () => {
   });
 });
 
-describe.runIf(onPostgres)("npm run communs on PostgreSQL (DATABASE_URL)", () => {
+describe.skipIf(skipWithoutPostgres("npm run communs on PostgreSQL (DATABASE_URL)"))("npm run communs on PostgreSQL (DATABASE_URL)", () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase();

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf, type DatabaseHandle } from "./client";
-import { createTestDatabase, onPostgres, type TestDatabase } from "@/test/test-database";
+import { createTestDatabase, onPostgres, skipWithoutPostgres, type TestDatabase } from "@/test/test-database";
 
 let admin: TestDatabase;
 let pool: DatabaseHandle;
@@ -50,7 +50,7 @@ async function transactionLosingItsBackend(label: string): Promise<unknown> {
   return transaction;
 }
 
-describe.skipIf(!onPostgres)("openDatabase (PostgreSQL driver) when a backend is terminated mid-transaction", () => {
+describe.skipIf(skipWithoutPostgres("openDatabase (PostgreSQL driver) when a backend is terminated mid-transaction"))("openDatabase (PostgreSQL driver) when a backend is terminated mid-transaction", () => {
   it("fails that transaction only, writes nothing of it, and the pool's next queries succeed", async () => {
     process.on("uncaughtException", onEscaped);
     process.on("unhandledRejection", onEscaped);

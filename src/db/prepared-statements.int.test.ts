@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf, type DatabaseHandle } from "./client";
-import { createTestDatabase, onPostgres, type TestDatabase } from "@/test/test-database";
+import { createTestDatabase, skipWithoutPostgres, type TestDatabase } from "@/test/test-database";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ async function keptPrepared(handle: DatabaseHandle): Promise<boolean> {
   });
 }
 
-describe.skipIf(!onPostgres)("openDatabase (PostgreSQL driver)", () => {
+describe.skipIf(skipWithoutPostgres("openDatabase (PostgreSQL driver): prepared statements"))("openDatabase (PostgreSQL driver)", () => {
   it("prepares parametrised statements by default", async () => {
     expect(await keptPrepared(database)).toBe(true);
   });

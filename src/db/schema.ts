@@ -294,6 +294,11 @@ export const deliveries = pgTable(
     index("deliveries_lane_active_idx")
       .on(t.endpointId, t.projectId, t.id)
       .where(sql`${t.state} in ('pending', 'in_flight')`),
+    // The claim also checks that nothing of a lane is in flight (a replayed old delivery is its lane's
+    // head while a later one may still be in flight): in-flight rows are few, this index stays small.
+    index("deliveries_lane_in_flight_idx")
+      .on(t.endpointId, t.projectId)
+      .where(sql`${t.state} = 'in_flight'`),
     index("deliveries_service_state_idx").on(t.serviceId, t.state, t.createdAt),
     // Failed deliveries are few and sought by operators (filter, bulk replay): only they are indexed
     // by state, so the index costs nothing on the way of the deliveries that succeed.

@@ -12,6 +12,18 @@ const adminUrl = process.env.TEST_DATABASE_URL || null;
 
 export const onPostgres = Boolean(adminUrl);
 
+/**
+ * For tests only PostgreSQL can run (several connections or processes, server behaviour): true when
+ * they must be skipped, saying so on stderr with the reason, so that a PGlite-only run never passes
+ * them over silently. `npm test` runs the integration suite on PostgreSQL too and fails in CI when
+ * PostgreSQL cannot be reached (scripts/test-all.mjs).
+ */
+export function skipWithoutPostgres(what: string): boolean {
+  if (onPostgres) return false;
+  process.stderr.write(`[ignoré sans PostgreSQL] ${what} — définissez TEST_DATABASE_URL pour l'exécuter\n`);
+  return true;
+}
+
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   if (!adminUrl) {
     const handle = await openDatabase({ dataDir: "memory://", migrate: true });

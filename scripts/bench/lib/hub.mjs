@@ -90,6 +90,7 @@ export function hubSettings(databaseUrl, port, extra = {}) {
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     WEBHOOK_ALLOW_PRIVATE_URLS: "true",
+    API_KEY_PREFIX: "lc_test_",
     RATE_LIMIT_PER_MINUTE: "100000000",
     LOG_LEVEL: "warn",
     WORKER_ENABLED: "true",

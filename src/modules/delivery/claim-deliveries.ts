@@ -1,8 +1,12 @@
 // Claims due deliveries for one worker: a batch taken with FOR UPDATE SKIP LOCKED (concurrent
 // workers never take the same row) and leased until `leaseMs` from now. Only the head of each
-// (endpoint, project) lane is eligible, so that one delivery per lane is in flight at a time, in
-// id (= version) order. A delivery whose lease expired (its worker died) is taken again and its
-// lost attempt logged.
+// (endpoint, project) lane is eligible, and only while nothing of its lane is in flight, so that
+// one delivery per lane is in flight at a time, in id (= version) order — replays included: a
+// replayed old delivery becomes its lane's head again while a newer one may still be in flight
+// (replay-delivery.ts, issue #15 item 5). A delivery whose lease expired (its worker died) is taken
+// again and its lost attempt logged. Deliveries of a disabled endpoint or service are never taken,
+// leases included: `claimableDeliveries` is shared with next-due-at.ts, so that the loop never
+// wakes for work the claim will not take (issue #15 item 6).
 import { sql } from "drizzle-orm";
 import { rowsOf, type DbOrTx } from "@/db/client";
 import type { ReceiverView } from "@/db/schema";
@@ -42,6 +46,20 @@ type Row = {
   previous_secret_expires_at: string | Date | null;
 };
 
+/**
+ * `from` clause of the deliveries a worker may take: those of an enabled endpoint of an enabled
+ * service (a disabled one receives nothing; its queue waits for it to be enabled again). The claim
+ * and `nextDueAt` both use it, so that they agree on what is due (issue #15 item 6).
+ */
+export const claimableDeliveries = sql`
+  from deliveries d
+  join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
+  join services sv on sv.id = d.service_id and sv.enabled`;
+
+/**
+ * Claims up to `limit` due deliveries for `owner`, leased for `leaseMs` ms, skipping the endpoints
+ * in `skipEndpoints`. Returns them in id order with the bytes to send. One statement, one commit.
+ */
 export async function claimDeliveries(
   db: DbOrTx,
   options: { owner: string; limit: number; leaseMs: number; skipEndpoints?: string[] },
@@ -68,16 +86,19 @@ export async function claimDeliveries(
           -- batch plus the rows waiting behind heads in flight, not the size of the backlog (rows
           -- behind a head waiting for its retry are kept out of the due range, see record-results).
           select d.id, false as lost
-          from deliveries d
-          join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
-          -- A disabled service receives nothing; its queue waits for it to be enabled again.
-          join services sv on sv.id = d.service_id and sv.enabled
+          ${claimableDeliveries}
           where d.state = 'pending' and d.next_attempt_at <= now()
             ${skip}
-            and (d.project_id is null or not exists (
-                  select 1 from deliveries p
-                  where p.endpoint_id = d.endpoint_id and p.project_id = d.project_id and p.id < d.id
-                    and p.state in ('pending', 'in_flight')))
+            and (d.project_id is null or (
+              -- The lane's head: no earlier unfinished delivery (deliveries_lane_active_idx, stops at the first)…
+              not exists (
+                select 1 from deliveries p
+                where p.endpoint_id = d.endpoint_id and p.project_id = d.project_id and p.id < d.id
+                  and p.state in ('pending', 'in_flight'))
+              -- …and nothing of its lane in flight, a later one included (deliveries_lane_in_flight_idx).
+              and not exists (
+                select 1 from deliveries f
+                where f.endpoint_id = d.endpoint_id and f.project_id = d.project_id and f.state = 'in_flight')))
           order by d.next_attempt_at
           limit ${options.limit}
           for update of d skip locked
@@ -85,8 +106,7 @@ export async function claimDeliveries(
         expired as (
           -- Leases of crashed workers: rare, taken first-expired first.
           select d.id, true as lost
-          from deliveries d
-          join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
+          ${claimableDeliveries}
           where d.state = 'in_flight' and d.lease_expires_at < now()
           order by d.lease_expires_at
           limit ${options.limit}

@@ -1,6 +1,6 @@
 // The delivery engine end to end on a real database, against HTTP receivers on loopback.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { auditLog, deliveries, deliveryAttempts, events, heldChanges, services, webhookEndpoints } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
@@ -15,11 +15,13 @@ import { replayFailedDeliveries } from "./replay-failed-deliveries";
 import { purgeDeliveryHistory } from "./purge-delivery-history";
 import { closeDeliveryPools } from "./post-webhook";
 import { startLoopbackReceiver, type LoopbackReceiver } from "./testing/loopback-receiver";
+import { startRawReceiver } from "./testing/raw-receiver";
 import { changeProject, seedProject, seedService } from "./testing/seed-receivers";
 
 let database: TestDatabase;
 let loop: DeliveryLoop | null = null;
-const receivers: LoopbackReceiver[] = [];
+/** Receivers to close after each test. */
+const receivers: { close: () => Promise<void> }[] = [];
 const operator = { type: "cli" } as const;
 let slugCounter = 0;
 
@@ -71,6 +73,8 @@ afterEach(async () => {
   // Later tests' events must not fan out to this test's receivers.
   await database.db.update(webhookEndpoints).set({ enabled: false });
   await Promise.all(receivers.splice(0).map((r) => r.close()));
+  // A later receiver may listen on the same port: no keep-alive connection to a closed one may be reused.
+  await closeDeliveryPools();
 });
 afterAll(async () => {
   await closeDeliveryPools();
@@ -284,6 +288,126 @@ describe("webhook delivery", () => {
     expect(seen.findIndex((s) => s.project === second)).toBeLessThan(seen.map((s) => s.project).lastIndexOf(projectId));
   });
 
+  it("never spins: a lease expired on a disabled endpoint or service lets the loop sleep until something is due", async () => {
+    const r = await receiver();
+    const a = await pair(r.url);
+    const b = await pair(r.url);
+    await changeProject(database.db, a.projectId, a.author.serviceId);
+    await changeProject(database.db, b.projectId, b.author.serviceId);
+    // Both were taken by a worker that died: in flight, lease expired a minute ago.
+    await database.db
+      .update(deliveries)
+      .set({ state: "in_flight", leaseOwner: "worker:mort", leaseExpiresAt: new Date(Date.now() - 60_000), attemptCount: 1 })
+      .where(inArray(deliveries.endpointId, [a.target.endpointId!, b.target.endpointId!]));
+    await database.db.update(webhookEndpoints).set({ enabled: false }).where(eq(webhookEndpoints.id, a.target.endpointId!));
+    await database.db.update(services).set({ enabled: false }).where(eq(services.id, b.target.serviceId));
+    // Claims are the loop's only transactions while nothing is recorded.
+    let claims = 0;
+    const counting = new Proxy(database.db, {
+      get(target, property, receiverObject) {
+        if (property === "transaction") {
+          return (...args: Parameters<typeof target.transaction>) => {
+            claims++;
+            return target.transaction(...args);
+          };
+        }
+        return Reflect.get(target, property, receiverObject);
+      },
+    });
+    loop = startDeliveryLoop(counting, { ...options(), maxInFlight: 32, maxInFlightPerEndpoint: 16, pollMs: 1000 });
+    await new Promise((res) => setTimeout(res, 2000));
+    await loop.stop();
+    loop = null;
+    // One claim at start, then one per poll: 3 in two seconds. A loop that does not sleep makes dozens.
+    expect(claims).toBeGreaterThan(0);
+    expect(claims).toBeLessThanOrEqual(4);
+    // Nothing was sent to a disabled endpoint or service: every delivery waits, untouched.
+    expect(r.requests).toHaveLength(0);
+    const rows = await database.db.select().from(deliveries).where(inArray(deliveries.endpointId, [a.target.endpointId!, b.target.endpointId!]));
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.every((d) => d.state === "in_flight" && d.leaseOwner === "worker:mort")).toBe(true);
+    // Enabled again, the lost attempts are taken back and delivered.
+    await database.db.update(services).set({ enabled: true }).where(eq(services.id, b.target.serviceId));
+    await database.db.update(webhookEndpoints).set({ enabled: true }).where(inArray(webhookEndpoints.id, [a.target.endpointId!, b.target.endpointId!]));
+    expect(await deliverBatch(database.db, options())).toMatchObject({ claimed: rows.length, delivered: rows.length });
+  });
+
+  describe("replays keep a lane one at a time", () => {
+    /** A receiver that counts requests in flight per project and answers per (version, nth time). */
+    async function laneReceiver(answer: (version: number, seen: number) => { status: number; delayMs?: number }) {
+      const inFlight = new Map<string, number>();
+      const state = { overlap: 0, log: [] as number[] };
+      const counts = new Map<number, number>();
+      const r = await receiver(async (q) => {
+        const { id, version } = (JSON.parse(q.body) as { data: { projet: { id: string; version: number } } }).data.projet;
+        inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
+        if (inFlight.get(id)! > 1) state.overlap++;
+        const n = (counts.get(version) ?? 0) + 1;
+        counts.set(version, n);
+        const reply = answer(version, n);
+        if (reply.delayMs) await new Promise((res) => setTimeout(res, reply.delayMs));
+        inFlight.set(id, inFlight.get(id)! - 1);
+        state.log.push(version);
+        return { status: reply.status };
+      });
+      return { r, state };
+    }
+
+    /** Version 2 fails for good (one attempt), then version 3 is queued. */
+    async function failedThenNewer(answer: Parameters<typeof laneReceiver>[0]) {
+      const { r, state } = await laneReceiver(answer);
+      const { author, target, projectId } = await pair(r.url);
+      await changeProject(database.db, projectId, author.serviceId); // version 2
+      expect(await deliverBatch(database.db, options({ scheduleMs: [] }))).toMatchObject({ claimed: 1, delivered: 0 });
+      const [failed] = await deliveriesTo(target.endpointId!);
+      expect(failed!.state).toBe("failed");
+      return { r, state, target, projectId, author, failed: failed! };
+    }
+
+    it("a replay of an old delivery while a newer one is in flight is queued behind it", async () => {
+      const { r, state, target, projectId, author, failed } = await failedThenNewer((version, n) =>
+        version === 2 && n === 1 ? { status: 500 } : { status: 200, delayMs: version === 3 ? 400 : 0 },
+      );
+      await changeProject(database.db, projectId, author.serviceId); // version 3, slow to answer
+      runLoop();
+      await waitFor(async () => r.requests.length, (n) => n === 2, "version 3 in flight");
+      expect(await replayDelivery(database.db, failed.id, operator)).toEqual({ deliveryId: failed.id, state: "pending" });
+      await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.every((d) => d.state === "delivered"), "all delivered");
+      expect(state.overlap).toBe(0);
+      expect(state.log).toEqual([2, 3, 2]);
+      expect((await attemptsOf(failed.id)).map((a) => a.trigger)).toEqual(["auto", "manual"]);
+    });
+
+    it("a bulk replay while a newer delivery of the lane is in flight waits for it", async () => {
+      const { r, state, target, projectId, author, failed } = await failedThenNewer((version, n) =>
+        version === 2 && n === 1 ? { status: 500 } : { status: 200, delayMs: version === 3 ? 400 : 0 },
+      );
+      await changeProject(database.db, projectId, author.serviceId);
+      runLoop();
+      await waitFor(async () => r.requests.length, (n) => n === 2, "version 3 in flight");
+      expect(await replayFailedDeliveries(database.db, { serviceId: target.serviceId }, operator)).toEqual({ replayed: 1 });
+      await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.every((d) => d.state === "delivered"), "all delivered");
+      expect(state.overlap).toBe(0);
+      expect(state.log).toEqual([2, 3, 2]);
+      expect((await attemptsOf(failed.id)).map((a) => a.trigger)).toEqual(["auto", "manual"]);
+    });
+
+    it("a change queued during an immediate replay waits for the replay's attempt", async () => {
+      const { r, state, target, projectId, author, failed } = await failedThenNewer((version, n) =>
+        version === 2 && n === 1 ? { status: 500 } : { status: 200, delayMs: version === 2 ? 500 : 0 },
+      );
+      runLoop();
+      const replay = replayDelivery(database.db, failed.id, operator);
+      await waitFor(async () => r.requests.length, (n) => n === 2, "the replay in flight");
+      await changeProject(database.db, projectId, author.serviceId); // version 3, queued meanwhile
+      loop!.wake();
+      expect(await replay).toEqual({ deliveryId: failed.id, state: "delivered" });
+      await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.length === 2 && rows.every((d) => d.state === "delivered"), "all delivered");
+      expect(state.overlap).toBe(0);
+      expect(state.log).toEqual([2, 2, 3]);
+    });
+  });
+
   it("caps what one worker keeps in flight to one endpoint", async () => {
     let current = 0;
     let peak = 0;
@@ -343,6 +467,39 @@ describe("webhook delivery", () => {
     expect(r.requests.filter((q) => q.path.endsWith("/ailleurs"))).toHaveLength(0);
   });
 
+  it("counts a 2xx as delivered when its body is cut or trickles past the timeout: one request each, endpoint healthy", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const cut = await startRawReceiver((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nok");
+      socket.destroy();
+    });
+    const slow = await startRawReceiver((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n");
+      const timer = setInterval(() => socket.writable && socket.write("."), 100);
+      timers.push(timer);
+      socket.on("close", () => clearInterval(timer));
+    });
+    receivers.push(cut, slow);
+    try {
+      for (const raw of [cut, slow]) {
+        const { author, target, projectId } = await pair(raw.url);
+        await changeProject(database.db, projectId, author.serviceId);
+        runLoop({ timeoutMs: 300 });
+        const [delivery] = await waitFor(() => deliveriesTo(target.endpointId!), settled, "delivery");
+        await loop!.stop();
+        loop = null;
+        expect(delivery!.state).toBe("delivered");
+        expect(raw.requests).toBe(1);
+        expect(await attemptsOf(delivery!.id)).toMatchObject([{ attemptNumber: 1, statusCode: 200, errorClass: null }]);
+        const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!));
+        expect(endpoint).toMatchObject({ consecutiveFailures: 0, failingSince: null, enabled: true });
+        await database.db.update(webhookEndpoints).set({ enabled: false });
+      }
+    } finally {
+      timers.forEach(clearInterval);
+    }
+  });
+
   it("signs with the old and the new secret during a rotation overlap", async () => {
     const r = await receiver();
     const { author, target, projectId } = await pair(r.url);
@@ -393,7 +550,13 @@ describe("webhook delivery", () => {
       [false, "porteur-hash"],
       [true, null],
     ]);
+    // A purged delivery cannot be replayed, and the refused replay writes nothing: no attempt
+    // number taken, no attempt row, no audit entry.
     await expect(replayDelivery(database.db, rows[0]!.id, operator)).rejects.toMatchObject({ code: "conflict" });
-    expect(await database.db.execute(sql`select 1`)).toBeTruthy();
+    const [after] = await deliveriesTo(target.endpointId!);
+    expect(after).toMatchObject({ state: "delivered", attemptCount: rows[0]!.attemptCount });
+    expect(await attemptsOf(rows[0]!.id)).toHaveLength(0); // the one attempt was purged
+    const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, "delivery.replay"));
+    expect(audit.filter((a) => a.targetId === String(rows[0]!.id))).toHaveLength(0);
   });
 });

@@ -1,18 +1,29 @@
 // When the next delivery becomes claimable by time alone: the earliest future retry or lease
-// expiry. Drivers sleep until then instead of polling blindly (deliveries already due but blocked
-// behind their lane's head are woken by that head's completion, not by time).
+// expiry among the deliveries the claim may take (same `from` clause: enabled endpoint of an
+// enabled service). Drivers sleep until then instead of polling blindly (deliveries already due but
+// blocked behind their lane's head are woken by that head's completion, not by time).
 import { sql } from "drizzle-orm";
 import { rowsOf, type DbOrTx } from "@/db/client";
+import { claimableDeliveries } from "./claim-deliveries";
 
+/**
+ * Returns the time at which something the claim would take becomes due, strictly in the future
+ * (what is due now was the claim's to take), or null when nothing is waiting. The wait is measured
+ * by the database's clock and returned on this process's clock: a skew between the two never turns
+ * into a wait of 0 (issue #15 item 6: a lease that had expired on a disabled endpoint made the
+ * embedded worker claim in a loop without sleeping).
+ */
 export async function nextDueAt(db: DbOrTx): Promise<Date | null> {
-  const [row] = rowsOf<{ at: string | Date | null }>(
+  // Each part walks its partial index in time order from now and stops at the first claimable row.
+  const [row] = rowsOf<{ in_ms: string | number | null }>(
     await db.execute(sql`
-      select least(
-        (select min(d.next_attempt_at) from deliveries d join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
-          join services sv on sv.id = d.service_id and sv.enabled
-          where d.state = 'pending' and d.next_attempt_at > now()),
-        (select min(lease_expires_at) from deliveries where state = 'in_flight')
-      ) as at`),
+      select ceil(extract(epoch from least(
+        (select d.next_attempt_at ${claimableDeliveries}
+          where d.state = 'pending' and d.next_attempt_at > now() order by d.next_attempt_at limit 1),
+        (select d.lease_expires_at ${claimableDeliveries}
+          where d.state = 'in_flight' and d.lease_expires_at > now() order by d.lease_expires_at limit 1)
+      ) - now()) * 1000) as in_ms`),
   );
-  return row?.at ? new Date(row.at) : null;
+  if (row?.in_ms === null || row?.in_ms === undefined) return null;
+  return new Date(Date.now() + Math.max(1, Number(row.in_ms)));
 }

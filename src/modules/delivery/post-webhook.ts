@@ -1,11 +1,14 @@
 // One HTTP attempt: POST through a keep-alive undici pool per (origin, vetted address), with a
-// total timeout, no redirect following (a 3xx is a failed attempt) and at most 2 KiB of the
-// response kept. Failures are returned as data with an error class, never thrown.
+// timeout up to the status line, no redirect following (a 3xx is a failed attempt) and at most
+// 2 KiB of the response kept. Failures are returned as data with an error class, never thrown.
 import type { LookupFunction } from "node:net";
+import type { Readable } from "node:stream";
 import { Pool } from "undici";
 import type { VettedTarget } from "@/modules/webhooks/check-webhook-url";
 
 export const EXCERPT_BYTES = 2048;
+/** Longest wait for the response excerpt once the status line is in (bounded by the attempt timeout too). */
+export const EXCERPT_WAIT_MS = 1000;
 
 export type HttpOutcome = {
   statusCode: number | null;
@@ -73,6 +76,41 @@ export function classifyError(error: unknown, timedOut: boolean): { errorClass: 
   return { errorClass: "network", errorMessage: message };
 }
 
+/**
+ * Reads at most 2 KiB of a response body within `waitMs`, best effort: an error or the bound ends
+ * the reading and keeps what arrived. A body not read to its end is destroyed, which closes its
+ * socket: the keep-alive pool never reuses a connection with a response still in progress.
+ */
+async function readExcerpt(body: Readable, waitMs: number): Promise<string | null> {
+  // A destroyed body emits "error" (undici's RequestAbortedError) even after the reading stopped.
+  body.on("error", () => {});
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let complete = false;
+  const timer = setTimeout(() => body.destroy(), waitMs);
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk as Buffer);
+      kept += (chunk as Buffer).length;
+      if (kept >= EXCERPT_BYTES) break;
+    }
+    complete = kept < EXCERPT_BYTES;
+  } catch {
+    // Cut, reset or too slow: the excerpt is what arrived.
+  } finally {
+    clearTimeout(timer);
+    if (!complete) body.destroy();
+  }
+  return excerptOf(chunks);
+}
+
+/**
+ * POSTs one signed webhook body to a vetted target.
+ * Takes the target (pinned address), the Standard Webhooks headers, the body and the timeout in ms,
+ * which bounds everything up to the response's status line. Returns the HTTP outcome (status code,
+ * ≤ 2 KiB excerpt, Retry-After, error class, duration in ms); never throws. A 2xx is a success
+ * whatever happens to the body afterwards (CONTRACT §8, issue #15 item 3).
+ */
 export async function postWebhook(
   target: VettedTarget,
   headers: Record<string, string>,
@@ -94,18 +132,14 @@ export async function postWebhook(
       body,
       signal: controller.signal,
     });
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    for await (const chunk of response.body) {
-      chunks.push(chunk as Buffer);
-      kept += (chunk as Buffer).length;
-      if (kept >= EXCERPT_BYTES) break;
-    }
-    // Breaking out of the loop destroys the stream; a fully read body leaves the socket reusable.
+    // The status line decides the attempt (CONTRACT §8: a 2xx is delivered as soon as it is read).
+    // The body only feeds the excerpt: a body cut short or slower than the timeout changes nothing.
+    clearTimeout(timer);
+    const excerpt = await readExcerpt(response.body, Math.min(EXCERPT_WAIT_MS, timeoutMs));
     const retryAfter = response.headers["retry-after"];
     return {
       statusCode: response.statusCode,
-      excerpt: excerptOf(chunks),
+      excerpt,
       retryAfter: Array.isArray(retryAfter) ? (retryAfter[0] ?? null) : (retryAfter ?? null),
       errorClass: response.statusCode >= 200 && response.statusCode < 300 ? null : "http",
       errorMessage: null,

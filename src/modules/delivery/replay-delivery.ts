@@ -1,29 +1,52 @@
-// Operator replay of one delivery: one immediate attempt (trigger `manual`) with the same
-// webhook-id, a fresh timestamp and signature, logged in the same attempt log. Allowed on failed
-// and on delivered deliveries (a receiver lost what it got), and on a disabled endpoint; it is not
-// retried automatically and does not count toward the endpoint's health.
+// Operator replay of one delivery, on a failed or delivered delivery (a receiver lost what it got),
+// with the same webhook-id, a fresh timestamp and signature, logged in the same attempt log, not
+// counted toward the endpoint's health. Lanes stay one-at-a-time (issue #15 item 5): when another
+// delivery of the same (endpoint, project) is queued or in flight, the replay is queued behind it
+// (state `pending`, its next attempt logged `manual`, a fresh retry cycle) and the worker sends it
+// once nothing of its lane is in flight; otherwise one immediate attempt is made, with the delivery
+// leased `in_flight` meanwhile so that no later delivery of its lane is claimed alongside.
+import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { deliveries, deliveryAttempts, events, webhookEndpoints, type DeliveryState } from "@/db/schema";
 import type { Db } from "@/db/client";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { AppError } from "@/modules/errors/app-error";
+import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 import { renderDeliveryBody } from "@/modules/outbox/render-delivery-body";
 import { attemptDelivery } from "./attempt-delivery";
 import { deliveryOptionsFromEnv, type DeliveryOptions } from "./delivery-options";
+import { laneIsBusy } from "./hold-lane-for-replay";
 
+/**
+ * Replays delivery `deliveryId` for `actor`. Returns its state afterwards: `delivered` (the attempt
+ * got a 2xx), `failed` or `delivered` unchanged (the attempt failed), or `pending` (queued behind
+ * its lane). Throws AppError `not_found`, or `conflict` when it is already queued or in flight or
+ * its body was purged. The HTTP attempt runs outside any transaction, bounded by `timeoutMs`.
+ */
 export async function replayDelivery(
   db: Db,
   deliveryId: number,
   actor: Actor,
   options: Pick<DeliveryOptions, "urlPolicy" | "timeoutMs"> = deliveryOptionsFromEnv(),
 ): Promise<{ deliveryId: number; state: DeliveryState }> {
-  // Reserve the attempt number and write the trace first; no transaction stays open during HTTP.
+  const owner = `replay:${randomBytes(6).toString("hex")}`;
+  // Reserve the attempt (lease) and write the trace first; no transaction stays open during HTTP.
   const target = await db.transaction(async (tx) => {
+    const [lane] = await tx
+      .select({ projectId: deliveries.projectId })
+      .from(deliveries)
+      .where(eq(deliveries.id, deliveryId));
+    if (!lane) throw new AppError("not_found", "Livraison introuvable.");
+    // Changes of this project wait for this transaction (row lock taken before the delivery's,
+    // as a change does): no later delivery of the lane is queued between the check and the commit.
+    if (lane.projectId) await tx.execute(sql`select 1 from projects where id = ${lane.projectId} for share`);
     const [row] = await tx
       .select({
         id: deliveries.id,
         state: deliveries.state,
         eventId: deliveries.eventId,
+        endpointId: deliveries.endpointId,
+        projectId: deliveries.projectId,
         eventBody: events.body,
         receiverView: deliveries.receiverView,
         legacyBody: deliveries.body,
@@ -45,9 +68,30 @@ export async function replayDelivery(
     if (body === null) {
       throw new AppError("conflict", "Le contenu de cette livraison a été purgé (durée de conservation dépassée) : elle ne peut plus être rejouée.");
     }
+    if (row.projectId && (await laneIsBusy(tx, deliveryId, row.endpointId, row.projectId))) {
+      await tx
+        .update(deliveries)
+        .set({ state: "pending", nextAttemptAt: sql`now()`, retryStep: 0, nextTrigger: "manual", updatedAt: new Date() })
+        .where(eq(deliveries.id, deliveryId));
+      await writeAudit(tx, actor, {
+        action: "delivery.replay",
+        targetType: "delivery",
+        targetId: String(deliveryId),
+        before: { state: row.state },
+        after: { state: "pending" },
+      });
+      await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+      return null;
+    }
     const [reserved] = await tx
       .update(deliveries)
-      .set({ attemptCount: sql`${deliveries.attemptCount} + 1`, updatedAt: new Date() })
+      .set({
+        state: "in_flight",
+        leaseOwner: owner,
+        leaseExpiresAt: sql`now() + ${options.timeoutMs + 15_000} * interval '1 millisecond'`,
+        attemptCount: sql`${deliveries.attemptCount} + 1`,
+        updatedAt: new Date(),
+      })
       .where(eq(deliveries.id, deliveryId))
       .returning({ attemptNumber: deliveries.attemptCount });
     await writeAudit(tx, actor, {
@@ -59,6 +103,7 @@ export async function replayDelivery(
     });
     return { ...row, body, attemptNumber: reserved!.attemptNumber };
   });
+  if (target === null) return { deliveryId, state: "pending" };
 
   const outcome = await attemptDelivery(target, options);
   const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
@@ -81,11 +126,17 @@ export async function replayDelivery(
         lastStatusCode: outcome.statusCode,
         lastError: ok ? null : outcome.errorClass === "http" ? `HTTP ${outcome.statusCode}` : `${outcome.errorClass}: ${outcome.errorMessage ?? ""}`.slice(0, 500),
         updatedAt: now,
-        // A successful replay settles a failed delivery; a failed replay leaves the state as it was.
-        ...(ok ? { state: "delivered" as const, deliveredAt: now } : {}),
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        // A successful replay settles the delivery; a failed one leaves the state it had.
+        state: ok ? "delivered" : target.state,
+        ...(ok ? { deliveredAt: now } : {}),
       })
-      .where(sql`${deliveries.id} = ${deliveryId} and ${deliveries.state} in ('failed', 'delivered')`)
+      // Only while this replay still holds the lease (a worker takes over an expired one).
+      .where(sql`${deliveries.id} = ${deliveryId} and ${deliveries.state} = 'in_flight' and ${deliveries.leaseOwner} = ${owner}`)
       .returning({ state: deliveries.state });
+    // Later deliveries of the lane waited for this one.
+    if (target.projectId) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
     const [current] = updated ? [updated] : await tx.select({ state: deliveries.state }).from(deliveries).where(eq(deliveries.id, deliveryId));
     return { deliveryId, state: current!.state };
   });

@@ -4,6 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
+import { pushBackLanesSql } from "./hold-lane-for-replay";
 
 export type FailedDeliveriesFilter = {
   serviceId?: string;
@@ -25,12 +26,25 @@ export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFil
   if (filter.eventType) conditions.push(sql`event_type = ${filter.eventType}`);
   if (filter.projectId) conditions.push(sql`event_id in (select id from events where project_id = ${filter.projectId})`);
   return db.transaction(async (tx) => {
+    // A replayed delivery becomes its lane's head again, possibly while a later one of the lane is
+    // queued or in flight: the claim sends it only once nothing of its lane is in flight, and the
+    // later ones queued in its lanes are held so that no claim that read the lane before this commit
+    // takes one of them alongside (hold-lane-for-replay.ts, issue #15 item 5).
     const rows = rowsOf<{ id: number }>(
       await tx.execute(sql`
-        update deliveries
+        with picked as (
+          select id, endpoint_id, project_id from deliveries
+          where ${sql.join(conditions, sql` and `)}
+          for update
+        ),
+        held as (
+          ${pushBackLanesSql(sql`select distinct endpoint_id, project_id from picked where project_id is not null`, sql`select id from picked`)}
+        )
+        update deliveries d
         set state = 'pending', next_attempt_at = now(), retry_step = 0, next_trigger = 'manual', updated_at = now()
-        where ${sql.join(conditions, sql` and `)}
-        returning id`),
+        from picked
+        where d.id = picked.id
+        returning d.id`),
     );
     await writeAudit(tx, actor, {
       action: "deliveries.replay_failed",

@@ -57,7 +57,8 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
     let delay = options.pollMs;
     try {
       const at = await nextDueAt(db);
-      if (at) delay = Math.min(options.pollMs, Math.max(0, at.getTime() - Date.now()));
+      // nextDueAt is strictly in the future: the loop always sleeps (never a 0 ms claim loop).
+      if (at) delay = Math.min(options.pollMs, Math.max(1, at.getTime() - Date.now()));
     } catch (error) {
       options.onError?.("schedule", error);
     }

@@ -8,6 +8,7 @@ export const appErrorStatus = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   validation_failed: 400,
   unknown_status: 422,
   conflict: 409,

@@ -50,6 +50,10 @@ const errorExamples: Record<AppErrorCode, { description: string; message: string
     message: "Le service appelant n'est pas lié à ce projet : il ne peut pas le modifier.",
   },
   not_found: { description: "Projet (ou permission) introuvable.", message: "Projet introuvable." },
+  method_not_allowed: {
+    description: "Méthode non prise en charge sur cette route ; l'en-tête Allow liste les méthodes acceptées.",
+    message: "Méthode PUT non prise en charge sur cette route (méthodes acceptées : GET, HEAD, OPTIONS, POST).",
+  },
   conflict: {
     description: "Cet externalId désigne déjà un autre projet pour le service appelant.",
     message: "Cet externalId désigne déjà un autre projet pour le service appelant.",

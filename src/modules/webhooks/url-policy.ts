@@ -1,10 +1,11 @@
 import { env } from "@/env";
 import type { UrlPolicy } from "./check-webhook-url";
 
-/** Private targets only when explicitly allowed; plain http only outside production or when private targets are allowed (local runs). */
-export function webhookUrlPolicy(): UrlPolicy {
-  return {
-    allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_URLS,
-    requireHttps: env.NODE_ENV === "production" && !env.WEBHOOK_ALLOW_PRIVATE_URLS,
-  };
+/**
+ * The webhook URL policy from the settings: public HTTPS targets only, unless private URLs are
+ * explicitly allowed (WEBHOOK_ALLOW_PRIVATE_URLS, local tools and tests), which also allows plain
+ * http. Never follows NODE_ENV (CONTRACT §7, issue #15 item 10).
+ */
+export function webhookUrlPolicy(allowPrivate: boolean = env.WEBHOOK_ALLOW_PRIVATE_URLS): UrlPolicy {
+  return { allowPrivate, requireHttps: !allowPrivate };
 }

@@ -12,6 +12,7 @@ const trpcCode: Record<AppErrorCode, TRPCError["code"]> = {
   unauthorized: "UNAUTHORIZED",
   forbidden: "FORBIDDEN",
   not_found: "NOT_FOUND",
+  method_not_allowed: "METHOD_NOT_SUPPORTED",
   validation_failed: "BAD_REQUEST",
   unknown_status: "UNPROCESSABLE_CONTENT",
   conflict: "CONFLICT",

@@ -17,7 +17,9 @@ export function ReplayDeliveryButton({ deliveryId }: { deliveryId: number }) {
       <MutationError error={replay.error} />
       {replay.data && (
         <p role="status" className="fr-mt-1w">
-          Nouvelle tentative terminée : {deliveryStateLabels[replay.data.state].toLowerCase()}.
+          {replay.data.state === "pending"
+            ? "Une livraison plus récente de ce projet vers ce service est en cours : le rejeu est mis en file d'attente et sera tenté après elle."
+            : `Nouvelle tentative terminée : ${deliveryStateLabels[replay.data.state].toLowerCase()}.`}
         </p>
       )}
     </div>

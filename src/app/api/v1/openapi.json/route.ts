@@ -1,6 +1,8 @@
 import { buildOpenApiDocument } from "@/modules/openapi/build-openapi-document";
+import { otherMethods } from "@/server/http/route-methods";
 
-export const dynamic = "force-static";
+// Dynamic: a route that answers other methods (405) cannot be prerendered; the document is built once per process.
+export const dynamic = "force-dynamic";
 
 let cached: string | undefined;
 
@@ -9,3 +11,6 @@ export function GET() {
   cached ??= JSON.stringify(buildOpenApiDocument());
   return new Response(cached, { headers: { "content-type": "application/json; charset=utf-8" } });
 }
+
+// Every other method: 405 in the error envelope with Allow (HEAD follows GET, OPTIONS lists them).
+export const { HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = otherMethods({ GET });

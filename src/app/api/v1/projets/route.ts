@@ -4,6 +4,7 @@ import { listProjets } from "@/modules/projects/list-projets";
 import { listQuerySchema } from "@/modules/projects/projet-schemas";
 import { upsertProjets } from "@/modules/projects/upsert-projets";
 import { jsonResponse, withApiKey } from "@/server/http/with-api-key";
+import { otherMethods } from "@/server/http/route-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -18,3 +19,6 @@ export const POST = withApiKey(async ({ db, caller, body }) => {
   const result = results[0]!;
   return jsonResponse(result, result.created ? 201 : 200, queued);
 });
+
+// Every other method: 405 in the error envelope with Allow (HEAD follows GET, OPTIONS lists them).
+export const { HEAD, OPTIONS, PUT, DELETE, PATCH } = otherMethods({ GET, POST });

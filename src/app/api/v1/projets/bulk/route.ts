@@ -3,6 +3,7 @@ import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { bulkInputSchema } from "@/modules/projects/projet-schemas";
 import { upsertProjets } from "@/modules/projects/upsert-projets";
 import { BULK_BODY_LIMIT_BYTES, jsonResponse, withApiKey } from "@/server/http/with-api-key";
+import { otherMethods } from "@/server/http/route-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -15,3 +16,6 @@ export const POST = withApiKey(
   },
   { maxBodyBytes: BULK_BODY_LIMIT_BYTES },
 );
+
+// Every other method: 405 in the error envelope with Allow (HEAD follows GET, OPTIONS lists them).
+export const { GET, HEAD, OPTIONS, PUT, DELETE, PATCH } = otherMethods({ POST });

@@ -1,5 +1,6 @@
 import { eraseUser } from "@/modules/personal-data/erase-user";
 import { jsonResponse, withApiKey } from "@/server/http/with-api-key";
+import { otherMethods } from "@/server/http/route-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -7,3 +8,6 @@ export const POST = withApiKey(async ({ db, caller, body }) => {
   const { result, queued } = await eraseUser(db, caller, await body());
   return jsonResponse(result, 200, queued);
 });
+
+// Every other method: 405 in the error envelope with Allow (HEAD follows GET, OPTIONS lists them).
+export const { GET, HEAD, OPTIONS, PUT, DELETE, PATCH } = otherMethods({ POST });

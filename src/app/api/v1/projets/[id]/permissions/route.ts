@@ -1,5 +1,6 @@
 import { deletePermission, getPermission, setPermission } from "@/modules/permissions/manage-permission";
 import { jsonResponse, withApiKey } from "@/server/http/with-api-key";
+import { otherMethods } from "@/server/http/route-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -11,3 +12,6 @@ export const DELETE = withApiKey(async ({ db, caller, params, body }) => {
 });
 
 export const GET = withApiKey(async ({ db, caller, params, query }) => jsonResponse(await getPermission(db, caller, params.id!, query())));
+
+// Every other method: 405 in the error envelope with Allow (HEAD follows GET, OPTIONS lists them).
+export const { HEAD, OPTIONS, POST, PATCH } = otherMethods({ PUT, DELETE, GET });

@@ -1,0 +1,1 @@
+CREATE INDEX "deliveries_lane_in_flight_idx" ON "deliveries" USING btree ("endpoint_id","project_id") WHERE "deliveries"."state" = 'in_flight';

@@ -1,0 +1,36 @@
+// Security defaults never follow NODE_ENV (CONTRACT §7, issue #15 item 10): the CLI and the
+// separate worker run without it, and must be as guarded as the production server.
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.resetModules();
+});
+
+describe("settings (src/env.ts)", () => {
+  it.each(["production", "development", "test", undefined])(
+    "with NODE_ENV=%s and nothing set: no private webhook URL, HTTPS only, lc_live_ keys",
+    async (nodeEnv) => {
+      vi.stubEnv("NODE_ENV", nodeEnv);
+      vi.stubEnv("WEBHOOK_ALLOW_PRIVATE_URLS", undefined);
+      vi.stubEnv("API_KEY_PREFIX", undefined);
+      vi.resetModules();
+      const { env } = await import("./env");
+      const { webhookUrlPolicy } = await import("./modules/webhooks/url-policy");
+      expect(env.WEBHOOK_ALLOW_PRIVATE_URLS).toBe(false);
+      expect(env.API_KEY_PREFIX).toBe("lc_live_");
+      expect(webhookUrlPolicy()).toEqual({ allowPrivate: false, requireHttps: true });
+    },
+  );
+
+  it("local tools opt in explicitly", async () => {
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("WEBHOOK_ALLOW_PRIVATE_URLS", "true");
+    vi.stubEnv("API_KEY_PREFIX", "lc_test_");
+    vi.resetModules();
+    const { env } = await import("./env");
+    const { webhookUrlPolicy } = await import("./modules/webhooks/url-policy");
+    expect(env.API_KEY_PREFIX).toBe("lc_test_");
+    expect(webhookUrlPolicy()).toEqual({ allowPrivate: true, requireHttps: false });
+  });
+});
