@@ -182,21 +182,32 @@ export const projectLinks = pgTable(
   ],
 );
 
+/**
+ * One grant per (project, person, granting service) (CONTRACT §8): each service manages its own
+ * grants (PUT/DELETE, /permissions/sync, /utilisateurs/retrait) without touching another's, and a
+ * person holds the highest level among the grants that stand.
+ */
 export const projectPermissions = pgTable(
   "project_permissions",
   {
     projectId: uuid("project_id")
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
-    /** HMAC-SHA256(EMAIL_HASH_SECRET, trim(lower(email))), hex. Never the email. */
+    /** HMAC-SHA256(EMAIL_HASH_SECRET, lower(trim(NFC(email)))), hex. Never the email. */
     emailHash: text("email_hash").notNull(),
     niveau: text("niveau", { enum: ["READ", "WRITE"] }).notNull(),
-    grantedByServiceId: uuid("granted_by_service_id").references(() => services.id, { onDelete: "set null" }),
+    /**
+     * The service that granted it. No foreign key (as for the outbox's service ids): a sync of
+     * 10,000 grants would check and share-lock the same hot services row 10,000 times; grants are
+     * written only by the permission functions, with the id of the authenticated caller, and
+     * services are never deleted.
+     */
+    grantedByServiceId: uuid("granted_by_service_id").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.projectId, t.emailHash] }),
+    primaryKey({ columns: [t.projectId, t.emailHash, t.grantedByServiceId] }),
     index("project_permissions_email_idx").on(t.emailHash),
   ],
 );
