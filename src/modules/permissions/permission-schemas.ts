@@ -40,10 +40,10 @@ export const permissionRevokeSchema = z
 
 export const permissionSyncInputSchema = z
   .strictObject({
-    accorder: z.array(permissionGrantSchema, { error: "liste attendue" }).optional().meta({
+    accorder: z.array(permissionGrantSchema, { error: "liste attendue" }).max(PERMISSION_SYNC_MAX_ENTRIES).optional().meta({
       description: "Permissions à donner (ou à changer) au nom du service appelant.",
     }),
-    retirer: z.array(permissionRevokeSchema, { error: "liste attendue" }).optional().meta({
+    retirer: z.array(permissionRevokeSchema, { error: "liste attendue" }).max(PERMISSION_SYNC_MAX_ENTRIES).optional().meta({
       description: "Permissions du service appelant à retirer (sans effet si absentes).",
     }),
   })

@@ -80,6 +80,9 @@ const validProjet = fc.record(
     nom: fc.string({ minLength: 1, maxLength: 40 }).filter((v) => v.trim().length > 0),
     description: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null)),
     statut: fc.constantFrom("Non démarré, intention", "Etudes opérationnelles en cours", "Opération terminée, livrée", null),
+    // The phase vocabulary, instead of `statut` (both, or phaseStatut alone, must be a 400).
+    phase: fc.constantFrom("Idée", "Étude", "Opération", " E\u0301tude ", null),
+    phaseStatut: fc.constantFrom("En cours", "Terminé", "Bloqué"),
     porteur: fc.oneof(fc.constant(null), fc.record({ email, nom: fc.string({ maxLength: 20 }), codeSiret: fc.constant("21690123100011") }, { requiredKeys: [] })),
     collectivites: fc.array(collectivite, { minLength: 1, maxLength: 3 }),
     budgetPrevisionnel: fc.oneof(fc.nat(), fc.constant(null)),
