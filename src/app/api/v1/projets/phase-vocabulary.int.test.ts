@@ -11,6 +11,7 @@ import { call, keyFor, lyon } from "../testing/api-test-kit";
 import * as projets from "./route";
 import * as bulk from "./bulk/route";
 import * as projet from "./[id]/route";
+import * as statuts from "../statuts/route";
 
 let handle: TestDatabase;
 let mec: string;
@@ -189,6 +190,21 @@ describe("ProjetInput.phase / phaseStatut", () => {
 });
 
 describe("the phase correspondence is data", () => {
+  it("GET /api/v1/statuts lists it, defaults first for each generic status", async () => {
+    const r = await call(statuts.GET, { path: "/api/v1/statuts", key: tet });
+    expect(r.status).toBe(200);
+    expect(r.body.phases).toHaveLength(18);
+    expect(r.body.phases.filter((p: { parDefaut: boolean }) => p.parDefaut)).toEqual([
+      { phase: "Idée", phaseStatut: "En cours", generique: "IDEE", parDefaut: true },
+      { phase: "Étude", phaseStatut: "En cours", generique: "FAISABILITE", parDefaut: true },
+      { phase: "Opération", phaseStatut: "En cours", generique: "EN_COURS", parDefaut: true },
+      { phase: "Opération", phaseStatut: "En retard", generique: "IMPACTE", parDefaut: true },
+      { phase: "Opération", phaseStatut: "Abandonné", generique: "ABANDONNE", parDefaut: true },
+      { phase: "Opération", phaseStatut: "Terminé", generique: "TERMINE", parDefaut: true },
+    ]);
+    expect(r.body.phases).toContainEqual({ phase: "Idée", phaseStatut: "Bloqué", generique: "IMPACTE", parDefaut: false });
+  });
+
   it("an edited row changes the mapping at once; a pair removed from the table → 422 (400 in a bulk)", async () => {
     await handle.db
       .update(phaseMappings)
