@@ -74,15 +74,11 @@ const hostile = fc.oneof(
 );
 const email = fc.constantFrom("a@exemple.fr", " B@Exemple.FR ", "porteur@exemple.fr", "c.d@mairie-exemple.fr");
 const collectivite = fc.constantFrom(lyon, { type: "EPCI", code: "200046977" }, { type: "Commune", code: "2A004" }, { type: "Commune", code: "75056" });
-const validProjet = fc.record(
+const projetFields = fc.record(
   {
     externalId: fc.constantFrom("fixe", "p-1", "p-2", "p-3"),
     nom: fc.string({ minLength: 1, maxLength: 40 }).filter((v) => v.trim().length > 0),
     description: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null)),
-    statut: fc.constantFrom("Non démarré, intention", "Etudes opérationnelles en cours", "Opération terminée, livrée", null),
-    // The phase vocabulary, instead of `statut` (both, or phaseStatut alone, must be a 400).
-    phase: fc.constantFrom("Idée", "Étude", "Opération", " E\u0301tude ", null),
-    phaseStatut: fc.constantFrom("En cours", "Terminé", "Bloqué"),
     porteur: fc.oneof(fc.constant(null), fc.record({ email, nom: fc.string({ maxLength: 20 }), codeSiret: fc.constant("21690123100011") }, { requiredKeys: [] })),
     collectivites: fc.array(collectivite, { minLength: 1, maxLength: 3 }),
     budgetPrevisionnel: fc.oneof(fc.nat(), fc.constant(null)),
@@ -91,6 +87,17 @@ const validProjet = fc.record(
   },
   { requiredKeys: ["externalId", "nom", "collectivites"] },
 );
+const statut = fc.constantFrom("Non démarré, intention", "Etudes opérationnelles en cours", "Opération terminée, livrée", null);
+const phase = fc.constantFrom("Idée", "Étude", "Opération", " E\u0301tude ", null);
+const phaseStatut = fc.constantFrom("En cours", "Terminé", "Bloqué");
+/** Own label, or the phase vocabulary instead (CONTRACT §8), or no status; now and then both (a 400). */
+const vocabulary = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ statut }) as fc.Arbitrary<Record<string, unknown>> },
+  { weight: 3, arbitrary: fc.record({ phase, phaseStatut }, { requiredKeys: ["phase"] }) },
+  { weight: 1, arbitrary: fc.constant({}) },
+  { weight: 1, arbitrary: fc.record({ statut, phase, phaseStatut }, { requiredKeys: ["statut"] }) },
+);
+const validProjet = fc.tuple(projetFields, vocabulary).map(([fields, status]) => ({ ...fields, ...status }));
 
 /** One mutation of a valid object: a key removed, a value replaced by a hostile one, or a key added. */
 function mutated<T extends Record<string, unknown>>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
