@@ -5,7 +5,7 @@
 //
 // Options: --no-build (use the existing build), --dist-dir=<dir> (default .next-bench),
 //          --quick (short phases, for smoke tests: figures are not comparable), --keep-db,
-//          --only=<phase,…> (ceiling,trivial,raw,ingest,bulk,fanout,delivery,console),
+//          --only=<phase,…> (ceiling,trivial,raw,ingest,bulk,permissions,fanout,delivery,console),
 //          --fanout-rate=<changes/s> (default 200), --worker=separate (delivery in its own
 //          process, src/server/worker/main.ts, instead of the hub's embedded worker).
 // Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; the bench
@@ -231,6 +231,33 @@ async function main() {
       notes.burst = { deliveries: burst.total.unique, per_s: span > 0 ? round(burst.total.unique / span) : null, p99_ms: burst.total.latency.p99 };
     });
 
+    await phase("permissions", async () => {
+      // POST /permissions/sync with 10,000 entries (100 projects × 100 people, issue #13: < 1 s on
+      // PostgreSQL): a warm-up call, then calls granting fresh people (inserts), then one call
+      // changing every level and one removing everything (updates, deletes).
+      const created = await client.send("POST", "/api/v1/projets/bulk", {
+        key,
+        body: { projets: Array.from({ length: 100 }, (_, j) => projetInput(`perm-${j}`, 0, j)) },
+        timeout: 120_000,
+      });
+      if (created.status !== 201) throw new Error(`permissions setup: ${created.status ?? created.error}`);
+      const ids = created.body.results.map((r) => r.id);
+      const entries = (batch, niveau) =>
+        ids.flatMap((projetId) => Array.from({ length: 100 }, (_, u) => ({ projetId, email: `agent.${batch}.${u}@mairie-exemple.fr`, niveau })));
+      const sync = async (body) => {
+        const r = await client.send("POST", "/api/v1/permissions/sync", { key, body, timeout: 120_000 });
+        if (r.status !== 200) throw new Error(`permissions sync: ${r.status ?? r.error} ${r.text?.slice(0, 300) ?? r.message}`);
+        return r.ms;
+      };
+      await sync({ accorder: entries("warm", "READ") });
+      const grants = [];
+      for (let c = 0; c < D.bulkCalls; c++) grants.push(await sync({ accorder: entries(c, "READ") }));
+      const change = await sync({ accorder: entries(0, "WRITE") });
+      const removal = await sync({ retirer: entries(1, "READ").map(({ projetId, email }) => ({ projetId, email })) });
+      results.permission_sync = { entries: 10_000, p50_ms: round(percentile(grants, 50)), max_ms: round(Math.max(...grants)) };
+      notes.permissionSync = { calls: grants.length, change_ms: round(change), removal_ms: round(removal) };
+    });
+
     await phase("fanout", async () => {
       // 200 changes/s (each a modification of a project created by `ingest`, or a new one),
       // written by MEC; each change goes to the 3 other services' receivers. Latency = receiver
@@ -367,6 +394,7 @@ function printTable() {
     ["node_http_pg", `${r.node_http_pg?.rps ?? "n/a"} req/s`, "bare node:http + insert", `p99 ${notes.raw?.p99 ?? "n/a"} ms`],
     ["ingest", `${r.ingest?.rps ?? "n/a"} req/s, p50 ${r.ingest?.p50_ms ?? "n/a"} ms, p99 ${r.ingest?.p99_ms ?? "n/a"} ms`, "p99 ≤ 50 ms, ≥ 50 % of next_trivial", `${ratio(r.ingest?.rps, r.next_trivial?.rps)} of next_trivial, ${ratio(r.ingest?.rps, r.node_http_pg?.rps)} of raw`],
     ["ingest_bulk", `${r.ingest_bulk?.projets_per_s ?? "n/a"} projets/s`, "≥ 10,000 projets/s", `call p50 ${notes.bulk?.p50_ms ?? "n/a"} ms`],
+    ["permission_sync", `10,000 entries: p50 ${r.permission_sync?.p50_ms ?? "n/a"} ms, max ${r.permission_sync?.max_ms ?? "n/a"} ms`, "< 1,000 ms per call", `level change ${notes.permissionSync?.change_ms ?? "n/a"} ms, removal ${notes.permissionSync?.removal_ms ?? "n/a"} ms`],
     ["fanout", `${r.fanout?.rate_per_s ?? "n/a"} changes/s, p50 ${r.fanout?.p50_ms ?? "n/a"} ms, p99 ${r.fanout?.p99_ms ?? "n/a"} ms`, "p50 ≤ 10 ms, p99 ≤ 50 ms", `${notes.fanout?.deliveries ?? "n/a"} deliveries, max ${notes.fanout?.max_ms ?? "n/a"} ms`],
     ["delivery (burst)", `${notes.burst?.per_s ?? "n/a"} deliveries/s while draining the bulk backlog`, "information", `${notes.burst?.deliveries ?? "n/a"} deliveries`],
     ["delivery", `${r.delivery?.sustained_per_s ?? "n/a"} deliveries/s sustained`, "≥ 1,500/s, ≥ 50 % of ceiling", `${ratio(r.delivery?.sustained_per_s, r.http_client_ceiling?.rps)} of http_client_ceiling${notes.deliveryIngestBound ? "; lower bound: the API could not offer more" : ""}`],
@@ -403,7 +431,7 @@ try {
 }
 printTable();
 if (errors.length) process.stdout.write(`\nerrors:\n${errors.map((e) => `  ${e.split("\n")[0]}`).join("\n")}\n`);
-const keys = ["ingest", "ingest_bulk", "next_trivial", "node_http_pg", "fanout", "delivery", "http_client_ceiling", "console_log"];
+const keys = ["ingest", "ingest_bulk", "permission_sync", "next_trivial", "node_http_pg", "fanout", "delivery", "http_client_ceiling", "console_log"];
 process.stdout.write(`${JSON.stringify(Object.fromEntries(keys.map((k) => [k, results[k] ?? null])))}\n`);
 killAllStarted();
 process.exit(errors.length ? 1 : 0);

@@ -418,7 +418,7 @@ async function digest(sql, okIds) {
     select
       (select md5(coalesce(string_agg(t::text, '|' order by t.id), '')) from projects t where t.id::text <> all(${ok})) as projects,
       (select md5(coalesce(string_agg(t::text, '|' order by t.project_id, t.service_id), '')) from project_links t where t.project_id::text <> all(${ok})) as links,
-      (select md5(coalesce(string_agg(t::text, '|' order by t.project_id, t.email_hash), '')) from project_permissions t where t.project_id::text <> all(${ok})) as permissions,
+      (select md5(coalesce(string_agg(t::text, '|' order by t.project_id, t.email_hash, t.granted_by_service_id), '')) from project_permissions t where t.project_id::text <> all(${ok})) as permissions,
       (select md5(coalesce(string_agg(t::text, '|' order by t.id), '')) from events t where t.type <> 'utilisateur.efface' and (t.project_id is null or t.project_id::text <> all(${ok}))) as events,
       (select md5(coalesce(string_agg(t::text, '|' order by t.id), '')) from deliveries t) as deliveries,
       (select md5(coalesce(string_agg(t::text, '|' order by t.id), '')) from services t) as services,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { apiKeys, auditLog, operators, services, statusMappings, webhookEndpoints } from "@/db/schema";
+import { apiKeys, auditLog, operators, phaseMappings, services, statusMappings, webhookEndpoints } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { hashApiKey } from "@/modules/keys/generate-api-key";
 import { authenticateApiKey } from "@/modules/keys/authenticate-api-key";
@@ -200,6 +200,27 @@ describe("mapping:set", () => {
     await expectAppError(runCommand(t.db, "mapping:set", { service: "tet", label: "X", generique: "PERDU" }), "validation_failed", /IDEE, FAISABILITE/);
     await expectAppError(runCommand(t.db, "mapping:set", { service: "nope", label: "X", generique: "IDEE" }), "not_found");
     await expectAppError(runCommand(t.db, "mapping:set", { service: "tet", label: "X", generique: "IDEE", default: "oui" }), "validation_failed", /--default/);
+  });
+});
+
+describe("phase:set", () => {
+  it("edits the phase correspondence like a mapping: a pair → a generic status, --default moves the default", async () => {
+    const result = await runCommand(t.db, "phase:set", { phase: "E\u0301tude", "phase-statut": "Terminé", generique: "TERMINE", default: true });
+    expect(result).toEqual({ phaseMapping: { phase: "Étude", phaseStatut: "Terminé", generique: "TERMINE", isDefault: true } });
+    const defaults = await t.db.select().from(phaseMappings).where(and(eq(phaseMappings.genericStatus, "TERMINE"), eq(phaseMappings.isDefault, true)));
+    expect(defaults.map((d) => `${d.phase} / ${d.phaseStatut}`)).toEqual(["Étude / Terminé"]);
+    const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, "phase_mapping.set"));
+    expect(audit).toMatchObject({ targetId: "Étude / Terminé", before: { generique: "FAISABILITE", isDefault: false } });
+    // Back to the §8 table.
+    await runCommand(t.db, "phase:set", { phase: "Opération", "phase-statut": "Terminé", generique: "TERMINE", default: true });
+    await runCommand(t.db, "phase:set", { phase: "Étude", "phase-statut": "Terminé", generique: "FAISABILITE" });
+    const [row] = await t.db.select().from(phaseMappings).where(and(eq(phaseMappings.phase, "Étude"), eq(phaseMappings.phaseStatut, "Terminé")));
+    expect(row).toMatchObject({ genericStatus: "FAISABILITE", isDefault: false });
+  });
+
+  it("refuses values outside the vocabulary and unknown generic statuses", async () => {
+    await expectAppError(runCommand(t.db, "phase:set", { phase: "Chantier", "phase-statut": "En cours", generique: "IDEE" }), "validation_failed", /Idée, Étude/);
+    await expectAppError(runCommand(t.db, "phase:set", { phase: "Idée", "phase-statut": "En cours", generique: "PERDU" }), "validation_failed", /IDEE, FAISABILITE/);
   });
 });
 

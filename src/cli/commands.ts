@@ -14,6 +14,7 @@ import { requireServiceBySlug } from "@/modules/services/find-service";
 import { createApiKey } from "@/modules/keys/create-api-key";
 import { revokeApiKey } from "@/modules/keys/revoke-api-key";
 import { setMapping } from "@/modules/mappings/set-mapping";
+import { setPhaseMapping } from "@/modules/mappings/set-phase-mapping";
 import { genericStatusCodeSchema, statusLabelSchema } from "@/modules/mappings/mapping-schemas";
 import { addOperator } from "@/modules/operators/add-operator";
 import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
@@ -86,6 +87,18 @@ export const commands: Record<string, Command> = {
     }),
     run: async (db, f) => ({
       mapping: await setMapping(db, { service: f.service, label: f.label, generique: f.generique, isDefault: f.default === true }, cliActor),
+    }),
+  },
+  "phase:set": {
+    usage: "phase:set --phase <phase> --phase-statut <phaseStatut> --generique <STATUT> [--default]",
+    flags: z.strictObject({
+      phase: text(z.string()),
+      "phase-statut": text(z.string()),
+      generique: text(genericStatusCodeSchema),
+      default: z.literal(true, { error: "--default ne prend pas de valeur" }).optional(),
+    }),
+    run: async (db, f) => ({
+      phaseMapping: await setPhaseMapping(db, { phase: f.phase, phaseStatut: f["phase-statut"], generique: f.generique, isDefault: f.default === true }, cliActor),
     }),
   },
   "operator:add": {

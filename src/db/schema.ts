@@ -94,6 +94,31 @@ export const statusMappings = pgTable(
   ],
 );
 
+/**
+ * The phase vocabulary of the existing Les Communs API (CONTRACT §8): each (phase, phaseStatut) pair
+ * maps to one generic status, and one pair per generic status is the default used to translate
+ * back. Data like the status mappings (seeded by migration, moves `catalog_version` by trigger).
+ */
+export const phaseMappings = pgTable(
+  "phase_mappings",
+  {
+    phase: text("phase").notNull(),
+    phaseStatut: text("phase_statut").notNull(),
+    genericStatus: text("generic_status")
+      .notNull()
+      .references(() => genericStatuses.code),
+    isDefault: boolean("is_default").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.phase, t.phaseStatut] }),
+    uniqueIndex("phase_mappings_one_default_uq")
+      .on(t.genericStatus)
+      .where(sql`${t.isDefault}`),
+  ],
+);
+
 export const webhookEndpoints = pgTable(
   "webhook_endpoints",
   {
@@ -140,6 +165,12 @@ export const projects = pgTable(
     budgetPrevisionnel: bigint("budget_previsionnel", { mode: "number" }),
     dateDebutPrevisionnelle: date("date_debut_previsionnelle", { mode: "string" }),
     programme: text("programme"),
+    /**
+     * The last (phase, phaseStatut) pair given for the project (CONTRACT §8): answered while it still
+     * maps to the current generic status, else the default pair of that status.
+     */
+    phase: text("phase"),
+    phaseStatut: text("phase_statut"),
     // Porteur référent: project data shared with linked services, erasable on request.
     porteurEmail: text("porteur_email"),
     /** HMAC of the porteur email: implicit WRITE permission and erasure lookups without scanning. */
@@ -182,21 +213,32 @@ export const projectLinks = pgTable(
   ],
 );
 
+/**
+ * One grant per (project, person, granting service) (CONTRACT §8): each service manages its own
+ * grants (PUT/DELETE, /permissions/sync, /utilisateurs/retrait) without touching another's, and a
+ * person holds the highest level among the grants that stand.
+ */
 export const projectPermissions = pgTable(
   "project_permissions",
   {
     projectId: uuid("project_id")
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
-    /** HMAC-SHA256(EMAIL_HASH_SECRET, trim(lower(email))), hex. Never the email. */
+    /** HMAC-SHA256(EMAIL_HASH_SECRET, lower(trim(NFC(email)))), hex. Never the email. */
     emailHash: text("email_hash").notNull(),
     niveau: text("niveau", { enum: ["READ", "WRITE"] }).notNull(),
-    grantedByServiceId: uuid("granted_by_service_id").references(() => services.id, { onDelete: "set null" }),
+    /**
+     * The service that granted it. No foreign key (as for the outbox's service ids): a sync of
+     * 10,000 grants would check and share-lock the same hot services row 10,000 times; grants are
+     * written only by the permission functions, with the id of the authenticated caller, and
+     * services are never deleted.
+     */
+    grantedByServiceId: uuid("granted_by_service_id").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.projectId, t.emailHash] }),
+    primaryKey({ columns: [t.projectId, t.emailHash, t.grantedByServiceId] }),
     index("project_permissions_email_idx").on(t.emailHash),
   ],
 );

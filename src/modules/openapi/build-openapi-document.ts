@@ -7,8 +7,12 @@ import { erasureInputSchema, erasureResultSchema } from "@/modules/personal-data
 import {
   deletePermissionInputSchema,
   permissionQuerySchema,
+  permissionSyncInputSchema,
+  permissionSyncResultSchema,
   permissionViewSchema,
   setPermissionInputSchema,
+  withdrawalInputSchema,
+  withdrawalResultSchema,
 } from "@/modules/permissions/permission-schemas";
 import {
   bulkInputSchema,
@@ -157,8 +161,10 @@ export function buildOpenApiDocument() {
         "- Liste pour resynchronisation : tri par (`updatedAt`, `id`), curseur opaque ; une transaction longue peut valider un projet avec un `updatedAt` antérieur au curseur : reprendre avec `updatedSince` légèrement avant la dernière synchronisation est sûr (les doublons sont identifiables par `version`).",
         "- `PUT /projets/{id}/external-id` : répéter la même liaison répond 200 sans effet ; lier un autre `externalId` alors que le service est déjà lié au projet, ou un `externalId` déjà lié à un autre projet, répond 409.",
         "- Effacement : supprime les permissions de la personne et les coordonnées du porteur (email, nom, prénom, téléphone, fonction ; le SIRET, donnée d'entreprise, est conservé) ; chaque projet touché reçoit une nouvelle version et un webhook `projet.modifie` ; un webhook `utilisateur.efface` donne les identifiants des projets concernés, sans donnée personnelle. Un second appel ne trouve plus rien et n'émet rien.",
-        "- Adresses électroniques : seule une empreinte HMAC-SHA256 (secret serveur) de l'adresse en minuscules et sans espaces est conservée ; aucune réponse ne contient une adresse de permission ni une empreinte. Les journaux ne contiennent ni corps de requête ni adresse.",
-        "- Limites : 1 Mio par requête, 20 Mio sur `/bulk` (1000 projets au plus) ; débit par service (seau à jetons, réglage `RATE_LIMIT_PER_MINUTE`, 6000 par minute par défaut, rafale d'une minute admise) ; au-delà 429 avec `Retry-After`.",
+        "- Vocabulaire de phases (celui de l'API Les Communs existante) : `phase` (Idée, Étude, Opération) et `phaseStatut` (En cours, En retard, En pause, Bloqué, Abandonné, Terminé ; « En cours » par défaut) s'envoient **à la place de** `statut` (les deux : 400) et sont traduits en statut générique par une table de correspondance (des données, modifiables comme les correspondances de statuts). Tout `Projet` (réponses et webhooks) porte `phase` et `phaseStatut` à côté de `statut` : la dernière paire reçue pour le projet si elle correspond encore au statut générique, sinon la paire par défaut de ce statut (IDEE → Idée/En cours, FAISABILITE → Étude/En cours, EN_COURS → Opération/En cours, IMPACTE → Opération/En retard, ABANDONNE → Opération/Abandonné, TERMINE → Opération/Terminé). Une nouvelle paire qui change ce que montre le projet est un changement visible (nouvelle version, `statut` dans `changements`).",
+        "- Permissions : chaque permission appartient au service qui l'a donnée. Une personne a le plus haut niveau parmi les permissions qui subsistent (celles de tous les services, plus WRITE si elle est porteur référent). `PUT` et `DELETE` sur `/projets/{id}/permissions`, `/permissions/sync` et `/utilisateurs/retrait` n'agissent que sur les permissions du service appelant ; l'effacement les supprime toutes.",
+        "- Adresses électroniques : seule une empreinte HMAC-SHA256 (secret serveur) de l'adresse normalisée (Unicode NFC, sans espaces autour, en minuscules) est conservée ; aucune réponse ne contient une adresse de permission ni une empreinte. Les journaux ne contiennent ni corps de requête ni adresse.",
+        "- Limites : 1 Mio par requête, 20 Mio sur `/bulk` (1000 projets au plus), 8 Mio sur `/permissions/sync` (10 000 entrées au plus) ; débit par service (seau à jetons, réglage `RATE_LIMIT_PER_MINUTE`, 6000 par minute par défaut, rafale d'une minute admise) ; au-delà 429 avec `Retry-After`.",
       ].join("\n"),
     },
     servers: [{ url: "/", description: "Ce hub" }],
@@ -166,7 +172,7 @@ export function buildOpenApiDocument() {
       { name: "Projets", description: "Création, mise à jour, lecture et resynchronisation des projets." },
       { name: "Permissions", description: "Permissions READ/WRITE par personne, jamais conservées en clair." },
       { name: "Statuts", description: "Statuts génériques et table de correspondance du service." },
-      { name: "Données personnelles", description: "Effacement d'une personne." },
+      { name: "Données personnelles", description: "Effacement d'une personne, retrait de ses permissions données par un service." },
     ],
     components: {
       securitySchemes: {
@@ -248,7 +254,8 @@ export function buildOpenApiDocument() {
           tags: ["Permissions"],
           operationId: "setPermission",
           summary: "Donner ou changer la permission d'une personne",
-          description: "Réservé aux services liés au projet.",
+          description:
+            "Réservé aux services liés au projet. Crée ou change la permission **du service appelant** ; la personne a le plus haut niveau parmi les permissions données par tous les services.",
           requestParams: { path: idPath, header: userHeader },
           requestBody: body(setPermissionInputSchema),
           responses: { "200": json(permissionViewSchema, "Permission enregistrée."), ...errors("forbidden", "not_found", "payload_too_large") },
@@ -256,7 +263,9 @@ export function buildOpenApiDocument() {
         delete: op({
           tags: ["Permissions"],
           operationId: "deletePermission",
-          summary: "Retirer la permission d'une personne",
+          summary: "Retirer la permission donnée par le service appelant à une personne",
+          description:
+            "Supprime la permission **du service appelant** ; celle qu'un autre service a donnée à la même personne reste (la personne garde alors ce niveau). 204 aussi quand il n'y avait rien à retirer.",
           requestParams: { path: idPath, header: userHeader },
           requestBody: body(deletePermissionInputSchema),
           responses: { "204": { description: "Permission retirée (ou absente)." }, ...errors("forbidden", "not_found", "payload_too_large") },
@@ -265,9 +274,42 @@ export function buildOpenApiDocument() {
           tags: ["Permissions"],
           operationId: "getPermission",
           summary: "Lire le niveau d'une personne",
-          description: "Le porteur référent a WRITE implicitement. 404 si la personne n'a aucune permission.",
+          description:
+            "Le plus haut niveau parmi les permissions données par tous les services ; le porteur référent a WRITE implicitement. 404 si la personne n'a aucune permission.",
           requestParams: { path: idPath, query: permissionQuerySchema, header: userHeader },
           responses: { "200": json(permissionViewSchema, "Niveau de la personne."), ...errors("forbidden", "not_found") },
+        }),
+      },
+      "/api/v1/permissions/sync": {
+        post: op({
+          tags: ["Permissions"],
+          operationId: "syncPermissions",
+          summary: "Donner et retirer jusqu'à 10 000 permissions en un appel, en tout ou rien",
+          description: [
+            "Chaque entrée agit sur la permission **du service appelant** pour (projet, personne) : `accorder` la crée ou change son niveau, `retirer` la supprime (sans effet si elle est absente). Les permissions données par d'autres services ne changent pas.",
+            "",
+            "- De 1 à 10 000 entrées en tout ; une même personne (adresse comparée sans espaces ni casse) au plus une fois par projet sur les deux listes ; identifiants de projet acceptés en majuscules ou minuscules.",
+            "- Tout ou rien : la moindre entrée invalide donne 400 `validation_failed` avec **tous** les chemins fautifs (`accorder.12.email`, `retirer.3.projetId`…) ; un projet auquel le service n'est pas lié (ou inconnu) donne 403 `forbidden` avec `details.projets` (identifiants, triés) ; avec `X-User-Email`, la personne agissante doit avoir WRITE sur chaque projet (sinon 403 et `details.projets`). Dans tous ces cas rien n'est écrit.",
+            "- Idempotent : répéter l'appel donne la même réponse et le même état. `accordees` et `retirees` comptent les entrées appliquées de chaque liste.",
+            "- Corps limité à 8 Mio (10 000 entrées avec des adresses de 254 caractères tiennent en 4 Mio).",
+          ].join("\n"),
+          requestParams: { header: userHeader },
+          requestBody: body(permissionSyncInputSchema),
+          responses: {
+            "200": json(permissionSyncResultSchema, "Toutes les entrées sont appliquées."),
+            ...errors("forbidden", "payload_too_large"),
+          },
+        }),
+      },
+      "/api/v1/utilisateurs/retrait": {
+        post: op({
+          tags: ["Données personnelles"],
+          operationId: "withdrawUser",
+          summary: "Retirer toutes les permissions données par le service appelant à une personne",
+          description:
+            "Pour une personne qui quitte le service (fin de licence) : supprime chaque permission que **le service appelant** lui a donnée, sur tous les projets, et seulement celles-là (les permissions données par d'autres services et le WRITE implicite du porteur référent restent). Ce n'est pas un effacement : aucun projet ne change, aucun webhook n'est envoyé. Idempotent : un second appel répond `permissionsSupprimees: 0`.",
+          requestBody: body(withdrawalInputSchema),
+          responses: { "200": json(withdrawalResultSchema, "Permissions du service appelant supprimées."), ...errors("payload_too_large") },
         }),
       },
       "/api/v1/utilisateurs/effacement": {

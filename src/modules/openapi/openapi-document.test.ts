@@ -26,6 +26,8 @@ describe("GET /api/v1/openapi.json document", () => {
       ["/api/v1/projets/{id}/permissions", "get"],
       ["/api/v1/utilisateurs/effacement", "post"],
       ["/api/v1/statuts", "get"],
+      ["/api/v1/permissions/sync", "post"],
+      ["/api/v1/utilisateurs/retrait", "post"],
     ];
     for (const [path, method] of expected) {
       const operation = document.paths[path]?.[method];
@@ -39,5 +41,11 @@ describe("GET /api/v1/openapi.json document", () => {
     expect(document.components.schemas.ProjetInput.additionalProperties).toBe(false);
     expect(document.components.schemas.ProjetsBulkInput.properties.projets.items).toEqual({ $ref: "#/components/schemas/ProjetInput" });
     expect(document.info.description).toContain("/integration");
+    // CONTRACT §8: the sync's 403, the phase vocabulary in and out.
+    expect(document.paths["/api/v1/permissions/sync"].post.responses["403"]).toBeDefined();
+    expect(document.components.schemas.PermissionsSyncInput.properties.accorder.items).toEqual({ $ref: "#/components/schemas/PermissionAccord" });
+    expect(document.components.schemas.ProjetInput.properties.phase).toBeDefined();
+    expect(document.components.schemas.ProjetInput.properties.phaseStatut).toBeDefined();
+    expect(document.components.schemas.Projet.required).toEqual(expect.arrayContaining(["phase", "phaseStatut"]));
   });
 });

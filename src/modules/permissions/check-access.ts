@@ -17,7 +17,10 @@ export type Caller = {
 
 type ProjectForAccess = { id: string; porteurEmailHash: string | null };
 
-/** The acting user's level on each project (porteur → WRITE), in one query. */
+/**
+ * The acting user's level on each project, in one query: the highest of the grants that stand
+ * (one per granting service, CONTRACT §8), and WRITE for the porteur référent.
+ */
 export async function userLevels(db: DbOrTx, userHash: string, projectRows: ProjectForAccess[]): Promise<Map<string, Niveau>> {
   const levels = new Map<string, Niveau>();
   if (projectRows.length === 0) return levels;
@@ -25,9 +28,14 @@ export async function userLevels(db: DbOrTx, userHash: string, projectRows: Proj
     .select({ projectId: projectPermissions.projectId, niveau: projectPermissions.niveau })
     .from(projectPermissions)
     .where(and(eq(projectPermissions.emailHash, userHash), inArray(projectPermissions.projectId, projectRows.map((p) => p.id))));
-  for (const row of rows) levels.set(row.projectId, row.niveau);
+  for (const row of rows) levels.set(row.projectId, higherLevel(levels.get(row.projectId), row.niveau));
   for (const p of projectRows) if (p.porteurEmailHash && p.porteurEmailHash === userHash) levels.set(p.id, "WRITE");
   return levels;
+}
+
+/** The higher of two levels (WRITE implies READ). */
+export function higherLevel(a: Niveau | undefined, b: Niveau): Niveau {
+  return a === "WRITE" || b === "WRITE" ? "WRITE" : "READ";
 }
 
 export function allows(level: Niveau | undefined, needed: Niveau): boolean {

@@ -3,9 +3,11 @@ import { env } from "@/env";
 
 /**
  * The only form in which the hub keeps a user's email: HMAC-SHA256 with a server secret of the
- * trimmed, lower-cased address (hex). A keyed hash, so that a leaked table cannot be reversed by
- * hashing a directory of addresses.
+ * address in Unicode NFC, trimmed and lower-cased (hex). A keyed hash, so that a leaked table cannot
+ * be reversed by hashing a directory of addresses. NFC first (issue #13): the same address typed in
+ * composed or decomposed form must give the same hash (addresses accepted by the API are ASCII
+ * today, so hashes stored before NFC was added are unchanged).
  */
 export function hashEmail(email: string, secret: string = env.EMAIL_HASH_SECRET): string {
-  return createHmac("sha256", secret).update(email.trim().toLowerCase(), "utf8").digest("hex");
+  return createHmac("sha256", secret).update(email.normalize("NFC").trim().toLowerCase(), "utf8").digest("hex");
 }

@@ -1,12 +1,14 @@
 // PUT/DELETE/GET /projets/{id}/permissions. Only a linked service may grant or revoke; emails are
-// turned into their HMAC at once and never stored, logged or returned.
+// turned into their HMAC at once and never stored, logged or returned. Each service manages its own
+// grant (CONTRACT §8): PUT sets it, DELETE removes it and leaves other services' grants standing, GET
+// answers the highest level among the grants that stand.
 import { and, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { projectPermissions, projects } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { loadProjects } from "@/modules/projects/store-projects";
-import { forbiddenNotLinked, requireUserLevel, type Caller } from "./check-access";
+import { forbiddenNotLinked, higherLevel, requireUserLevel, type Caller } from "./check-access";
 import { hashEmail } from "./hash-email";
 import { deletePermissionInputSchema, permissionQuerySchema, setPermissionInputSchema, type Niveau } from "./permission-schemas";
 
@@ -33,24 +35,35 @@ export async function setPermission(db: Db, caller: Caller, projectId: string, r
       .insert(projectPermissions)
       .values({ projectId, emailHash: hashEmail(input.email), niveau: input.niveau, grantedByServiceId: caller.serviceId, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({
-        target: [projectPermissions.projectId, projectPermissions.emailHash],
-        set: { niveau: input.niveau, grantedByServiceId: caller.serviceId, updatedAt: now },
+        target: [projectPermissions.projectId, projectPermissions.emailHash, projectPermissions.grantedByServiceId],
+        set: { niveau: input.niveau, updatedAt: now },
       });
     return { niveau: input.niveau };
   });
 }
 
+/**
+ * Removes the calling service's grant to that person on the project (204 also when absent). Another
+ * service's grant stays: a service cannot revoke what it did not grant (CONTRACT §8); the person
+ * keeps the level of the grants that remain. Erasure (`/utilisateurs/effacement`) removes them all.
+ */
 export async function deletePermission(db: Db, caller: Caller, projectId: string, raw: unknown): Promise<void> {
   const input = parse(deletePermissionInputSchema, raw);
   await db.transaction(async (tx) => {
     await requireLinkedProject(tx, caller, projectId);
     await tx
       .delete(projectPermissions)
-      .where(and(eq(projectPermissions.projectId, projectId), eq(projectPermissions.emailHash, hashEmail(input.email))));
+      .where(
+        and(
+          eq(projectPermissions.projectId, projectId),
+          eq(projectPermissions.emailHash, hashEmail(input.email)),
+          eq(projectPermissions.grantedByServiceId, caller.serviceId),
+        ),
+      );
   });
 }
 
-/** The level a person holds on a project (porteur → WRITE); 404 when none. */
+/** The level a person holds on a project: the highest of the grants of every service (porteur → WRITE); 404 when none. */
 export async function getPermission(db: Db, caller: Caller, projectId: string, rawQuery: unknown): Promise<{ niveau: Niveau }> {
   const { email } = parse(permissionQuerySchema, rawQuery);
   const [project] = await db
@@ -61,10 +74,10 @@ export async function getPermission(db: Db, caller: Caller, projectId: string, r
   await requireUserLevel(db, caller, project, "READ");
   const hash = hashEmail(email);
   if (project.porteurEmailHash === hash) return { niveau: "WRITE" };
-  const [row] = await db
+  const rows = await db
     .select({ niveau: projectPermissions.niveau })
     .from(projectPermissions)
     .where(and(eq(projectPermissions.projectId, projectId), eq(projectPermissions.emailHash, hash)));
-  if (!row) throw new AppError("not_found", "Cette personne n'a aucune permission sur ce projet.");
-  return { niveau: row.niveau };
+  if (rows.length === 0) throw new AppError("not_found", "Cette personne n'a aucune permission sur ce projet.");
+  return { niveau: rows.reduce<Niveau>((level, row) => higherLevel(level, row.niveau), "READ") };
 }

@@ -2,6 +2,8 @@
 // value, an explicit null clears it. Returns the new row and the names of the fields that changed
 // in what other services see.
 import { hashEmail } from "@/modules/permissions/hash-email";
+import type { PhasePair, StatusCatalog } from "@/modules/statuses/load-status-catalog";
+import { phaseOf } from "@/modules/statuses/phase-vocabulary";
 import type { ProjectRow, VisibleField } from "./project-state";
 import type { ProjetPatch } from "./projet-schemas";
 
@@ -33,6 +35,8 @@ export function blankProject(id: string, serviceId: string, now: Date): ProjectR
     budgetPrevisionnel: null,
     dateDebutPrevisionnelle: null,
     programme: null,
+    phase: null,
+    phaseStatut: null,
     porteurEmail: null,
     porteurEmailHash: null,
     porteurNom: null,
@@ -80,6 +84,26 @@ export function applyProjetInput(current: ProjectRow, input: ProjetPatch, generi
     next.porteurEmailHash = next.porteurEmail ? hashEmail(next.porteurEmail) : null;
   }
   return { next, changes };
+}
+
+/**
+ * Remembers the (phase, phaseStatut) pair sent with the input (CONTRACT §8) into `applied.next`, and
+ * reports a change of the pair the project shows as a change of `statut` (the three fields
+ * `statut`, `phase` and `phaseStatut` are views of one status).
+ * @param pair the pair sent (null: `phase: null`; undefined: no phase sent).
+ * @returns `storedOnly`: the remembered pair changed but nothing visible did (written without a new version).
+ */
+export function applyPhasePair(current: ProjectRow, applied: Applied, pair: PhasePair | null | undefined, catalog: StatusCatalog): { storedOnly: boolean } {
+  const { next } = applied;
+  if (pair !== undefined) {
+    next.phase = pair?.phase ?? null;
+    next.phaseStatut = pair?.phaseStatut ?? null;
+  }
+  const before = phaseOf(catalog, current.genericStatus, current);
+  const after = phaseOf(catalog, next.genericStatus, next);
+  if ((before.phase !== after.phase || before.phaseStatut !== after.phaseStatut) && !applied.changes.includes("statut")) applied.changes.push("statut");
+  const stored = next.phase !== current.phase || next.phaseStatut !== current.phaseStatut;
+  return { storedOnly: stored && applied.changes.length === 0 };
 }
 
 /** Fields reported in the `changements` of a `projet.cree`: every field the creation filled. */

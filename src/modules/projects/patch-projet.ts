@@ -5,12 +5,13 @@ import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { forbiddenNotLinked, requireUserLevel, type Caller } from "@/modules/permissions/check-access";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
+import { resolvePhase, unknownPhase } from "@/modules/statuses/phase-vocabulary";
 import { announceChanges } from "./announce-changes";
-import { applyProjetInput } from "./apply-projet-input";
+import { applyPhasePair, applyProjetInput } from "./apply-projet-input";
 import { checkCollectivites } from "./check-collectivites";
-import { projetPatchSchema } from "./projet-schemas";
+import { DEFAULT_PHASE_STATUT, projetPatchSchema } from "./projet-schemas";
 import { resolveStatut, unknownStatus } from "./resolve-statut";
-import { loadProjects, updateLinkLabelsParts, updateProjectsParts } from "./store-projects";
+import { loadProjects, updateLinkLabelsParts, updatePhasePairsParts, updateProjectsParts } from "./store-projects";
 
 export function projectNotFound(): AppError {
   return new AppError("not_found", "Projet introuvable.");
@@ -25,6 +26,8 @@ export async function patchProjet(db: Db, caller: Caller, projectId: string, raw
   const catalog = await loadStatusCatalog(db, caller);
   const statut = resolveStatut(catalog, caller.serviceId, input.statut, "statut");
   if (statut.issue) throw unknownStatus(input.statut!, statut.accepted ?? []);
+  const phase = resolvePhase(catalog, input.phase, input.phaseStatut, DEFAULT_PHASE_STATUT, "phase");
+  if (phase.issue) throw unknownPhase(phase);
 
   const now = new Date();
   return db.transaction(async (tx) => {
@@ -34,7 +37,9 @@ export async function patchProjet(db: Db, caller: Caller, projectId: string, raw
     if (!link) throw forbiddenNotLinked();
     await requireUserLevel(tx, caller, state.row, "WRITE");
 
-    const { next, changes } = applyProjetInput(state.row, input, statut.generic);
+    const applied = applyProjetInput(state.row, input, input.phase !== undefined ? phase.generic : statut.generic);
+    const { storedOnly } = applyPhasePair(state.row, applied, phase.pair, catalog);
+    const { next, changes } = applied;
     const writes: StatementPart[] = [];
     if (input.statut !== undefined && input.statut !== link.statusLabel) {
       writes.push(...updateLinkLabelsParts(caller.serviceId, [{ projectId, statusLabel: input.statut }], now));
@@ -45,6 +50,8 @@ export async function patchProjet(db: Db, caller: Caller, projectId: string, raw
       next.updatedAt = now;
       state.row = next;
       writes.push(...updateProjectsParts([next]));
+    } else if (storedOnly) {
+      writes.push(...updatePhasePairsParts([next]));
     }
     const announced = changes.length > 0 ? [{ type: "projet.modifie" as const, state, changes }] : [];
     const queued = await announceChanges(tx, caller.serviceId, announced, catalog, writes);

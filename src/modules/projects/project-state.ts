@@ -2,6 +2,7 @@
 import type { CollectiviteRef, ReceiverView } from "@/db/schema";
 import { projects } from "@/db/schema";
 import { ownLabelFor, slugOf, type StatusCatalog } from "@/modules/statuses/load-status-catalog";
+import { phaseOf } from "@/modules/statuses/phase-vocabulary";
 import type { Projet } from "./projet-schemas";
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -49,6 +50,7 @@ export function renderProjet(state: ProjectState, readerServiceId: string | null
   const { row, links } = state;
   const sorted = [...links].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.serviceId.localeCompare(b.serviceId));
   const view = receiverViewOf(state, readerServiceId, catalog);
+  const phase = phaseOf(catalog, row.genericStatus, row);
   const externalIds: Record<string, string> = {};
   for (const link of sorted) externalIds[slugOf(catalog, link.serviceId)] = link.externalId;
   return {
@@ -63,6 +65,8 @@ export function renderProjet(state: ProjectState, readerServiceId: string | null
       generique: row.genericStatus,
       service: view.statut,
     },
+    phase: phase.phase as Projet["phase"],
+    phaseStatut: phase.phaseStatut as Projet["phaseStatut"],
     porteur: porteurOf(row),
     // jsonb reorders keys; answer in the documented order.
     collectivites: (row.collectivites as CollectiviteRef[]).map((c) => ({ type: c.type, code: c.code })),

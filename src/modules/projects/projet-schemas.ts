@@ -75,6 +75,33 @@ const nomSchema = z
   .max(500, "au plus 500 caractères")
   .refine(storableText, storableTextMessage);
 
+// The phase vocabulary of the existing Les Communs API (CONTRACT §8), accepted instead of `statut`.
+export const PHASES = ["Idée", "Étude", "Opération"] as const;
+export const PHASE_STATUTS = ["En cours", "En retard", "En pause", "Bloqué", "Abandonné", "Terminé"] as const;
+export const DEFAULT_PHASE_STATUT = "En cours";
+/** Compared after Unicode NFC and trimming, like status labels (CONTRACT §8). */
+const nfcTrim = (v: unknown) => (typeof v === "string" ? v.normalize("NFC").trim() : v);
+
+const phaseSchema = z.preprocess(nfcTrim, z.enum(PHASES, { error: `phase attendue : ${PHASES.join(", ")}` })).meta({
+  description:
+    "Phase du projet, vocabulaire de l'API Les Communs existante, **à la place de** `statut` (les deux : 400). Traduite en statut générique par la table de correspondance des phases ; `null` efface le statut.",
+  example: "Étude",
+});
+const phaseStatutSchema = z.preprocess(nfcTrim, z.enum(PHASE_STATUTS, { error: `phaseStatut attendu : ${PHASE_STATUTS.join(", ")}` })).meta({
+  description: "Statut dans la phase, avec `phase` seulement (« En cours » par défaut).",
+  example: "En cours",
+});
+
+/** `statut` or the phase pair, not both; `phaseStatut` only with a `phase` (CONTRACT §8). */
+function oneStatusVocabulary(value: { statut?: unknown; phase?: unknown; phaseStatut?: unknown }, ctx: z.RefinementCtx) {
+  const phaseGiven = value.phase !== undefined || value.phaseStatut !== undefined;
+  if (value.statut !== undefined && phaseGiven) {
+    ctx.addIssue({ code: "custom", path: [value.phase !== undefined ? "phase" : "phaseStatut"], message: "statut ou phase/phaseStatut, pas les deux" });
+  } else if (value.phaseStatut !== undefined && (value.phase === undefined || value.phase === null)) {
+    ctx.addIssue({ code: "custom", path: ["phaseStatut"], message: "phaseStatut n'est admis qu'avec une phase" });
+  }
+}
+
 /** Fields shared by creation and partial update. Omitted keeps the stored value, `null` clears it. */
 const projetFields = {
   nom: nomSchema.meta({ example: "Rénovation énergétique de l'école Jules Ferry" }),
@@ -91,6 +118,8 @@ const projetFields = {
         "Libellé de statut **propre au service appelant** (voir `GET /api/v1/statuts`), traduit en statut générique par sa table de correspondance. Un libellé inconnu donne 422 `unknown_status`.",
       example: "Etudes pré-opérationnelles en cours",
     }),
+  phase: phaseSchema.nullable().optional(),
+  phaseStatut: phaseStatutSchema.optional(),
   porteur: porteurSchema.nullable().optional(),
   collectivites: z
     .array(collectiviteSchema, { error: "liste de collectivités attendue" })
@@ -115,6 +144,7 @@ export const projetInputSchema = z
     nom: projetFields.nom.optional(),
     collectivites: projetFields.collectivites.optional(),
   })
+  .superRefine(oneStatusVocabulary)
   .meta({
     id: "ProjetInput",
     description:
@@ -139,6 +169,7 @@ export const projetPatchSchema = z
     nom: projetFields.nom.optional(),
     collectivites: projetFields.collectivites.optional(),
   })
+  .superRefine(oneStatusVocabulary)
   .meta({
     id: "ProjetPatch",
     description: "Modification partielle : un champ omis garde sa valeur, `null` l'efface. `externalId` n'est pas accepté ici (voir PUT …/external-id).",
@@ -210,6 +241,12 @@ export const projetSchema = z
     nom: z.string(),
     description: z.string().nullable(),
     statut: statutViewSchema,
+    phase: z.enum(PHASES).nullable().meta({
+      description:
+        "Le statut dans le vocabulaire de phases : la dernière paire (phase, phaseStatut) reçue pour le projet si elle correspond encore au statut générique, sinon la paire par défaut de ce statut ; null sans statut.",
+      example: "Étude",
+    }),
+    phaseStatut: z.enum(PHASE_STATUTS).nullable().meta({ example: "En cours" }),
     porteur: porteurViewSchema.nullable(),
     collectivites: z.array(collectiviteSchema),
     budgetPrevisionnel: z.number().int().nullable(),

@@ -68,6 +68,8 @@ function projectRecord(r: ProjectRow) {
     budget_previsionnel: r.budgetPrevisionnel,
     date_debut_previsionnelle: r.dateDebutPrevisionnelle,
     programme: r.programme,
+    phase: r.phase,
+    phase_statut: r.phaseStatut,
     porteur_email: r.porteurEmail,
     porteur_email_hash: r.porteurEmailHash,
     porteur_nom: r.porteurNom,
@@ -88,14 +90,14 @@ export function insertProjectsParts(rows: ProjectRow[], links: Omit<LinkRow, "cr
   const payload = JSON.stringify(rows.map((r) => ({ ...projectRecord(r), created_by_service_id: r.createdByServiceId, created_at: r.createdAt.toISOString() })));
   const statement = sql`
     insert into projects (id, version, nom, description, generic_status, collectivites, budget_previsionnel,
-      date_debut_previsionnelle, programme, porteur_email, porteur_email_hash, porteur_nom, porteur_prenom,
+      date_debut_previsionnelle, programme, phase, phase_statut, porteur_email, porteur_email_hash, porteur_nom, porteur_prenom,
       porteur_telephone, porteur_fonction, porteur_code_siret, created_by_service_id, created_at, updated_at)
     select id, version, nom, description, generic_status, collectivites, budget_previsionnel,
-      date_debut_previsionnelle, programme, porteur_email, porteur_email_hash, porteur_nom, porteur_prenom,
+      date_debut_previsionnelle, programme, phase, phase_statut, porteur_email, porteur_email_hash, porteur_nom, porteur_prenom,
       porteur_telephone, porteur_fonction, porteur_code_siret, created_by_service_id, created_at, updated_at
     from jsonb_to_recordset(${payload}::jsonb) as v(
       id uuid, version integer, nom text, description text, generic_status text, collectivites jsonb,
-      budget_previsionnel bigint, date_debut_previsionnelle date, programme text, porteur_email text,
+      budget_previsionnel bigint, date_debut_previsionnelle date, programme text, phase text, phase_statut text, porteur_email text,
       porteur_email_hash text, porteur_nom text, porteur_prenom text, porteur_telephone text,
       porteur_fonction text, porteur_code_siret text, created_by_service_id uuid, created_at timestamptz,
       updated_at timestamptz)`;
@@ -123,16 +125,30 @@ export function updateProjectsParts(rows: ProjectRow[]): StatementPart[] {
       version = v.version, nom = v.nom, description = v.description, generic_status = v.generic_status,
       collectivites = v.collectivites, budget_previsionnel = v.budget_previsionnel,
       date_debut_previsionnelle = v.date_debut_previsionnelle, programme = v.programme,
-      porteur_email = v.porteur_email, porteur_email_hash = v.porteur_email_hash, porteur_nom = v.porteur_nom,
+      phase = v.phase, phase_statut = v.phase_statut, porteur_email = v.porteur_email, porteur_email_hash = v.porteur_email_hash, porteur_nom = v.porteur_nom,
       porteur_prenom = v.porteur_prenom, porteur_telephone = v.porteur_telephone,
       porteur_fonction = v.porteur_fonction, porteur_code_siret = v.porteur_code_siret, updated_at = v.updated_at
     from jsonb_to_recordset(${payload}::jsonb) as v(
       id uuid, version integer, nom text, description text, generic_status text, collectivites jsonb,
-      budget_previsionnel bigint, date_debut_previsionnelle date, programme text, porteur_email text,
-      porteur_email_hash text, porteur_nom text, porteur_prenom text, porteur_telephone text,
+      budget_previsionnel bigint, date_debut_previsionnelle date, programme text, phase text, phase_statut text,
+      porteur_email text, porteur_email_hash text, porteur_nom text, porteur_prenom text, porteur_telephone text,
       porteur_fonction text, porteur_code_siret text, updated_at timestamptz)
     where p.id = v.id`;
   return [{ name: "changed_projects", statement }];
+}
+
+/**
+ * Only the remembered phase pair of projects whose visible state did not change (a new pair that
+ * the project already showed): no new version, and `updated_at` untouched.
+ */
+export function updatePhasePairsParts(rows: ProjectRow[]): StatementPart[] {
+  if (rows.length === 0) return [];
+  const payload = JSON.stringify(rows.map((r) => ({ id: r.id, phase: r.phase, phase_statut: r.phaseStatut })));
+  const statement = sql`
+    update projects as p set phase = v.phase, phase_statut = v.phase_statut
+    from jsonb_to_recordset(${payload}::jsonb) as v(id uuid, phase text, phase_statut text)
+    where p.id = v.id`;
+  return [{ name: "rephased_projects", statement }];
 }
 
 

@@ -5,12 +5,13 @@ import type { Db } from "@/db/client";
 import { AppError, type ValidationIssue } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { allows, userLevels, type Caller } from "@/modules/permissions/check-access";
-import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
+import { loadStatusCatalog, type PhasePair } from "@/modules/statuses/load-status-catalog";
+import { resolvePhase, unknownPhase } from "@/modules/statuses/phase-vocabulary";
 import { announceChanges, type ProjectChange } from "./announce-changes";
-import { applyProjetInput, blankProject, filledFields } from "./apply-projet-input";
+import { applyPhasePair, applyProjetInput, blankProject, filledFields } from "./apply-projet-input";
 import { checkCollectivites } from "./check-collectivites";
 import type { LinkRow, ProjectRow } from "./project-state";
-import { projetInputSchema, type ProjetInput } from "./projet-schemas";
+import { DEFAULT_PHASE_STATUT, projetInputSchema, type ProjetInput } from "./projet-schemas";
 import { resolveStatut, unknownStatus } from "./resolve-statut";
 import {
   findLinksByExternalIds,
@@ -18,13 +19,14 @@ import {
   loadProjects,
   lockExternalIds,
   updateLinkLabelsParts,
+  updatePhasePairsParts,
   updateProjectsParts,
 } from "./store-projects";
 
 export type UpsertResult = { id: string; version: number; created: boolean };
 export type UpsertOutcome = { results: UpsertResult[]; queued: number };
 
-type Item = { input: ProjetInput; generic: string | null | undefined; prefix: string; index: number };
+type Item = { input: ProjetInput; generic: string | null | undefined; pair?: PhasePair | null; prefix: string; index: number };
 
 /**
  * @param bulk true for /bulk: item paths are prefixed `projets.<i>.` and an unknown status label is
@@ -53,6 +55,17 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
   if (issues.length > 0) throw AppError.validation(issues);
 
   for (const item of items) {
+    if (item.input.phase !== undefined) {
+      // The phase vocabulary instead of an own label (CONTRACT §8).
+      const phase = resolvePhase(catalog, item.input.phase, item.input.phaseStatut, DEFAULT_PHASE_STATUT, `${item.prefix}phase`);
+      if (phase.issue) {
+        if (!bulk) throw unknownPhase(phase);
+        issues.push(phase.issue);
+      }
+      item.generic = phase.generic;
+      item.pair = phase.pair;
+      continue;
+    }
     const resolution = resolveStatut(catalog, caller.serviceId, item.input.statut, `${item.prefix}statut`);
     if (resolution.issue) {
       if (!bulk) throw unknownStatus(item.input.statut!, resolution.accepted ?? []);
@@ -87,6 +100,7 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
     const created: ProjectRow[] = [];
     const newLinks: Omit<LinkRow, "createdAt">[] = [];
     const changed: ProjectRow[] = [];
+    const rephased: ProjectRow[] = [];
     const labelUpdates: { projectId: string; statusLabel: string | null }[] = [];
     const announcements: ProjectChange[] = [];
     const results: UpsertResult[] = [];
@@ -99,7 +113,10 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
         for (const required of ["nom", "collectivites"] as const) {
           if (fields[required] === undefined) issues.push({ path: `${item.prefix}${required}`, message: "obligatoire à la création d'un projet" });
         }
-        const { next } = applyProjetInput(blankProject(randomUUID(), caller.serviceId, now), fields, item.generic);
+        const blank = blankProject(randomUUID(), caller.serviceId, now);
+        const applied = applyProjetInput(blank, fields, item.generic);
+        applyPhasePair(blank, applied, item.pair, catalog);
+        const { next } = applied;
         const newLink = { projectId: next.id, serviceId: caller.serviceId, externalId, statusLabel: item.input.statut ?? null };
         created.push(next);
         newLinks.push(newLink);
@@ -107,7 +124,9 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
         results.push({ id: next.id, version: next.version, created: true });
         continue;
       }
-      const { next, changes } = applyProjetInput(state.row, fields, item.generic);
+      const applied = applyProjetInput(state.row, fields, item.generic);
+      const { storedOnly } = applyPhasePair(state.row, applied, item.pair, catalog);
+      const { next, changes } = applied;
       const ownLabel = item.input.statut;
       if (ownLabel !== undefined && ownLabel !== link.statusLabel) {
         labelUpdates.push({ projectId: state.row.id, statusLabel: ownLabel });
@@ -119,6 +138,9 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
         state.row = next;
         changed.push(next);
         announcements.push({ type: "projet.modifie", state, changes });
+      } else if (storedOnly) {
+        state.row = next;
+        rephased.push(next);
       }
       results.push({ id: state.row.id, version: state.row.version, created: false });
     }
@@ -127,6 +149,7 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
     const writes = [
       ...insertProjectsParts(created, newLinks, now),
       ...updateProjectsParts(changed),
+      ...updatePhasePairsParts(rephased),
       ...updateLinkLabelsParts(caller.serviceId, labelUpdates, now),
     ];
     const queued = await announceChanges(tx, caller.serviceId, announcements, catalog, writes);

@@ -2,7 +2,7 @@
 // generic status, and a generic status back to each reader's own label (CONTRACT §2).
 import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { genericStatuses, services, statusMappings } from "@/db/schema";
+import { genericStatuses, phaseMappings, services, statusMappings } from "@/db/schema";
 
 export type ServiceStatuses = {
   slug: string;
@@ -12,10 +12,24 @@ export type ServiceStatuses = {
   defaults: Map<string, string>;
 };
 
+export type PhasePair = { phase: string; phaseStatut: string };
+
+/** The phase vocabulary's correspondence (CONTRACT §8). */
+export type PhaseStatuses = {
+  /** `phaseKey(phase, phaseStatut)` → generic status */
+  toGeneric: Map<string, string>;
+  /** generic status → default pair */
+  defaults: Map<string, PhasePair>;
+};
+
 export type StatusCatalog = {
   generic: { code: string; libelle: string; position: number }[];
   services: Map<string, ServiceStatuses>;
+  /** Absent from catalogs built by hand in tests: projects then render without a phase. */
+  phases?: PhaseStatuses;
 };
+
+export const phaseKey = (phase: string, phaseStatut: string) => `${phase}\u0000${phaseStatut}`;
 
 // Per database handle (tests open many databases in one process), the last catalog loaded with
 // the `catalog_version` it was read under.
@@ -41,7 +55,7 @@ export async function loadStatusCatalog(
 }
 
 async function queryStatusCatalog(db: DbOrTx, withGeneric: boolean): Promise<StatusCatalog> {
-  const [rows, generic] = await Promise.all([
+  const [rows, generic, phaseRows] = await Promise.all([
     db
       .select({
         serviceId: services.id,
@@ -54,7 +68,13 @@ async function queryStatusCatalog(db: DbOrTx, withGeneric: boolean): Promise<Sta
       .leftJoin(statusMappings, eq(statusMappings.serviceId, services.id))
       .orderBy(asc(statusMappings.createdAt), asc(statusMappings.label)),
     withGeneric ? db.select().from(genericStatuses).orderBy(asc(genericStatuses.position)) : Promise.resolve([]),
+    db.select().from(phaseMappings),
   ]);
+  const phases: PhaseStatuses = { toGeneric: new Map(), defaults: new Map() };
+  for (const row of phaseRows) {
+    phases.toGeneric.set(phaseKey(row.phase, row.phaseStatut), row.genericStatus);
+    if (row.isDefault) phases.defaults.set(row.genericStatus, { phase: row.phase, phaseStatut: row.phaseStatut });
+  }
   const byService = new Map<string, ServiceStatuses>();
   for (const row of rows) {
     let entry = byService.get(row.serviceId);
@@ -63,7 +83,7 @@ async function queryStatusCatalog(db: DbOrTx, withGeneric: boolean): Promise<Sta
     entry.labels.set(row.label, row.generique);
     if (row.isDefault) entry.defaults.set(row.generique, row.label);
   }
-  return { generic, services: byService };
+  return { generic, services: byService, phases };
 }
 
 /**

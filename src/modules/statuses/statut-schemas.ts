@@ -11,10 +11,20 @@ export const statutsResponseSchema = z
         parDefaut: z.boolean().meta({ description: "Libellé utilisé pour traduire ce statut générique vers le service." }),
       }),
     ),
+    phases: z
+      .array(
+        z.object({
+          phase: z.string(),
+          phaseStatut: z.string(),
+          generique: z.string(),
+          parDefaut: z.boolean().meta({ description: "Paire montrée pour ce statut générique quand la dernière paire reçue n'y correspond plus." }),
+        }),
+      )
+      .meta({ description: "La table de correspondance du vocabulaire de phases (`phase` et `phaseStatut` de `ProjetInput`), commune à tous les services." }),
   })
   .meta({
     id: "Statuts",
-    description: "Les statuts génériques et la table de correspondance du service appelant.",
+    description: "Les statuts génériques, la table de correspondance du service appelant et celle du vocabulaire de phases.",
     example: {
       generiques: [
         { code: "IDEE", libelle: "Idée" },
@@ -23,6 +33,10 @@ export const statutsResponseSchema = z
       correspondances: [
         { libelle: "A venir", generique: "IDEE", parDefaut: true },
         { libelle: "En cours", generique: "EN_COURS", parDefaut: true },
+      ],
+      phases: [
+        { phase: "Idée", phaseStatut: "En cours", generique: "IDEE", parDefaut: true },
+        { phase: "Opération", phaseStatut: "En cours", generique: "EN_COURS", parDefaut: true },
       ],
     },
   });

@@ -34,6 +34,12 @@ export type WithApiKeyOptions = { maxBodyBytes?: number; rateLimiter?: RateLimit
 
 export const BODY_LIMIT_BYTES = MiB;
 export const BULK_BODY_LIMIT_BYTES = 20 * MiB;
+/**
+ * POST /permissions/sync: 10,000 entries weigh about 1 MB with short addresses (≈ 100 bytes each,
+ * over the 1 MiB limit already) and up to ≈ 3.4 MB with 254-character ones (≈ 335 bytes), 4 MB
+ * pretty-printed: 8 MiB admits any valid call and still refuses absurd bodies before parsing.
+ */
+export const PERMISSION_SYNC_BODY_LIMIT_BYTES = 8 * MiB;
 
 const defaultLimiter = createRateLimiter(env.RATE_LIMIT_PER_MINUTE);
 

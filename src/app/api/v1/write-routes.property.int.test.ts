@@ -13,11 +13,15 @@ import * as projet from "./projets/[id]/route";
 import * as externalId from "./projets/[id]/external-id/route";
 import * as permissions from "./projets/[id]/permissions/route";
 import * as effacement from "./utilisateurs/effacement/route";
+import * as retrait from "./utilisateurs/retrait/route";
+import * as permissionSync from "./permissions/sync/route";
 
 const RUNS = 1000;
 let handle: TestDatabase;
 let mec: string;
 let projectId: string;
+/** A project MEC is not linked to (TeT's): sync entries naming it must be refused whole. */
+let tetProjectId: string;
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -32,6 +36,14 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   projectId = created.body.id;
+  const tetCreated = await call(projets.POST, {
+    method: "POST",
+    path: "/api/v1/projets",
+    key: (await keyFor(handle.db, "tet")).key,
+    body: { externalId: "tet-fixe", nom: "Projet de TeT", collectivites: [lyon] },
+  });
+  expect(tetCreated.status).toBe(201);
+  tetProjectId = tetCreated.body.id;
 });
 afterAll(async () => handle?.destroy());
 
@@ -40,7 +52,7 @@ async function fingerprint(): Promise<string> {
     await handle.db.execute(sql`select concat_ws('|',
       (select md5(coalesce(string_agg(t::text, ',' order by t.id), '')) from projects t),
       (select md5(coalesce(string_agg(t::text, ',' order by t.project_id, t.service_id), '')) from project_links t),
-      (select md5(coalesce(string_agg(t::text, ',' order by t.project_id, t.email_hash), '')) from project_permissions t),
+      (select md5(coalesce(string_agg(t::text, ',' order by t.project_id, t.email_hash, t.granted_by_service_id), '')) from project_permissions t),
       (select count(*) from events), (select count(*) from deliveries)) as f`),
   );
   return row!.f;
@@ -62,12 +74,11 @@ const hostile = fc.oneof(
 );
 const email = fc.constantFrom("a@exemple.fr", " B@Exemple.FR ", "porteur@exemple.fr", "c.d@mairie-exemple.fr");
 const collectivite = fc.constantFrom(lyon, { type: "EPCI", code: "200046977" }, { type: "Commune", code: "2A004" }, { type: "Commune", code: "75056" });
-const validProjet = fc.record(
+const projetFields = fc.record(
   {
     externalId: fc.constantFrom("fixe", "p-1", "p-2", "p-3"),
     nom: fc.string({ minLength: 1, maxLength: 40 }).filter((v) => v.trim().length > 0),
     description: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null)),
-    statut: fc.constantFrom("Non démarré, intention", "Etudes opérationnelles en cours", "Opération terminée, livrée", null),
     porteur: fc.oneof(fc.constant(null), fc.record({ email, nom: fc.string({ maxLength: 20 }), codeSiret: fc.constant("21690123100011") }, { requiredKeys: [] })),
     collectivites: fc.array(collectivite, { minLength: 1, maxLength: 3 }),
     budgetPrevisionnel: fc.oneof(fc.nat(), fc.constant(null)),
@@ -76,6 +87,17 @@ const validProjet = fc.record(
   },
   { requiredKeys: ["externalId", "nom", "collectivites"] },
 );
+const statut = fc.constantFrom("Non démarré, intention", "Etudes opérationnelles en cours", "Opération terminée, livrée", null);
+const phase = fc.constantFrom("Idée", "Étude", "Opération", " E\u0301tude ", null);
+const phaseStatut = fc.constantFrom("En cours", "Terminé", "Bloqué");
+/** Own label, or the phase vocabulary instead (CONTRACT §8), or no status; now and then both (a 400). */
+const vocabulary = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ statut }) as fc.Arbitrary<Record<string, unknown>> },
+  { weight: 3, arbitrary: fc.record({ phase, phaseStatut }, { requiredKeys: ["phase"] }) },
+  { weight: 1, arbitrary: fc.constant({}) },
+  { weight: 1, arbitrary: fc.record({ statut, phase, phaseStatut }, { requiredKeys: ["statut"] }) },
+);
+const validProjet = fc.tuple(projetFields, vocabulary).map(([fields, status]) => ({ ...fields, ...status }));
 
 /** One mutation of a valid object: a key removed, a value replaced by a hostile one, or a key added. */
 function mutated<T extends Record<string, unknown>>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
@@ -173,6 +195,26 @@ describe("write routes under random input", () => {
     "DELETE /api/v1/projets/{id}/permissions",
     fc.tuple(bodies(fc.record({ email })), users, ids),
     (t, u, id) => check(permissions.DELETE, "DELETE", `/api/v1/projets/${id}/permissions`, t, u, id),
+  );
+  // Project ids are drawn when the property runs (the fixtures are created in beforeAll).
+  const syncProjetId = fc.constantFrom("__fixed__", "__fixed_upper__", "__tet__", "00000000-0000-4000-8000-000000000000", "123");
+  const syncEntries = fc.record({
+    accorder: fc.array(fc.record({ projetId: syncProjetId, email, niveau: fc.constantFrom("READ", "WRITE") }), { maxLength: 3 }),
+    retirer: fc.array(fc.record({ projetId: syncProjetId, email }), { maxLength: 3 }),
+  }, { requiredKeys: [] });
+  run("POST /api/v1/permissions/sync", fc.tuple(bodies(syncEntries), users, ids), (t, u) =>
+    check(
+      permissionSync.POST,
+      "POST",
+      "/api/v1/permissions/sync",
+      t.replaceAll("__fixed_upper__", projectId.toUpperCase()).replaceAll("__fixed__", projectId).replaceAll("__tet__", tetProjectId),
+      u,
+    ),
+  );
+  run(
+    "POST /api/v1/utilisateurs/retrait",
+    fc.tuple(bodies(fc.record({ email })), users, ids),
+    (t, u) => check(retrait.POST, "POST", "/api/v1/utilisateurs/retrait", t, u),
   );
   run(
     "POST /api/v1/utilisateurs/effacement",
