@@ -6,6 +6,7 @@ import type { Db } from "@/db/client";
 import { env } from "@/env";
 import { AppError } from "@/modules/errors/app-error";
 import { authenticateApiKey } from "@/modules/keys/authenticate-api-key";
+import { prefixOfApiKey } from "@/modules/keys/generate-api-key";
 import type { Caller } from "@/modules/permissions/check-access";
 import { hashEmail } from "@/modules/permissions/hash-email";
 import { emailSchema, projetIdSchema } from "@/modules/projects/projet-schemas";
@@ -13,6 +14,8 @@ import { kickDelivery } from "../delivery-driver";
 import { logger } from "../logger";
 import { errorResponse } from "./error-response";
 import { createRateLimiter, type RateLimiter } from "./rate-limiter";
+import { createAuthFailureThrottle, type AuthFailureThrottle } from "./auth-failure-throttle";
+import { clientAddress } from "./client-address";
 import { MiB, readJsonBody } from "./read-json-body";
 
 export type ApiContext = {
@@ -30,12 +33,20 @@ export type ApiContext = {
 export type ApiHandler = (ctx: ApiContext) => Promise<Response>;
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-export type WithApiKeyOptions = { maxBodyBytes?: number; rateLimiter?: RateLimiter };
+export type WithApiKeyOptions = { maxBodyBytes?: number; rateLimiter?: RateLimiter; authFailureThrottle?: AuthFailureThrottle };
 
 export const BODY_LIMIT_BYTES = MiB;
 export const BULK_BODY_LIMIT_BYTES = 20 * MiB;
 
 const defaultLimiter = createRateLimiter(env.RATE_LIMIT_PER_MINUTE);
+
+// One throttle per process, shared by every route bundle and by the console (which shows bursts).
+const throttleKey = Symbol.for("les-communs.auth-failure-throttle");
+/** The process's throttle of failed API-key authentications (API_AUTH_FAILURES_PER_MINUTE). */
+export function sharedAuthFailureThrottle(): AuthFailureThrottle {
+  const g = globalThis as { [throttleKey]?: AuthFailureThrottle };
+  return (g[throttleKey] ??= createAuthFailureThrottle(env.API_AUTH_FAILURES_PER_MINUTE));
+}
 
 async function openDb(): Promise<Db> {
   try {
@@ -45,12 +56,23 @@ async function openDb(): Promise<Db> {
   }
 }
 
+/** An authentication failure: counted against the client address and logged with the key prefix. */
+class KeyRefused extends AppError {
+  constructor(
+    message: string,
+    readonly keyPrefix: string | null,
+  ) {
+    super("unauthorized", message);
+  }
+}
+
 async function authenticate(request: Request, db: Db, limiter: RateLimiter): Promise<Caller> {
   const header = request.headers.get("authorization");
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match) throw new AppError("unauthorized", "En-tête « Authorization: Bearer <clé d'API> » manquant ou mal formé.");
+  if (!match) throw new KeyRefused("En-tête « Authorization: Bearer <clé d'API> » manquant ou mal formé.", null);
   const service = await authenticateApiKey(db, match[1]!);
-  if (!service) throw new AppError("unauthorized", "Clé d'API invalide ou révoquée.");
+  // The prefix is public (shown in the console and the audit log), the rest of the key never logged.
+  if (!service) throw new KeyRefused("Clé d'API invalide ou révoquée.", prefixOfApiKey(match[1]!));
   const verdict = limiter.take(service.id);
   if (!verdict.allowed) {
     throw new AppError("rate_limited", "Trop de requêtes pour ce service : réessayez après le délai indiqué par Retry-After.", {
@@ -83,11 +105,30 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
   return async (request: Request, context?: RouteContext): Promise<Response> => {
     const started = performance.now();
     const url = new URL(request.url);
+    const throttle = options.authFailureThrottle ?? sharedAuthFailureThrottle();
+    // Unknown only when the request did not come through the hub's HTTP server (in-process calls).
+    const client = clientAddress(request, env.TRUSTED_PROXIES) ?? "unknown";
     let slug: string | undefined;
+    let keyPrefix: string | null | undefined;
     let response: Response;
     try {
+      const wait = throttle.blocked(client);
+      if (wait !== null) {
+        throw new AppError("rate_limited", "Trop d'échecs d'authentification depuis cette adresse : réessayez après le délai indiqué par Retry-After.", {
+          retryAfter: wait,
+        });
+      }
       const db = await openDb();
-      const caller = await authenticate(request, db, limiter);
+      let caller: Caller;
+      try {
+        caller = await authenticate(request, db, limiter);
+      } catch (error) {
+        if (error instanceof KeyRefused) {
+          keyPrefix = error.keyPrefix;
+          throttle.recordFailure(client, keyPrefix);
+        }
+        throw error;
+      }
       slug = caller.slug;
       const params = await readParams(context);
       let bodyPromise: Promise<unknown> | undefined;
@@ -102,13 +143,12 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
     } catch (error) {
       response = errorResponse(error);
     }
-    logger.info("api request", {
-      method: request.method,
-      path: url.pathname,
-      status: response.status,
-      ms: Math.round(performance.now() - started),
-      service: slug,
-    });
+    // Answers are per service (and per acting user): never kept by a shared cache (finding 5).
+    response.headers.set("Cache-Control", "no-store");
+    const fields = { method: request.method, path: url.pathname, status: response.status, ms: Math.round(performance.now() - started), service: slug, client };
+    // A refused key is logged with its public prefix and the client address, never the secret.
+    if (keyPrefix !== undefined) logger.warn("api key refused", { ...fields, keyPrefix });
+    else logger.info("api request", fields);
     return response;
   };
 }
@@ -116,5 +156,5 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
 /** A JSON response; wakes the delivery driver when the committed change queued deliveries. */
 export function jsonResponse(data: unknown, status = 200, queued = 0): Response {
   if (queued > 0) kickDelivery();
-  return Response.json(data, { status });
+  return Response.json(data, { status, headers: { "Cache-Control": "no-store" } });
 }
