@@ -3,6 +3,7 @@
 // key is even looked at, so guessing keys costs a minute per API_AUTH_FAILURES_PER_MINUTE attempts.
 // Also keeps, per address, the failures of the last hour by minute for the console (bursts).
 import ipaddr from "ipaddr.js";
+import { env } from "@/env";
 
 export type AuthFailureThrottle = {
   /** Seconds to wait when `address` has no failure left, else null. */
@@ -74,4 +75,13 @@ export function createAuthFailureThrottle(perMinute: number): AuthFailureThrottl
       return bursts.sort((a, b) => b.failures - a.failures);
     },
   };
+}
+
+// One throttle per process, shared by every route bundle and by the console (which shows bursts).
+const sharedKey = Symbol.for("les-communs.auth-failure-throttle");
+
+/** The process's throttle of failed API-key authentications (API_AUTH_FAILURES_PER_MINUTE). */
+export function sharedAuthFailureThrottle(): AuthFailureThrottle {
+  const g = globalThis as { [sharedKey]?: AuthFailureThrottle };
+  return (g[sharedKey] ??= createAuthFailureThrottle(env.API_AUTH_FAILURES_PER_MINUTE));
 }

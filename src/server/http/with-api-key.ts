@@ -14,7 +14,7 @@ import { kickDelivery } from "../delivery-driver";
 import { logger } from "../logger";
 import { errorResponse } from "./error-response";
 import { createRateLimiter, type RateLimiter } from "./rate-limiter";
-import { createAuthFailureThrottle, type AuthFailureThrottle } from "./auth-failure-throttle";
+import { sharedAuthFailureThrottle, type AuthFailureThrottle } from "./auth-failure-throttle";
 import { clientAddress } from "./client-address";
 import { MiB, readJsonBody } from "./read-json-body";
 
@@ -39,14 +39,6 @@ export const BODY_LIMIT_BYTES = MiB;
 export const BULK_BODY_LIMIT_BYTES = 20 * MiB;
 
 const defaultLimiter = createRateLimiter(env.RATE_LIMIT_PER_MINUTE);
-
-// One throttle per process, shared by every route bundle and by the console (which shows bursts).
-const throttleKey = Symbol.for("les-communs.auth-failure-throttle");
-/** The process's throttle of failed API-key authentications (API_AUTH_FAILURES_PER_MINUTE). */
-export function sharedAuthFailureThrottle(): AuthFailureThrottle {
-  const g = globalThis as { [throttleKey]?: AuthFailureThrottle };
-  return (g[throttleKey] ??= createAuthFailureThrottle(env.API_AUTH_FAILURES_PER_MINUTE));
-}
 
 async function openDb(): Promise<Db> {
   try {
