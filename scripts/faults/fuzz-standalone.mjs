@@ -31,7 +31,7 @@ let client;
 let failed = true;
 try {
   const setup = await setupHub(settings, { keysFor: ["mec", "tet"], webhooks: {}, consoleSessions: true });
-  hub = await startHub({ distDir, port, settings });
+  hub = await startHub({ distDir, port, settings, echo: process.env.FUZZ_ECHO === "1" });
   client = createClient(hub.baseUrl, { connections: 8, timeoutMs: 30_000 });
   const write = async (key, method, p, body) => {
     const r = await client.send(method, p, { key, body });

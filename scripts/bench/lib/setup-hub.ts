@@ -11,6 +11,7 @@ import { migratePostgres } from "@/db/migrate";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { operators, sessions, users } from "@/db/schema";
 import { runCommand } from "@/cli/commands";
+import { pgliteDirectory } from "@/db";
 
 async function openForSetup(): Promise<DatabaseHandle> {
   const url = process.env.DATABASE_URL;
@@ -18,9 +19,9 @@ async function openForSetup(): Promise<DatabaseHandle> {
     await migratePostgres(url);
     return openDatabase({ url, poolSize: 2 });
   }
-  const dataDir = process.env.DATA_DIR;
-  if (!dataDir) throw new Error("DATABASE_URL or DATA_DIR is required");
-  return openDatabase({ dataDir, migrate: true });
+  if (!process.env.DATA_DIR) throw new Error("DATABASE_URL or DATA_DIR is required");
+  // The very directory the server will open (DATA_DIR/pglite), before it runs.
+  return openDatabase({ dataDir: pgliteDirectory(), migrate: true });
 }
 
 async function main() {
