@@ -14,7 +14,12 @@ test.describe("sécurité de la console (ticket 14)", () => {
     const other = await browser.newContext();
     await other.addCookies([planted]);
     const otherPage = await other.newPage();
-    await loginAsOperator(otherPage, "lecteur@anct.gouv.fr");
+    // The sign-in page sends a signed-in operator to /admin: the login starts from the refusal page.
+    await otherPage.goto("/admin/acces-refuse?motif=mfa_requise");
+    await otherPage.getByRole("button", { name: "Se reconnecter avec la double authentification" }).click();
+    await otherPage.getByLabel("Adresse électronique professionnelle").fill("lecteur@anct.gouv.fr");
+    await otherPage.getByRole("button", { name: "Se connecter" }).click();
+    await expect(otherPage.getByTestId("operator-identity")).toContainText("lecteur@anct.gouv.fr");
     await expect(otherPage.getByTestId("operator-identity")).not.toContainText("admin@anct.gouv.fr");
     const fresh = (await other.cookies()).find((c) => c.name === sessionCookie)!;
     expect(fresh.value).not.toBe(planted.value);
