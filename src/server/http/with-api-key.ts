@@ -1,6 +1,8 @@
 // The one wrapper of every /api/v1 route: API key → service, per-service rate limit, optional acting
 // user (X-User-Email), bounded JSON body, and every failure through the contract's error envelope.
-// Logs carry the method, path, status, duration and service slug: never a body, query or email.
+// Failed authentications are throttled per client address (auth-failure-throttle.ts) and logged with
+// the key's public prefix. Logs carry the method, path, status, duration, service slug and client
+// address: never a body, query, email or key. Every answer is `Cache-Control: no-store`.
 import { getDb } from "@/db";
 import type { Db } from "@/db/client";
 import { env } from "@/env";
