@@ -1,5 +1,50 @@
+// Content Security Policy (issue #14, finding 8). Everything from the hub's own origin; inline scripts
+// and styles stay allowed because Next.js and the DSFR bootstrap inline theirs (a nonce-based policy,
+// which needs dynamic rendering of every page, is the operations issue's next step). No framing, no
+// plugins, no <base> hijack, forms post to the hub only.
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join("; ");
+
+// Browser features the hub never uses.
+const permissionsPolicy = [
+  "accelerometer=()",
+  "browsing-topics=()",
+  "camera=()",
+  "display-capture=()",
+  "geolocation=()",
+  "gyroscope=()",
+  "magnetometer=()",
+  "microphone=()",
+  "payment=()",
+  "usb=()",
+].join(", ");
+
+// Server actions (logout) are accepted from the public URL's host only, whatever X-Forwarded-Host
+// says (the action also checks its Origin itself: src/server/auth/check-action-origin.ts). Read when
+// the server starts; NEXTAUTH_URL is the hub's public URL (src/env.ts validates it).
+const publicHost = (() => {
+  try {
+    return process.env.NEXTAUTH_URL ? new URL(process.env.NEXTAUTH_URL).host : null;
+  } catch {
+    return null;
+  }
+})();
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  experimental: {
+    serverActions: { allowedOrigins: publicHost ? [publicHost] : [] },
+  },
   // Lets several builds (parallel test runs, benchmarks) live side by side.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite's wasm/data files and the postgres driver stay in node_modules instead of the bundle;
@@ -14,9 +59,8 @@ const nextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
           { key: "X-Frame-Options", value: "DENY" },
-          // No framing, no plugins, no <base> hijack. Scripts and styles stay governed by Next.js and
-          // the DSFR (inline bootstrap); a nonce-based script policy would be the next step.
-          { key: "Content-Security-Policy", value: "frame-ancestors 'none'; object-src 'none'; base-uri 'self'" },
+          { key: "Content-Security-Policy", value: contentSecurityPolicy },
+          { key: "Permissions-Policy", value: permissionsPolicy },
           // Ignored by browsers over plain http (local runs); enforced once served over https.
           { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },
         ],

@@ -34,6 +34,9 @@ const given = process.env;
 const port = Number(given.PORT ?? 3000);
 const standinPort = Number(given.PROCONNECT_STANDIN_PORT ?? 4000);
 const appUrl = given.NEXTAUTH_URL ?? `http://localhost:${port}`;
+// Loopback only unless told otherwise (HOST=0.0.0.0 to serve other machines): the local secrets and
+// the stand-in's test agents are for this machine (issue #14, finding 7).
+const host = given.HOST ?? "127.0.0.1";
 
 function ensureLocalSettings() {
   const existing = readDotenv(envFile);
@@ -145,8 +148,9 @@ async function main() {
     const standin = start(
       "Le simulateur ProConnect",
       "npm",
-      ["run", "-s", "proconnect:standin", "--", "--port", String(standinPort), "--app-url", appUrl, "--client-id", clientId, "--client-secret", clientSecret],
-      {},
+      ["run", "-s", "proconnect:standin", "--", "--port", String(standinPort), "--app-url", appUrl, "--client-id", clientId],
+      // The secret by environment only: arguments are visible to every user in `ps`.
+      { PROCONNECT_CLIENT_SECRET: clientSecret },
     );
     if (!(await waitFor(`${issuer}/.well-known/openid-configuration`, 30_000, standin))) fail("le simulateur ProConnect ne démarre pas.");
   }
@@ -154,7 +158,7 @@ async function main() {
   const hub = start(
     "Le hub",
     process.execPath,
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "0.0.0.0", "-p", String(port)],
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", host, "-p", String(port)],
     // The hub's own handler stops the delivery worker cleanly on SIGTERM (see src/server/boot.ts).
     { PORT: String(port), NEXT_MANUAL_SIG_HANDLE: "true" },
   );

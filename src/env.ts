@@ -2,6 +2,17 @@
 // A missing or bad required setting stops the start with a message naming it.
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
+import ipaddr from "ipaddr.js";
+
+const isAddressOrRange = (entry: string) => {
+  try {
+    if (entry.includes("/")) ipaddr.parseCIDR(entry);
+    else ipaddr.parse(entry);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const bool = (fallback: boolean) =>
   z
@@ -44,6 +55,17 @@ export const env = createEnv({
       .string()
       .regex(/^[a-z]+_[a-z]+_$/)
       .default("lc_live_"),
+    /**
+     * Reverse proxies whose `X-Forwarded-For` is believed, as addresses or CIDR ranges separated by
+     * commas. Empty (default): the TCP peer is the client, whatever headers it sends.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .refine((list) => list.every(isAddressOrRange), "adresses IP ou plages CIDR séparées par des virgules"),
+    /** Failed API-key authentications per minute and per client address before answering 429. */
+    API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 
     // Console login (ProConnect through next-auth)
@@ -54,8 +76,10 @@ export const env = createEnv({
     PROCONNECT_CLIENT_SECRET: z.string().min(1).optional(),
     /** Signing algorithm registered for the client (id_token and userinfo). */
     PROCONNECT_SIGNING_ALG: z.enum(["RS256", "ES256"]).default("RS256"),
-    /** Accepted `acr` values, comma-separated. */
+    /** Accepted `acr` values for readers (lecteur), comma-separated. */
     PROCONNECT_ACR_VALUES: z.string().default("eidas1,eidas1-mfa,eidas2,eidas3"),
+    /** Accepted `acr` values for administrators, comma-separated: multi-factor levels only by default (ANSSI). */
+    PROCONNECT_ACR_VALUES_ADMIN: z.string().default("eidas1-mfa,eidas2,eidas3"),
 
     // Inngest driver: configured when any of these is set; otherwise the embedded worker delivers.
     INNGEST_EVENT_KEY: z.string().min(1).optional(),

@@ -30,6 +30,7 @@ import { createClient, projetInput, round } from "../bench/lib/projets.mjs";
 import { analyseArrivals } from "../bench/lib/analyse-arrivals.mjs";
 import { CaseFailure, expectations, waitUntil } from "./lib/checks.mjs";
 import { fuzzRequests } from "./lib/fuzz-requests.mjs";
+import { runFuzz } from "./lib/run-fuzz.mjs";
 import { sharedClusterControl, startPrivatePostgres } from "./lib/private-postgres.mjs";
 
 const argv = process.argv.slice(2);
@@ -65,11 +66,11 @@ function startCaseHub(settings) {
   return startHub({ distDir, port: ports.hub, settings, onLine: onHubLine });
 }
 
-async function prepareCase(name, { keysFor = ["mec"], webhooks = true, receivers, databaseBase = baseUrl } = {}) {
+async function prepareCase(name, { keysFor = ["mec"], webhooks = true, receivers, databaseBase = baseUrl, consoleSessions = false } = {}) {
   const dbName = `lc_faults_${process.pid}_${name}`;
   const databaseUrl = await createDatabase(databaseBase, dbName);
   const settings = hubSettings(databaseUrl, ports.hub, { WEBHOOK_RETRY_SCHEDULE: RETRY_SCHEDULE, WEBHOOK_TIMEOUT_MS: "2000" });
-  const setup = await setupHub(settings, { keysFor, webhooks: webhooks ? receivers.urls : {} });
+  const setup = await setupHub(settings, { keysFor, webhooks: webhooks ? receivers.urls : {}, consoleSessions });
   if (webhooks) {
     await receivers.reset();
     for (const slug of RECEIVERS) await receivers.setMode(slug, "up");
@@ -433,7 +434,7 @@ async function digest(sql, okIds) {
 }
 
 async function caseFuzz(receivers, { count, seed }) {
-  const c = await prepareCase("fuzz", { receivers, keysFor: ["mec", "tet"], webhooks: false });
+  const c = await prepareCase("fuzz", { receivers, keysFor: ["mec", "tet"], webhooks: false, consoleSessions: true });
   const e = expectations("fuzz");
   const hub = await startCaseHub(c.settings);
   const client = createClient(hub.baseUrl, { connections: 16, timeoutMs: 30_000 });
@@ -444,37 +445,18 @@ async function caseFuzz(receivers, { count, seed }) {
     const okBase = await seedWrite(mec, "POST", "/api/v1/projets", projetInput("fuzz-ok-base", 0, 2));
     const tetOnly = await seedWrite(c.setup.keys.tet, "POST", "/api/v1/projets", { ...projetInput("tet-only", 0, 3), statut: "En cours" });
     await seedWrite(mec, "PUT", `/api/v1/projets/${target.id}/permissions`, { email: "lectrice@mairie-exemple.fr", niveau: "READ" });
-    const ctx = { key: mec, targetId: target.id, tetOnlyId: tetOnly.id, okId: okBase.id, otherExternalId: "fuzz-ok-base" };
+    // The console is fuzzed too (issue #14): tRPC procedures and pages with an admin's and a lecteur's session.
+    const ctx = { key: mec, targetId: target.id, tetOnlyId: tetOnly.id, okId: okBase.id, otherExternalId: "fuzz-ok-base", consoleSessions: c.setup.consoleSessions, origin: c.settings.NEXTAUTH_URL };
     const before = await digest(c.sql, [okBase.id]);
     const requests = fuzzRequests(ctx, count, seed);
-    const okIds = new Set([okBase.id]);
-    const statusCounts = {};
-    const violations = [];
-    let acceptedErasures = 0;
-    let next = 0;
-    const t0 = performance.now();
-    const worker = async () => {
-      while (next < requests.length) {
-        const r = requests[next++];
-        const res = await client.send(r.method, r.path, { rawBody: r.body, headers: r.headers });
-        const status = res.status ?? res.error;
-        statusCounts[status] = (statusCounts[status] ?? 0) + 1;
-        const accepted = res.status >= 200 && res.status < 300;
-        if (res.error || res.status >= 500 || (r.expect === "reject" && !(res.status >= 400 && res.status < 500))) {
-          violations.push({ kind: r.kind, method: r.method, path: r.path.slice(0, 120), status, body: (r.body ?? "").toString().slice(0, 160), answer: (res.text ?? res.message ?? "").slice(0, 200) });
-        }
-        if (accepted && r.okWrite && res.body && typeof res.body.id === "string") okIds.add(res.body.id);
-        if (accepted && r.kind === "odd-erasure") acceptedErasures++;
-      }
-    };
-    await Promise.all(Array.from({ length: 16 }, worker));
-    const seconds = (performance.now() - t0) / 1000;
+    const { statusCounts, bySurface, violations, okIds, acceptedErasures, seconds } = await runFuzz(client, requests, { okIds: new Set([okBase.id]) });
     const after = await digest(c.sql, [...okIds]);
     const changed = Object.keys(before).filter((k) => k !== "erasure_events" && before[k] !== after[k]);
     const fiveXX = Object.entries(statusCounts).filter(([s]) => Number(s) >= 500).reduce((n, [, v]) => n + v, 0);
     const byKind = {};
     for (const r of requests) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
     log(`  ${requests.length} requests (seed ${seed}) in ${round(seconds)} s (${round(requests.length / seconds)} req/s), ${Object.keys(byKind).length} kinds; answers ${JSON.stringify(statusCounts)}`);
+    for (const [surface, figures] of Object.entries(bySurface)) log(`  ${surface}: ${figures.requests} requests, ${figures.fiveXX} × 5xx; answers ${JSON.stringify(figures.statuses)}`);
     log(`  ${okIds.size - 1} accepted odd creations in the fuzzok namespace; ${after.erasure_events - before.erasure_events} erasure events for ${acceptedErasures} accepted erasures`);
     for (const v of violations.slice(0, 12)) log(`    ✗ ${v.kind} ${v.method} ${v.path} → ${v.status} ${v.answer} (body: ${JSON.stringify(v.body)})`);
     e.check(fiveXX === 0, `${fiveXX} answers were 5xx`);
@@ -482,7 +464,7 @@ async function caseFuzz(receivers, { count, seed }) {
     e.check(changed.length === 0, `refused calls wrote to: ${changed.join(", ")}`);
     e.check(after.erasure_events - before.erasure_events <= acceptedErasures, "erasure events without an accepted erasure");
     e.done();
-    return { requests: requests.length, seconds: round(seconds), statusCounts, kinds: Object.keys(byKind).length };
+    return { requests: requests.length, seconds: round(seconds), statusCounts, bySurface, kinds: Object.keys(byKind).length };
   } finally {
     await client.close().catch(() => {});
     await hub.proc.kill("SIGTERM", 10_000);

@@ -13,6 +13,8 @@ import { createServiceInput, serviceSlugSchema, updateServiceInput, webhookUrlSc
 import { requireServiceBySlug } from "@/modules/services/find-service";
 import { createApiKey } from "@/modules/keys/create-api-key";
 import { revokeApiKey } from "@/modules/keys/revoke-api-key";
+import { apiKeyPrefixSchema } from "@/modules/keys/key-schemas";
+import { isoInstantSchema } from "@/modules/validation/input-rules";
 import { setMapping } from "@/modules/mappings/set-mapping";
 import { setPhaseMapping } from "@/modules/mappings/set-phase-mapping";
 import { genericStatusCodeSchema, statusLabelSchema } from "@/modules/mappings/mapping-schemas";
@@ -25,8 +27,7 @@ export type Flags = Record<string, string | true>;
 
 const text = (schema: z.ZodType<unknown, string>) =>
   z.string({ error: "valeur attendue après le drapeau" }).pipe(schema);
-/** A date (`2026-01-31`) or a date-time with offset (`2026-01-31T12:00:00Z`). */
-const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "date ISO 8601 attendue" });
+const isoInstant = isoInstantSchema;
 const booleanText = z.enum(["true", "false"], { error: "true ou false attendu" }).transform((v) => v === "true");
 
 type Command = {
@@ -74,7 +75,7 @@ export const commands: Record<string, Command> = {
   },
   "key:revoke": {
     usage: "key:revoke --prefix <prefix>",
-    flags: z.strictObject({ prefix: text(z.string().trim().min(1).max(100)) }),
+    flags: z.strictObject({ prefix: text(apiKeyPrefixSchema) }),
     run: (db, f) => db.transaction(async (tx) => ({ revoked: (await revokeApiKey(tx, f.prefix, cliActor)).revoked })),
   },
   "mapping:set": {

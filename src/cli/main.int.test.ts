@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useDatabase } from "@/db";
 import { env } from "@/env";
 import { createTestDatabase, skipWithoutPostgres, type TestDatabase } from "@/test/test-database";
-import { handleCliRequest } from "@/server/cli-endpoint";
+import { installPeerAddressHeader } from "@/server/http/client-address";
+import { CLI_BODY_LIMIT_BYTES, handleCliRequest } from "@/server/cli-endpoint";
 import { publishServerBridge, withdrawServerBridge } from "./server-bridge";
 
 const root = process.cwd();
@@ -77,14 +78,16 @@ describe("npm run communs while the server owns the embedded database", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     useDatabase(t);
-    // A loopback HTTP server in this process stands for the Next.js server: same handler, same bridge file.
+    // A loopback HTTP server in this process stands for the Next.js server: same handler, same bridge
+    // file, and the same peer-address stamp as the hub's boot installs.
+    installPeerAddressHeader();
     server = createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const response = await handleCliRequest(
         new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as HeadersInit, body: Buffer.concat(chunks) }),
       );
-      res.writeHead(response.status, { "content-type": "application/json" });
+      res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(await response.text());
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -120,6 +123,39 @@ describe("npm run communs while the server owns the embedded database", () => {
     });
     expect(response.status).toBe(401);
     expect(await t.db.query.operators.findMany()).toHaveLength(0);
+  });
+
+  const endpoint = () => `http://127.0.0.1:${bridge.port}/api/internal/cli`;
+  const withToken = () => ({ authorization: `Bearer ${bridge.token}`, "content-type": "application/json" });
+
+  it("refuses, even with the token, a caller relayed from another machine (issue #14, finding 7)", async () => {
+    const response = await fetch(endpoint(), {
+      method: "POST",
+      headers: { ...withToken(), "x-forwarded-for": "203.0.113.7" },
+      body: JSON.stringify({ command: "operator:add", flags: { email: "x@y.fr", role: "admin" } }),
+    });
+    expect(response.status).toBe(403);
+    // A caller that did not come through the HTTP server (no peer address) is refused as well.
+    const direct = await handleCliRequest(
+      new Request("http://127.0.0.1/api/internal/cli", { method: "POST", headers: withToken(), body: JSON.stringify({ command: "operator:add", flags: {} }) }),
+    );
+    expect(direct.status).toBe(403);
+    expect(await t.db.query.operators.findMany()).toHaveLength(0);
+  });
+
+  it("answers 400 to invalid JSON and 413 above 64 KiB, with the token", async () => {
+    const bad = await fetch(endpoint(), { method: "POST", headers: withToken(), body: "{pas du json" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe("validation_failed");
+    const huge = await fetch(endpoint(), {
+      method: "POST",
+      headers: withToken(),
+      body: JSON.stringify({ command: "service:create", flags: { slug: "gros", nom: "x".repeat(CLI_BODY_LIMIT_BYTES) } }),
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get("cache-control")).toBe("no-store");
+    const notAnObject = await fetch(endpoint(), { method: "POST", headers: withToken(), body: "null" });
+    expect(notAnObject.status).toBe(400);
   });
 });
 

@@ -5,6 +5,7 @@ import { env } from "@/env";
 import { getDatabase } from "@/db";
 import { publishServerBridge, withdrawServerBridge } from "@/cli/server-bridge";
 import { logger } from "./logger";
+import { installPeerAddressHeader } from "./http/client-address";
 
 type Stopper = () => Promise<void>;
 // On globalThis: Next.js may load this module more than once in one process (instrumentation and
@@ -22,6 +23,8 @@ export async function boot() {
   const g = globalThis as { [bootKey]?: boolean };
   if (g[bootKey]) return;
   g[bootKey] = true;
+  // First: every request from now on carries its TCP peer address (client-address.ts).
+  installPeerAddressHeader();
 
   const handle = await getDatabase();
   logger.info("database ready", { driver: handle.driver });

@@ -92,6 +92,9 @@ export function hubSettings(databaseUrl, port, extra = {}) {
     WEBHOOK_ALLOW_PRIVATE_URLS: "true",
     API_KEY_PREFIX: "lc_test_",
     RATE_LIMIT_PER_MINUTE: "100000000",
+    // The fuzz sends hundreds of bad keys from one address: the failure throttle would answer 429 to
+    // everything after the first 30 and hide the routes behind it.
+    API_AUTH_FAILURES_PER_MINUTE: "100000000",
     LOG_LEVEL: "warn",
     WORKER_ENABLED: "true",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -108,8 +111,8 @@ export function hubSettings(databaseUrl, port, extra = {}) {
  * Applies migrations and configures services through the CLI's own command functions, in one
  * process: keys for the writers, webhook endpoints for the receivers. Returns the CLI results.
  */
-export async function setupHub(settings, { keysFor, webhooks }) {
-  const plan = JSON.stringify({ keysFor, webhooks });
+export async function setupHub(settings, { keysFor, webhooks, consoleSessions = false }) {
+  const plan = JSON.stringify({ keysFor, webhooks, consoleSessions });
   const result = await runBounded(tsxBin, [path.join(import.meta.dirname, "setup-hub.ts"), plan], {
     cwd: root,
     env: settings,

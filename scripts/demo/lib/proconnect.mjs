@@ -14,8 +14,9 @@ export async function startProconnectStandin({ port, appUrl, timeoutMs = 60_000 
   const clientSecret = randomBytes(24).toString("base64url");
   const child = spawn(
     "npm",
-    ["run", "-s", "proconnect:standin", "--", "--port", String(port), "--app-url", appUrl, "--client-id", clientId, "--client-secret", clientSecret, "--keys-file", path.join(dir, "jwks.json")],
-    { cwd: repoRoot, env: process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    ["run", "-s", "proconnect:standin", "--", "--port", String(port), "--app-url", appUrl, "--client-id", clientId, "--keys-file", path.join(dir, "jwks.json")],
+    // The secret by environment only: arguments are visible to every user in `ps`.
+    { cwd: repoRoot, env: { ...process.env, PROCONNECT_CLIENT_SECRET: clientSecret }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
   const stop = async () => {

@@ -106,8 +106,154 @@ function applyMutation(base, mutation) {
 
 const MALFORMED = ["{", '{"externalId":', '{"a":1,}', "{'a':1}", "NaN", "undefined", '{"a":1}}', "\uFEFF{", "[", '"', "{\"nom\":\"\\x41\"}", "{\"nom\":\"\\ud800\"", "//", "{\"a\":01}", "tru", "1e99999"];
 
+// Dates around what JavaScript and PostgreSQL can read (issue #14: year 0 and year −100000 gave 500s).
+const ODD_DATES = ["0000-01-01", "-100000-01-01", "-000001-01-01T00:00:00Z", "+275760-09-13T00:00:00Z", "9999-12-31", "9999-12-31T23:59:59.999-14:00", "10000-01-01", "1899-12-31", "1900-01-01", "0001-01-01T00:00:00+14:00", "2026-02-30", "2026-01-01T25:00:00Z", "1970-01-01T00:00:00Z", "2026-06-01", ""];
+const oddDate = fc.oneof(fc.constantFrom(...ODD_DATES), fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }).map((d) => d.toISOString()));
+const oddText = fc.oneof(injection, weirdText, fc.constantFrom("\u0000", "a\u0000b", "\ud800", "x\udc00y", big(300)));
+const oddNumber = fc.constantFrom(0, -1, 1, 1.5, 2 ** 31, 2 ** 53, 2 ** 63, 1e308, "1", "abc", null, true, [], {});
+/** A search cursor of the console (base64url of [date, uuid]) with odd parts, or garbage. */
+const oddSearchCursor = fc.oneof(
+  fc.record({ at: oddDate, id: fc.oneof(fc.uuid({ version: 4 }), oddText) }).map(({ at, id }) => Buffer.from(JSON.stringify([at, id])).toString("base64url")),
+  fc.constantFrom(Buffer.from("{}").toString("base64url"), Buffer.from("[1,2]").toString("base64url"), Buffer.from("5").toString("base64url")),
+  oddText,
+);
+/** A REST cursor (base64url of "<timestamp>|<uuid>") with odd dates, or garbage. */
+const oddRestCursor = fc.oneof(
+  fc.record({ at: fc.constantFrom("0000-01-01T00:00:00.000000Z", "9999-12-31T23:59:59.999999Z", "2026-02-30T00:00:00.000000Z", "1899-01-01T00:00:00.000000Z"), id: fc.uuid({ version: 4 }) }).map(({ at, id }) => Buffer.from(`${at}|${id}`).toString("base64url")),
+  oddText,
+);
+
 /**
- * @param ctx {key, targetId, tetOnlyId, okId, otherExternalId}
+ * Calls of the console's tRPC procedures as logged-in operators (issue #14): queries with odd but
+ * well-typed or ill-typed inputs (never a 5xx), mutations that must be refused (a lecteur's, an
+ * admin's without the same-origin proof, an admin's with invalid input), and the batch and body
+ * limits. Nothing here may write: refused mutations only.
+ */
+function consoleArbitraries(ctx) {
+  const cookie = (role) => `next-auth.session-token=${ctx.consoleSessions[role]}`;
+  const role = fc.constantFrom("admin", "lecteur");
+  const someId = fc.oneof(fc.uuid({ version: 4 }), badId, fc.constant(ctx.targetId));
+  const queryCall = fc.oneof(
+    fc.record({ query: oddText, cursor: fc.option(oddSearchCursor, { nil: undefined }), limit: fc.option(oddNumber, { nil: undefined }) }).map((i) => ["projects.search", i]),
+    fc.record({ action: fc.option(oddText, { nil: undefined }), cursor: fc.option(oddNumber, { nil: undefined }), limit: fc.option(oddNumber, { nil: undefined }) }).map((i) => ["audit.list", i]),
+    fc
+      .record({ since: fc.option(oddDate, { nil: undefined }), until: fc.option(oddDate, { nil: undefined }), eventType: fc.option(oddText, { nil: undefined }), projectId: fc.option(someId, { nil: undefined }), serviceId: fc.option(someId, { nil: undefined }), state: fc.option(fc.oneof(fc.constantFrom("failed", "pending", "delivered"), oddText), { nil: undefined }), cursor: fc.option(oddNumber, { nil: undefined }) })
+      .map((i) => ["deliveries.list", i]),
+    oddNumber.map((deliveryId) => ["deliveries.get", { deliveryId }]),
+    someId.map((projectId) => ["projects.get", { projectId }]),
+    someId.map((serviceId) => ["services.get", { serviceId }]),
+    someId.map((serviceId) => ["mappings.list", { serviceId }]),
+    fc.constantFrom(["dashboard.stats", undefined], ["services.list", undefined], ["me", undefined], ["operators.list", undefined]),
+    fc.record({ path: fc.oneof(injection, fc.string({ maxLength: 20 })), input: oddText }).map(({ path, input }) => [path.replace(/[,/?#%]/g, "") || "inconnu", input]),
+  );
+  const trpcQuery = fc.record({ role, calls: fc.array(queryCall, { minLength: 1, maxLength: 4 }) }).map(({ role: r, calls }) => {
+    const input = Object.fromEntries(calls.map(([, i], n) => [n, i]));
+    return {
+      kind: "trpc-query",
+      method: "GET",
+      path: `/api/trpc/${calls.map(([p]) => enc(p)).join(",")}?batch=1&input=${enc(JSON.stringify(input))}`,
+      headers: { cookie: cookie(r) },
+      expect: "any",
+    };
+  });
+
+  // Valid inputs: refused for a lecteur, and for an admin without the same-origin proof.
+  const validMutations = [
+    ["services.create", { slug: "fuzz-refuse", nom: "Ne doit pas exister" }],
+    ["services.update", { slug: "tet", nom: "Renommé par le fuzz" }],
+    ["services.createKey", { serviceId: ctx.tetServiceId ?? "00000000-0000-4000-8000-000000000000" }],
+    ["mappings.set", { service: "tet", label: "Libellé du fuzz", generique: "IMPACTE" }],
+    ["operators.add", { email: "fuzz-intrus@anct.gouv.fr", role: "admin" }],
+    ["deliveries.replayFailed", {}],
+  ];
+  // Invalid inputs: refused for anyone.
+  const invalidMutations = [
+    ["services.create", { slug: "Pas Valide", nom: "x" }],
+    ["services.create", { slug: "fuzz-nul", nom: "a\u0000b" }],
+    ["services.create", { slug: "fuzz-vide", nom: "" }],
+    ["services.create", { slug: "fuzz-url", nom: "x", webhookUrl: "javascript:alert(1)" }],
+    ["services.create", { slug: "fuzz-extra", nom: "x", extra: 1 }],
+    ["services.update", { slug: "tet", nom: "x\ud800" }],
+    ["services.revokeKey", { serviceId: "pas-un-uuid", prefix: "x" }],
+    ["services.revokeKey", { serviceId: "00000000-0000-4000-8000-000000000000", prefix: "\u0000" }],
+    ["services.setWebhookEnabled", { slug: "tet", enabled: "oui" }],
+    ["services.rotateSecret", { serviceId: "' OR 1=1 --" }],
+    ["services.sendTestEvent", { serviceId: 42 }],
+    ["mappings.set", { service: "tet", label: "\u0000", generique: "IMPACTE" }],
+    ["mappings.set", { service: "tet", label: "x", generique: "minuscules" }],
+    ["operators.add", { email: "pas-une-adresse", role: "admin" }],
+    ["operators.add", { email: "a@b.fr", role: "root" }],
+    ["operators.setActive", { operatorId: "x", active: true }],
+    ["deliveries.replay", { deliveryId: -1 }],
+    ["deliveries.replay", { deliveryId: "1" }],
+    ["deliveries.replayFailed", { since: "0000-01-01" }],
+    ["deliveries.replayFailed", { until: "-100000-01-01" }],
+    ["deliveries.replayFailed", { serviceId: "x", eventType: "\u0000" }],
+  ];
+  const post = (kind, r, procedure, body, { origin = true, contentType = "application/json" } = {}) => ({
+    kind,
+    method: "POST",
+    path: `/api/trpc/${procedure}?batch=1`,
+    headers: { cookie: cookie(r), "content-type": contentType, ...(origin ? { origin: ctx.origin } : {}) },
+    body,
+    expect: "reject",
+  });
+  const trpcMutation = fc.oneof(
+    fc.constantFrom(...validMutations).map(([p, i]) => post("trpc-mutation-lecteur", "lecteur", p, JSON.stringify({ 0: i }))),
+    fc.constantFrom(...validMutations).map(([p, i]) => post("trpc-mutation-csrf", "admin", p, JSON.stringify({ 0: i }), { origin: false })),
+    fc.constantFrom(...validMutations).map(([p, i]) => post("trpc-mutation-csrf", "admin", p, JSON.stringify({ 0: i }), { contentType: "text/plain" })),
+    fc.record({ call: fc.constantFrom(...invalidMutations), r: role }).map(({ call: [p, i], r }) => post("trpc-mutation-invalid", r, p, JSON.stringify({ 0: i }))),
+    fc.record({ raw: fc.constantFrom(...MALFORMED), r: role }).map(({ raw, r }) => post("trpc-mutation-malformed", r, "services.create", raw)),
+  );
+  const trpcLimits = fc.oneof(
+    fc.integer({ min: 11, max: 200 }).map((n) => ({
+      kind: "trpc-limit-batch",
+      method: "GET",
+      path: `/api/trpc/${Array.from({ length: n }, () => "dashboard.stats").join(",")}?batch=1&input=${enc("{}")}`,
+      headers: { cookie: cookie("lecteur") },
+      expect: "reject",
+    })),
+    fc.constant(null).map(() => post("trpc-limit-body", "admin", "services.create", JSON.stringify({ 0: { slug: "fuzz-gros", nom: big(70 * 1024) } }))),
+  );
+
+  // Console pages: query strings and path ids as anyone can type them (never a 5xx).
+  const pageQuery = (pairs) => pairs.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${enc(String(v))}`).join("&");
+  const consolePage = fc.oneof(
+    fc.record({ since: fc.option(oddDate, { nil: undefined }), until: fc.option(oddDate, { nil: undefined }), state: fc.option(oddText, { nil: undefined }), eventType: fc.option(oddText, { nil: undefined }), projectId: fc.option(someId, { nil: undefined }), serviceId: fc.option(someId, { nil: undefined }), cursor: fc.option(fc.oneof(oddText, fc.constantFrom("1e400", "-1", "99999999999999999999")), { nil: undefined }), twice: fc.boolean() }).map(
+      ({ twice, ...q }) => `/admin/livraisons?${pageQuery(Object.entries(q))}${twice ? "&since=2026-01-01&since=0000-01-01" : ""}`,
+    ),
+    fc.record({ q: fc.option(oddText, { nil: undefined }), cursor: fc.option(oddSearchCursor, { nil: undefined }), twice: fc.boolean() }).map(({ twice, ...q }) => `/admin/projets?${pageQuery(Object.entries(q))}${twice ? "&q=a&q=b" : ""}`),
+    fc.record({ action: fc.option(oddText, { nil: undefined }), cursor: fc.option(fc.oneof(oddText, fc.constantFrom("1e400", "-5", "9007199254740993")), { nil: undefined }) }).map((q) => `/admin/journal?${pageQuery(Object.entries(q))}`),
+    fc.record({ id: fc.oneof(badId, fc.uuid({ version: 4 }), fc.constantFrom("1", "0", "-1", "1e400", "9007199254740993")), page: fc.constantFrom("livraisons", "projets", "services") }).map(({ id, page }) => `/admin/${page}/${enc(id)}`),
+    someId.map((id) => `/admin/services/${enc(id)}/correspondances`),
+    fc.record({ motif: oddText, error: oddText }).map((q) => `/admin/acces-refuse?${pageQuery(Object.entries(q))}`),
+    fc.constantFrom("constructor", "__proto__", "toString", "hasOwnProperty").map((k) => `/admin/acces-refuse?motif=${k}&error=${k}`),
+    oddText.map((e) => `/admin/connexion?error=${enc(e)}`),
+    oddText.map((st) => `/admin/deconnexion?state=${enc(st)}`),
+  );
+  const page = fc.record({ path: consolePage, r: fc.constantFrom("admin", "lecteur", null) }).map(({ path, r }) => ({
+    kind: "page-query",
+    method: "GET",
+    path,
+    headers: r ? { cookie: cookie(r) } : {},
+    expect: "any",
+  }));
+
+  return [
+    { weight: 12, arbitrary: trpcQuery },
+    { weight: 8, arbitrary: trpcMutation },
+    { weight: 1, arbitrary: trpcLimits },
+    { weight: 10, arbitrary: page },
+  ];
+}
+
+/** Which surface a fuzzed request hits, for the counts: "trpc", "pages" or "rest". */
+export function surfaceOf(kind) {
+  return kind.startsWith("trpc-") ? "trpc" : kind.startsWith("page-") ? "pages" : "rest";
+}
+
+/**
+ * @param ctx {key, targetId, tetOnlyId, okId, otherExternalId, and for the console: consoleSessions {admin, lecteur} (session tokens), origin (the hub's public URL), tetServiceId}
  * @returns fast-check arbitrary of requests {kind, method, path, headers, body, expect}
  */
 function requestArbitrary(ctx) {
@@ -217,6 +363,20 @@ function requestArbitrary(ctx) {
       const q = which === "limit" ? `limit=${limit}` : which === "updatedSince" ? `updatedSince=${enc(updatedSince)}` : `inconnu=${enc(updatedSince)}`;
       return { kind: "bad-query", method: "GET", path: `/api/v1/projets?${q}`, headers: auth, expect: "reject" };
     });
+
+  // REST query strings that may be valid or not: never a 5xx (updatedSince=0000-01-01 was one).
+  const restQuery = fc
+    .record({ updatedSince: fc.option(oddDate, { nil: undefined }), cursor: fc.option(oddRestCursor, { nil: undefined }), limit: fc.option(fc.oneof(fc.integer({ min: -5, max: 600 }).map(String), oddText), { nil: undefined }), email: oddText, which: fc.constantFrom("list", "permissions") })
+    .map(({ updatedSince, cursor, limit, email, which }) => ({
+      kind: "rest-query",
+      method: "GET",
+      path:
+        which === "list"
+          ? `/api/v1/projets?${[["updatedSince", updatedSince], ["cursor", cursor], ["limit", limit]].filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${enc(v)}`).join("&")}`
+          : `/api/v1/projets/${ctx.targetId}/permissions?email=${enc(email)}`,
+      headers: auth,
+      expect: "any",
+    }));
 
   const oddQuery = fc.record({ cursor: fc.oneof(injection, fc.string({ maxLength: 60 })), limit: fc.integer({ min: 1, max: 500 }) }).map(({ cursor, limit }) => ({
     kind: "odd-cursor",
@@ -422,6 +582,8 @@ function requestArbitrary(ctx) {
     { weight: 2, arbitrary: oddPermission },
     { weight: 1, arbitrary: oddErasure },
     { weight: 4, arbitrary: reads },
+    { weight: 5, arbitrary: restQuery },
+    ...(ctx.consoleSessions ? consoleArbitraries(ctx) : []),
   );
 }
 

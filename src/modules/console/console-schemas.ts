@@ -1,14 +1,15 @@
 // Inputs of the console's read models and operator actions (shared by tRPC procedures and forms).
 import { z } from "zod";
 import { deliveryStates } from "@/db/schema";
+import { isoInstantSchema, storableString } from "@/modules/validation/input-rules";
 import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
 
-const isoDate = z.iso.datetime({ offset: true, error: "date ISO 8601 attendue" }).or(z.iso.date({ error: "date AAAA-MM-JJ attendue" }));
+const isoDate = isoInstantSchema;
 
 export const deliveryFilterSchema = z.strictObject({
   serviceId: z.uuid({ error: "identifiant de service invalide" }).optional(),
   state: z.enum(deliveryStates).optional(),
-  eventType: z.string().trim().min(1).max(100).optional(),
+  eventType: storableString(z.string().trim().min(1).max(100)).optional(),
   projectId: z.uuid({ error: "identifiant de projet invalide" }).optional(),
   since: isoDate.optional(),
   until: isoDate.optional(),
@@ -24,8 +25,8 @@ export const listDeliveriesInput = deliveryFilterSchema.extend({
 export const deliveryIdInput = z.strictObject({ deliveryId: z.number().int().positive() });
 
 export const searchProjectsInput = z.strictObject({
-  query: z.string().trim().max(200).default(""),
-  cursor: z.string().max(200).optional(),
+  query: storableString(z.string().trim().max(200)).default(""),
+  cursor: storableString(z.string().max(200)).optional(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 
@@ -34,7 +35,7 @@ export const projectIdInput = z.strictObject({ projectId: z.uuid({ error: "ident
 export const listAuditInput = z.strictObject({
   cursor: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(200).default(50),
-  action: z.string().trim().max(100).optional(),
+  action: storableString(z.string().trim().max(100)).optional(),
 });
 
 export const serviceIdInput = z.strictObject({ serviceId: z.uuid({ error: "identifiant de service invalide" }) });

@@ -3,6 +3,7 @@
 import { and, desc, eq, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { projectLinks, projects, services } from "@/db/schema";
+import { isSaneInstant } from "@/modules/validation/input-rules";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,7 +16,8 @@ function decodeCursor(cursor: string | undefined): [Date, string] | null {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
     const date = new Date(at);
-    return Number.isNaN(date.getTime()) || !uuidPattern.test(id) ? null : [date, id];
+    // A forged cursor (year −100000, not a string) starts from the top instead of failing in SQL.
+    return typeof at !== "string" || typeof id !== "string" || !isSaneInstant(date) || !uuidPattern.test(id) ? null : [date, id];
   } catch {
     return null;
   }

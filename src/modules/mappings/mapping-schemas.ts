@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { storableString } from "@/modules/validation/input-rules";
 import { serviceSlugSchema } from "@/modules/services/service-schemas";
 
-export const statusLabelSchema = z.string().trim().min(1, "obligatoire").max(200, "au plus 200 caractères");
+export const statusLabelSchema = storableString(z.string().trim().min(1, "obligatoire").max(200, "au plus 200 caractères"));
 export const genericStatusCodeSchema = z
   .string()
   .trim()

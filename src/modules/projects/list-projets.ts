@@ -3,6 +3,7 @@ import { and, asc, eq, exists, gt, gte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { projectPermissions, projects } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
+import { isSaneInstantText } from "@/modules/validation/input-rules";
 import type { Caller } from "@/modules/permissions/check-access";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 import { renderProjet } from "./project-state";
@@ -18,7 +19,8 @@ const cursorPattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([0-9a-f-
 function decodeCursor(cursor: string): { at: string; id: string } {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   const match = cursorPattern.exec(text);
-  if (!match) throw AppError.validation([{ path: "cursor", message: "curseur invalide (reprenez la valeur nextCursor d'une page)" }]);
+  // A forged cursor may carry a date PostgreSQL refuses (year 0000): refused here, not as a 500.
+  if (!match || !isSaneInstantText(match[1]!)) throw AppError.validation([{ path: "cursor", message: "curseur invalide (reprenez la valeur nextCursor d'une page)" }]);
   return { at: match[1]!, id: match[2]! };
 }
 

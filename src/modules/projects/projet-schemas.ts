@@ -3,13 +3,9 @@
 import { z } from "zod";
 import "zod-openapi";
 
-/**
- * PostgreSQL text and jsonb cannot hold U+0000, and a lone UTF-16 surrogate (valid in JSON as
- * "\ud83d") cannot be encoded as UTF-8: both would fail in the database as a 500. Refused here as
- * a validation error instead.
- */
-export const storableText = (s: string) => !s.includes("\u0000") && s.isWellFormed();
-const storableTextMessage = "caractère non admis (U+0000 ou UTF-16 mal formé)";
+import { instantRangeMessage, isSaneInstant, isSaneInstantText, storableText, storableTextMessage } from "@/modules/validation/input-rules";
+
+export { storableText };
 
 export const externalIdSchema = z
   .string({ error: "chaîne de caractères attendue" })
@@ -66,6 +62,7 @@ const isoDate = z
     const d = new Date(`${v}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
   }, "date inexistante")
+  .refine((v) => isSaneInstant(new Date(`${v}T00:00:00Z`)), instantRangeMessage)
   .meta({ format: "date", example: "2026-03-01" });
 
 const nomSchema = z
@@ -272,6 +269,7 @@ export const listQuerySchema = z.strictObject({
   updatedSince: z
     .string()
     .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(new Date(v).getTime()), "date ISO 8601 attendue")
+    .refine(isSaneInstantText, instantRangeMessage)
     .optional()
     .meta({ description: "Ne renvoie que les projets modifiés à partir de cet instant (inclus).", example: "2026-01-01T00:00:00Z" }),
   cursor: z.string().max(200).optional().meta({ description: "Valeur `nextCursor` de la page précédente." }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableString, storableText, storableTextMessage } from "@/modules/validation/input-rules";
 
 export const serviceSlugSchema = z
   .string()
@@ -7,12 +8,13 @@ export const serviceSlugSchema = z
   .max(50, "au plus 50 caractères")
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "minuscules, chiffres et tirets uniquement (ex. « mon-service »)");
 
-export const serviceNomSchema = z.string().trim().min(1, "obligatoire").max(200, "au plus 200 caractères");
+export const serviceNomSchema = storableString(z.string().trim().min(1, "obligatoire").max(200, "au plus 200 caractères"));
 
 export const webhookUrlSchema = z
   .string()
   .trim()
   .max(2000, "au plus 2000 caractères")
+  .refine(storableText, storableTextMessage)
   .pipe(z.url({ protocol: /^https?$/, error: "URL http(s) invalide" }));
 
 export const createServiceInput = z.strictObject({

@@ -2,25 +2,49 @@
 import type { NextAuthOptions } from "next-auth";
 import type { Adapter } from "next-auth/adapters";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { env } from "@/env";
 import { writeAudit } from "@/modules/audit/write-audit";
 import { checkSignIn, readIdTokenClaims } from "./check-sign-in";
-import { acceptedAcrValues, proconnectProvider } from "./proconnect-provider";
-import { sessionPolicy } from "./session-policy";
+import { acceptedAcrByRole, proconnectProvider } from "./proconnect-provider";
+import { sessionCookieName, sessionPolicy } from "./session-policy";
 
-export async function getAuthOptions(): Promise<NextAuthOptions> {
+/**
+ * next-auth's options for one request. `action` is next-auth's route (`callback`, `signin`, …).
+ * On `callback`, the session the browser already holds is hidden from next-auth, so that a login
+ * always creates a fresh session (never reuses one planted in the browser) and never links the
+ * ProConnect account to whoever was signed in; that previous session is deleted once the login
+ * succeeds (issue #14, finding 1).
+ */
+export async function getAuthOptions(action?: string): Promise<NextAuthOptions> {
   const db = await getDb();
+  const adapter = DrizzleAdapter(db, {
+    usersTable: users,
+    accountsTable: accounts,
+    sessionsTable: sessions,
+    verificationTokensTable: verificationTokens,
+  }) as Adapter;
+  const previousSessions: string[] = [];
+  if (action === "callback") {
+    adapter.getSessionAndUser = async (sessionToken) => {
+      previousSessions.push(sessionToken);
+      return null;
+    };
+  }
+  const secureCookies = (env.NEXTAUTH_URL ?? "").startsWith("https://");
   return {
     secret: env.NEXTAUTH_SECRET,
-    adapter: DrizzleAdapter(db, {
-      usersTable: users,
-      accountsTable: accounts,
-      sessionsTable: sessions,
-      verificationTokensTable: verificationTokens,
-    }) as Adapter,
+    adapter,
+    // `__Host-` in production (https): the cookie is then bound to this exact origin, Secure, Path=/,
+    // and no sibling subdomain can set or shadow it.
+    cookies: {
+      sessionToken: {
+        name: sessionCookieName(env.NEXTAUTH_URL),
+        options: { httpOnly: true, sameSite: "lax", path: "/", secure: secureCookies },
+      },
+    },
     session: { strategy: "database", maxAge: sessionPolicy.inactivityMs / 1000, updateAge: sessionPolicy.slideEveryMs / 1000 },
     // Both pages are set so that no built-in English page is ever shown (trap 14).
     pages: { signIn: "/admin/connexion", error: "/admin/acces-refuse", signOut: "/admin/connexion" },
@@ -28,7 +52,14 @@ export async function getAuthOptions(): Promise<NextAuthOptions> {
     callbacks: {
       async signIn({ account, profile }) {
         const email = (profile as { email?: string } | undefined)?.email;
-        const result = await checkSignIn(db, { email, idToken: account?.id_token, acceptedAcr: acceptedAcrValues() });
+        // The hub user this ProConnect account (`sub`) is already linked to, if any.
+        const linked = account ? await adapter.getUserByAccount!({ provider: account.provider, providerAccountId: account.providerAccountId }) : null;
+        const result = await checkSignIn(db, {
+          email,
+          idToken: account?.id_token,
+          acceptedAcr: acceptedAcrByRole(),
+          linkedUserEmail: linked ? (linked.email ?? "") : undefined,
+        });
         return result.allowed ? true : `/admin/acces-refuse?motif=${result.reason}`;
       },
       // Only a redirect inside the hub is followed after login.
@@ -43,6 +74,8 @@ export async function getAuthOptions(): Promise<NextAuthOptions> {
       async signIn({ user, account }) {
         if (!account) return;
         await db.transaction(async (tx) => {
+          // The session the browser held before this login ends with it (see getAuthOptions).
+          if (previousSessions.length > 0) await tx.delete(sessions).where(inArray(sessions.sessionToken, previousSessions));
           await tx
             .update(accounts)
             .set({

@@ -5,7 +5,7 @@ import type { Db } from "@/db/client";
 import { operators } from "@/db/schema";
 import { writeAudit } from "@/modules/audit/write-audit";
 
-export type SignInRefusal = "non_operateur" | "niveau_insuffisant" | "profil_incomplet";
+export type SignInRefusal = "non_operateur" | "niveau_insuffisant" | "mfa_requise" | "profil_incomplet" | "compte_different";
 
 /** Reads the claims of an id_token whose signature openid-client has already verified. */
 export function readIdTokenClaims(idToken: string | undefined): Record<string, unknown> {
@@ -18,22 +18,40 @@ export function readIdTokenClaims(idToken: string | undefined): Record<string, u
   }
 }
 
+/**
+ * Decides whether a ProConnect login may open a console session. Takes the profile's email, the
+ * verified id_token, the accepted `acr` values per role and, when ProConnect's account (`sub`) is
+ * already linked, the email of the hub user it is linked to. Returns the operator, or the reason of
+ * the refusal (traced in the audit log without the agent's email):
+ * - `profil_incomplet`: no email; `compte_different`: the account is linked to another email
+ *   (an account is only ever linked to the operator whose email matches: issue #14, finding 1);
+ * - `non_operateur`: no active operator with this email;
+ * - `mfa_requise` (an admin below the admins' levels) or `niveau_insuffisant` (issue #14, finding 2).
+ */
 export async function checkSignIn(
   db: Db,
-  input: { email: string | null | undefined; idToken: string | undefined; acceptedAcr: string[] },
+  input: {
+    email: string | null | undefined;
+    idToken: string | undefined;
+    acceptedAcr: { admin: string[]; lecteur: string[] };
+    linkedUserEmail?: string | null;
+  },
 ): Promise<{ allowed: true; operatorId: string } | { allowed: false; reason: SignInRefusal }> {
   const email = input.email?.trim().toLowerCase();
   let result: { allowed: true; operatorId: string } | { allowed: false; reason: SignInRefusal };
   const acr = readIdTokenClaims(input.idToken).acr;
+  const linked = input.linkedUserEmail?.trim().toLowerCase();
   if (!email) result = { allowed: false, reason: "profil_incomplet" };
-  else if (typeof acr !== "string" || !input.acceptedAcr.includes(acr)) result = { allowed: false, reason: "niveau_insuffisant" };
+  else if (linked !== undefined && linked !== email) result = { allowed: false, reason: "compte_different" };
   else {
     const [operator] = await db
-      .select({ id: operators.id })
+      .select({ id: operators.id, role: operators.role })
       .from(operators)
       .where(and(eq(operators.email, email), eq(operators.active, true)))
       .limit(1);
-    result = operator ? { allowed: true, operatorId: operator.id } : { allowed: false, reason: "non_operateur" };
+    if (!operator) result = { allowed: false, reason: "non_operateur" };
+    else if (typeof acr === "string" && input.acceptedAcr[operator.role].includes(acr)) result = { allowed: true, operatorId: operator.id };
+    else result = { allowed: false, reason: operator.role === "admin" && typeof acr === "string" && input.acceptedAcr.lecteur.includes(acr) ? "mfa_requise" : "niveau_insuffisant" };
   }
   if (!result.allowed) {
     // Traced without the agent's email: refused agents are not staff of the hub.

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { auditLog, operators, sessions, users } from "@/db/schema";
 import { cliActor } from "@/modules/audit/write-audit";
 import { setOperatorActive } from "@/modules/console/manage-operators";
 import { loadOperatorSession } from "./load-operator-session";
 import { checkSignIn } from "./check-sign-in";
-import { sessionPolicy } from "./session-policy";
+import { sessionCookieName, sessionPolicy } from "./session-policy";
+import { acceptedAcrByRole } from "./proconnect-provider";
 
 let database: TestDatabase;
 let operatorId: string;
@@ -86,10 +87,10 @@ describe("loadOperatorSession", () => {
 });
 
 describe("checkSignIn", () => {
-  const accepted = ["eidas1", "eidas2"];
+  const accepted = { admin: ["eidas1-mfa", "eidas2"], lecteur: ["eidas1", "eidas1-mfa", "eidas2"] };
 
   it("admits an active operator at an accepted acr", async () => {
-    const result = await checkSignIn(database.db, { email: " Admin@ANCT.gouv.fr ", idToken: idToken({ acr: "eidas1" }), acceptedAcr: accepted });
+    const result = await checkSignIn(database.db, { email: " Admin@ANCT.gouv.fr ", idToken: idToken({ acr: "eidas1-mfa" }), acceptedAcr: accepted });
     expect(result).toEqual({ allowed: true, operatorId });
   });
 
@@ -105,5 +106,43 @@ describe("checkSignIn", () => {
     expect(await checkSignIn(database.db, { email: "ancien@anct.gouv.fr", idToken: idToken({ acr: "eidas1" }), acceptedAcr: accepted })).toEqual({ allowed: false, reason: "non_operateur" });
     expect(await checkSignIn(database.db, { email: "admin@anct.gouv.fr", idToken: idToken({ acr: "eidas0" }), acceptedAcr: accepted })).toEqual({ allowed: false, reason: "niveau_insuffisant" });
     expect(await checkSignIn(database.db, { email: "admin@anct.gouv.fr", idToken: undefined, acceptedAcr: accepted })).toEqual({ allowed: false, reason: "niveau_insuffisant" });
+  });
+
+  // Issue #14, finding 2: admins entered with single-factor authentication (acr=eidas1).
+  it("asks an admin for MFA where a lecteur may enter with a password alone", async () => {
+    await database.db.insert(operators).values({ email: "lectrice@anct.gouv.fr", role: "lecteur" });
+    expect(await checkSignIn(database.db, { email: "admin@anct.gouv.fr", idToken: idToken({ acr: "eidas1" }), acceptedAcr: accepted })).toEqual({ allowed: false, reason: "mfa_requise" });
+    expect(await checkSignIn(database.db, { email: "lectrice@anct.gouv.fr", idToken: idToken({ acr: "eidas1" }), acceptedAcr: accepted })).toMatchObject({ allowed: true });
+    expect(await checkSignIn(database.db, { email: "admin@anct.gouv.fr", idToken: idToken({ acr: "eidas2" }), acceptedAcr: accepted })).toMatchObject({ allowed: true });
+    const [refusal] = await database.db.select().from(auditLog).where(eq(auditLog.action, "auth.login_refused")).orderBy(desc(auditLog.id)).limit(1);
+    expect(refusal!.after).toMatchObject({ reason: "mfa_requise", acr: "eidas1" });
+  });
+
+  it("by default, admins need a multi-factor level and lecteurs do not", () => {
+    const defaults = acceptedAcrByRole();
+    expect(defaults.admin).not.toContain("eidas1");
+    expect(defaults.admin).toContain("eidas1-mfa");
+    expect(defaults.lecteur).toContain("eidas1");
+  });
+
+  // Issue #14, finding 1: an account is linked only to the operator whose email matches.
+  it("refuses a ProConnect account already linked to a user of another email", async () => {
+    const result = await checkSignIn(database.db, {
+      email: "admin@anct.gouv.fr",
+      idToken: idToken({ acr: "eidas2" }),
+      acceptedAcr: accepted,
+      linkedUserEmail: "lectrice@anct.gouv.fr",
+    });
+    expect(result).toEqual({ allowed: false, reason: "compte_different" });
+    expect(
+      await checkSignIn(database.db, { email: "admin@anct.gouv.fr", idToken: idToken({ acr: "eidas2" }), acceptedAcr: accepted, linkedUserEmail: "ADMIN@anct.gouv.fr" }),
+    ).toMatchObject({ allowed: true });
+  });
+});
+
+describe("sessionCookieName", () => {
+  it("is __Host- prefixed in production (https) only", () => {
+    expect(sessionCookieName("https://communs.anct.gouv.fr")).toBe("__Host-next-auth.session-token");
+    expect(sessionCookieName("http://localhost:3000")).toBe("next-auth.session-token");
   });
 });

@@ -14,8 +14,29 @@ export type ProConnectProfile = {
   idp_id?: string;
 };
 
+const acrList = (setting: string) => setting.split(",").map((v) => v.trim()).filter(Boolean);
+
+/**
+ * The `acr` values accepted per operator role (settings PROCONNECT_ACR_VALUES for lecteurs and
+ * PROCONNECT_ACR_VALUES_ADMIN for admins, multi-factor levels only by default: ANSSI asks for MFA
+ * on such systems, notes/proconnect.md; issue #14, finding 2).
+ */
+export function acceptedAcrByRole(): { admin: string[]; lecteur: string[] } {
+  return { admin: acrList(env.PROCONNECT_ACR_VALUES_ADMIN), lecteur: acrList(env.PROCONNECT_ACR_VALUES) };
+}
+
+/** Every value some role accepts, admins' first (a provider that offers a choice starts with MFA). */
 export function acceptedAcrValues(): string[] {
-  return env.PROCONNECT_ACR_VALUES.split(",").map((v) => v.trim()).filter(Boolean);
+  const { admin, lecteur } = acceptedAcrByRole();
+  return [...new Set([...admin, ...lecteur])];
+}
+
+/**
+ * The authorization parameters that ask ProConnect for one of the admins' levels as `essential`
+ * (ProConnect then requires the second factor): used by the refusal page's "reconnect with MFA".
+ */
+export function mfaAuthorizationParams(): Record<string, string> {
+  return { claims: JSON.stringify({ id_token: { acr: { essential: true, values: acceptedAcrByRole().admin }, amr: null } }) };
 }
 
 export function proconnectConfigured(): boolean {
@@ -46,9 +67,9 @@ export function proconnectProvider(): OAuthConfig<ProConnectProfile> {
     authorization: {
       params: {
         scope: "openid email given_name usual_name uid siret idp_id",
-        // The current ProConnect way of asking for a level. Voluntary, not `essential`: the level is
-        // enforced here (signIn callback) with a clear refusal page, instead of an identity-provider
-        // loop when an agent's provider cannot reach it.
+        // The current ProConnect way of asking for a level. Voluntary, not `essential`: the role (and
+        // so the level it needs) is known only after login; the level is enforced per role in the
+        // signIn callback, whose refusal page offers to reconnect with MFA requested as essential.
         claims: JSON.stringify({ id_token: { acr: { values: acceptedAcrValues() }, amr: null } }),
       },
     },
@@ -68,7 +89,8 @@ export function proconnectProvider(): OAuthConfig<ProConnectProfile> {
       };
     },
     // ProConnect changes `sub` when the agent's identity provider changes; only registered operators
-    // get this far (signIn callback), so linking by email is safe here.
+    // get this far (signIn callback), so linking by email is safe here. Linking to whoever is already
+    // signed in is not: auth-options.ts hides the current session from the callback (finding 1).
     allowDangerousEmailAccountLinking: true,
   };
 }

@@ -7,9 +7,12 @@ export const sessionPolicy = {
   slideEveryMs: 60 * 1000,
 } as const;
 
-/** next-auth's cookie name: `__Secure-` prefixed once the public URL is https. */
+/**
+ * The console's session cookie name: `__Host-` prefixed once the public URL is https (production),
+ * so that the browser keeps it Secure, on Path=/, for this exact host only (issue #14, finding 1).
+ */
 export function sessionCookieName(publicUrl: string | undefined): string {
-  return publicUrl?.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+  return publicUrl?.startsWith("https://") ? "__Host-next-auth.session-token" : "next-auth.session-token";
 }
 
 /** Holds the `state` sent to ProConnect's end_session, checked when it sends the browser back. */

@@ -3,7 +3,7 @@
 // ProConnect's end_session with id_token_hint, a state we check on return, and our exact
 // post-logout URI. A server action, so Next checks Origin against Host (CSRF).
 import { randomBytes } from "node:crypto";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { desc, eq } from "drizzle-orm";
 import { getDb } from "@/db";
@@ -11,10 +11,13 @@ import { accounts, sessions } from "@/db/schema";
 import { env } from "@/env";
 import { writeAudit } from "@/modules/audit/write-audit";
 import { discoverEndSession } from "./discover-end-session";
+import { isActionFromOwnOrigin } from "./check-action-origin";
 import { loadOperatorSession } from "./load-operator-session";
 import { logoutStateCookie, sessionCookieName } from "./session-policy";
 
 export async function signOutAction(): Promise<never> {
+  // Checked against the public URL, not the forwarded host Next.js trusts (check-action-origin.ts).
+  if (!isActionFromOwnOrigin(await headers(), env.NEXTAUTH_URL)) redirect("/admin");
   const jar = await cookies();
   const cookieName = sessionCookieName(env.NEXTAUTH_URL);
   const db = await getDb();

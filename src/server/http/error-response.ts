@@ -29,6 +29,29 @@ export function databaseUnavailableCode(error: unknown): string | null {
   return cause !== undefined && cause !== error ? databaseUnavailableCode(cause) : null;
 }
 
+/**
+ * What may be logged of an unexpected error: its class name and codes (driver or SQLSTATE), of the
+ * error and of its cause. Never its message: a database error's message quotes the SQL and its
+ * parameters, a PostgreSQL message may quote the offending value (issue #14, finding 3).
+ */
+export function describeError(error: unknown): { error: string; code?: string; cause?: string; causeCode?: string } {
+  const nameOf = (e: unknown) => (e instanceof Error ? e.name : typeof e);
+  const codeOf = (e: unknown) => {
+    const code = (e as { code?: unknown } | null)?.code;
+    return typeof code === "string" || typeof code === "number" ? String(code).slice(0, 40) : undefined;
+  };
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const fields: { error: string; code?: string; cause?: string; causeCode?: string } = { error: nameOf(error) };
+  const code = codeOf(error);
+  if (code) fields.code = code;
+  if (cause !== undefined && cause !== null && cause !== error) {
+    fields.cause = nameOf(cause);
+    const causeCode = codeOf(cause);
+    if (causeCode) fields.causeCode = causeCode;
+  }
+  return fields;
+}
+
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
   const unavailable = databaseUnavailableCode(error);
@@ -37,8 +60,8 @@ export function toAppError(error: unknown): AppError {
     logger.warn("database unavailable", { code: unavailable });
     return new AppError("unavailable", "Le service est momentanément indisponible, réessayez dans quelques instants.");
   }
-  // Log the class and message of the failure, never the request: it may carry personal data.
-  logger.error("unhandled error", { error: (error as Error)?.name, message: (error as Error)?.message?.slice(0, 500) });
+  // The class and codes of the failure, never its message nor the request: both may carry personal data.
+  logger.error("unhandled error", describeError(error));
   return new AppError("internal", "Erreur interne du hub.");
 }
 

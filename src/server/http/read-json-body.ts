@@ -5,7 +5,8 @@ import { AppError } from "@/modules/errors/app-error";
 export const MiB = 1024 * 1024;
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError("payload_too_large", `Le corps de la requête dépasse la limite de ${Math.round(maxBytes / MiB)} Mio.`, { maxBytes });
+  const limit = maxBytes >= MiB ? `${Math.round(maxBytes / MiB)} Mio` : `${Math.round(maxBytes / 1024)} Kio`;
+  return new AppError("payload_too_large", `Le corps de la requête dépasse la limite de ${limit}.`, { maxBytes });
 }
 
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {

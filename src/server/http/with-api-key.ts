@@ -1,11 +1,14 @@
 // The one wrapper of every /api/v1 route: API key → service, per-service rate limit, optional acting
 // user (X-User-Email), bounded JSON body, and every failure through the contract's error envelope.
-// Logs carry the method, path, status, duration and service slug: never a body, query or email.
+// Failed authentications are throttled per client address (auth-failure-throttle.ts) and logged with
+// the key's public prefix. Logs carry the method, path, status, duration, service slug and client
+// address: never a body, query, email or key. Every answer is `Cache-Control: no-store`.
 import { getDb } from "@/db";
 import type { Db } from "@/db/client";
 import { env } from "@/env";
 import { AppError } from "@/modules/errors/app-error";
 import { authenticateApiKey } from "@/modules/keys/authenticate-api-key";
+import { prefixOfApiKey } from "@/modules/keys/generate-api-key";
 import type { Caller } from "@/modules/permissions/check-access";
 import { hashEmail } from "@/modules/permissions/hash-email";
 import { emailSchema, projetIdSchema } from "@/modules/projects/projet-schemas";
@@ -13,6 +16,8 @@ import { kickDelivery } from "../delivery-driver";
 import { logger } from "../logger";
 import { errorResponse } from "./error-response";
 import { createRateLimiter, type RateLimiter } from "./rate-limiter";
+import { sharedAuthFailureThrottle, type AuthFailureThrottle } from "./auth-failure-throttle";
+import { clientAddress } from "./client-address";
 import { MiB, readJsonBody } from "./read-json-body";
 
 export type ApiContext = {
@@ -30,7 +35,7 @@ export type ApiContext = {
 export type ApiHandler = (ctx: ApiContext) => Promise<Response>;
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-export type WithApiKeyOptions = { maxBodyBytes?: number; rateLimiter?: RateLimiter };
+export type WithApiKeyOptions = { maxBodyBytes?: number; rateLimiter?: RateLimiter; authFailureThrottle?: AuthFailureThrottle };
 
 export const BODY_LIMIT_BYTES = MiB;
 export const BULK_BODY_LIMIT_BYTES = 20 * MiB;
@@ -51,12 +56,23 @@ async function openDb(): Promise<Db> {
   }
 }
 
+/** An authentication failure: counted against the client address and logged with the key prefix. */
+class KeyRefused extends AppError {
+  constructor(
+    message: string,
+    readonly keyPrefix: string | null,
+  ) {
+    super("unauthorized", message);
+  }
+}
+
 async function authenticate(request: Request, db: Db, limiter: RateLimiter): Promise<Caller> {
   const header = request.headers.get("authorization");
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match) throw new AppError("unauthorized", "En-tête « Authorization: Bearer <clé d'API> » manquant ou mal formé.");
+  if (!match) throw new KeyRefused("En-tête « Authorization: Bearer <clé d'API> » manquant ou mal formé.", null);
   const service = await authenticateApiKey(db, match[1]!);
-  if (!service) throw new AppError("unauthorized", "Clé d'API invalide ou révoquée.");
+  // The prefix is public (shown in the console and the audit log), the rest of the key never logged.
+  if (!service) throw new KeyRefused("Clé d'API invalide ou révoquée.", prefixOfApiKey(match[1]!));
   const verdict = limiter.take(service.id);
   if (!verdict.allowed) {
     throw new AppError("rate_limited", "Trop de requêtes pour ce service : réessayez après le délai indiqué par Retry-After.", {
@@ -89,11 +105,30 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
   return async (request: Request, context?: RouteContext): Promise<Response> => {
     const started = performance.now();
     const url = new URL(request.url);
+    const throttle = options.authFailureThrottle ?? sharedAuthFailureThrottle();
+    // Unknown only when the request did not come through the hub's HTTP server (in-process calls).
+    const client = clientAddress(request, env.TRUSTED_PROXIES) ?? "unknown";
     let slug: string | undefined;
+    let keyPrefix: string | null | undefined;
     let response: Response;
     try {
+      const wait = throttle.blocked(client);
+      if (wait !== null) {
+        throw new AppError("rate_limited", "Trop d'échecs d'authentification depuis cette adresse : réessayez après le délai indiqué par Retry-After.", {
+          retryAfter: wait,
+        });
+      }
       const db = await openDb();
-      const caller = await authenticate(request, db, limiter);
+      let caller: Caller;
+      try {
+        caller = await authenticate(request, db, limiter);
+      } catch (error) {
+        if (error instanceof KeyRefused) {
+          keyPrefix = error.keyPrefix;
+          throttle.recordFailure(client, keyPrefix);
+        }
+        throw error;
+      }
       slug = caller.slug;
       const params = await readParams(context);
       let bodyPromise: Promise<unknown> | undefined;
@@ -108,13 +143,12 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
     } catch (error) {
       response = errorResponse(error);
     }
-    logger.info("api request", {
-      method: request.method,
-      path: url.pathname,
-      status: response.status,
-      ms: Math.round(performance.now() - started),
-      service: slug,
-    });
+    // Answers are per service (and per acting user): never kept by a shared cache (finding 5).
+    response.headers.set("Cache-Control", "no-store");
+    const fields = { method: request.method, path: url.pathname, status: response.status, ms: Math.round(performance.now() - started), service: slug, client };
+    // A refused key is logged with its public prefix and the client address, never the secret.
+    if (keyPrefix !== undefined) logger.warn("api key refused", { ...fields, keyPrefix });
+    else logger.info("api request", fields);
     return response;
   };
 }
@@ -122,5 +156,5 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
 /** A JSON response; wakes the delivery driver when the committed change queued deliveries. */
 export function jsonResponse(data: unknown, status = 200, queued = 0): Response {
   if (queued > 0) kickDelivery();
-  return Response.json(data, { status });
+  return Response.json(data, { status, headers: { "Cache-Control": "no-store" } });
 }

@@ -5,7 +5,19 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 import Provider, { type Configuration, type LogoutSource } from "oidc-provider";
 import { findAgentByEmail, findAgentBySub } from "./fixture-agents";
-import { acrChoices, renderLoginPage, renderLogoutPage } from "./render-login-page";
+import { acrChoices, mfaAcr, renderLoginPage, renderLogoutPage } from "./render-login-page";
+
+/** The `acr` levels a client asked for: the `claims` parameter (id_token.acr), else `acr_values`. */
+function requestedAcr(params: Record<string, unknown>): { requestedAcr: string[]; essential: boolean } {
+  try {
+    const acr = (JSON.parse(String(params.claims ?? "{}")) as { id_token?: { acr?: { values?: unknown; value?: unknown; essential?: unknown } } }).id_token?.acr;
+    const values = Array.isArray(acr?.values) ? acr.values.map(String) : typeof acr?.value === "string" ? [acr.value] : [];
+    if (values.length > 0) return { requestedAcr: values, essential: acr?.essential === true };
+  } catch {
+    // A malformed claims parameter is the client's problem: fall back to acr_values.
+  }
+  return { requestedAcr: String(params.acr_values ?? "").split(" ").filter(Boolean), essential: false };
+}
 
 export const standinDefaults = {
   clientId: "les-communs-local",
@@ -153,7 +165,7 @@ export function createStandin(options: StandinOptions) {
       res.statusCode = error ? 400 : 200;
       res.setHeader("content-type", "text/html; charset=utf-8");
       res.setHeader("cache-control", "no-store");
-      res.end(renderLoginPage({ action, clientName, error, email: email ?? String(details.params.login_hint ?? "") }));
+      res.end(renderLoginPage({ action, clientName, error, email: email ?? String(details.params.login_hint ?? ""), ...requestedAcr(details.params) }));
     };
     if (req.method === "GET" && !path.endsWith("/login")) return page();
     if (req.method !== "POST" || !path.endsWith("/login")) {
@@ -163,8 +175,11 @@ export function createStandin(options: StandinOptions) {
     const form = new URLSearchParams(await readBody(req));
     const agent = findAgentByEmail(form.get("email") ?? "");
     if (!agent) return page("Aucun agent de test ne correspond à cette adresse.", form.get("email") ?? "");
-    const acr = acrChoices.find((a) => a === form.get("acr")) ?? "eidas1";
-    await provider.interactionFinished(req, res, { login: { accountId: agent.sub, acr, amr: ["pwd"] } }, { mergeWithLastSubmission: false });
+    const { requestedAcr: wanted, essential } = requestedAcr(details.params);
+    const acr = acrChoices.find((a) => a === form.get("acr")) ?? wanted[0] ?? "eidas1";
+    if (essential && wanted.length > 0 && !wanted.includes(acr)) return page("Ce service exige un autre niveau d'authentification.", agent.email);
+    // A second factor shows in `amr` as ProConnect reports it (mot de passe + code à usage unique).
+    await provider.interactionFinished(req, res, { login: { accountId: agent.sub, acr, amr: mfaAcr.has(acr) ? ["pwd", "otp", "mfa"] : ["pwd"] } }, { mergeWithLastSubmission: false });
   }
 
   const server = http.createServer((req, res) => {

@@ -1,7 +1,9 @@
 // Runs the local ProConnect stand-in:
 //   npm run proconnect:standin -- --port 4000 --app-url http://localhost:3000 [--keys-file <path>]
 // Issuer http://localhost:<port>/api/v2, client id `les-communs-local`, client secret
-// `les-communs-local-secret-not-for-production` (override with --client-id / --client-secret).
+// `les-communs-local-secret-not-for-production` (override with --client-id and the environment
+// variable PROCONNECT_CLIENT_SECRET: a secret is never passed as an argument, which `ps` shows to
+// every user, nor printed).
 import path from "node:path";
 import { createStandin, standinDefaults } from "./create-standin";
 import { loadSigningKeys } from "./load-signing-keys";
@@ -25,7 +27,9 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error("--port
 const appUrl = flags["app-url"] ?? "http://localhost:3000";
 const keysFile = path.resolve(flags["keys-file"] ?? path.join(".data", "proconnect-standin", "jwks.json"));
 const clientId = flags["client-id"] ?? standinDefaults.clientId;
-const clientSecret = flags["client-secret"] ?? standinDefaults.clientSecret;
+if (flags["client-secret"] !== undefined) throw new Error("--client-secret n'est plus accepté : passez le secret par la variable d'environnement PROCONNECT_CLIENT_SECRET");
+// This program is a development tool of its own, not the hub: it reads its one secret here.
+const clientSecret = process.env.PROCONNECT_CLIENT_SECRET || standinDefaults.clientSecret;
 
 const { server, issuer } = createStandin({ port, appUrl, clientId, clientSecret, jwks: loadSigningKeys(keysFile), host: flags.host });
 server.listen(port, flags.listen ?? "127.0.0.1", () => {
@@ -34,7 +38,6 @@ server.listen(port, flags.listen ?? "127.0.0.1", () => {
       message: "Simulateur ProConnect prêt",
       PROCONNECT_ISSUER: issuer,
       PROCONNECT_CLIENT_ID: clientId,
-      PROCONNECT_CLIENT_SECRET: clientSecret,
       NEXTAUTH_URL: appUrl,
       agents: fixtureAgents.map((a) => a.email),
     }),

@@ -3,10 +3,28 @@ const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export const acrChoices = ["eidas1", "eidas1-mfa", "eidas2", "eidas3", "eidas0"] as const;
+export type AcrChoice = (typeof acrChoices)[number];
 
-export function renderLoginPage(options: { action: string; clientName: string; error?: string; email?: string }): string {
+/** Levels that include a second factor (ProConnect's `-mfa` values, and eIDAS substantial and high). */
+export const mfaAcr: ReadonlySet<string> = new Set(["eidas1-mfa", "eidas2", "eidas3"]);
+
+const acrLabels: Record<AcrChoice, string> = {
+  eidas1: "eidas1 — mot de passe seul",
+  "eidas1-mfa": "eidas1-mfa — double authentification (code à usage unique)",
+  eidas2: "eidas2 — niveau substantiel (double authentification)",
+  eidas3: "eidas3 — niveau élevé (double authentification)",
+  eidas0: "eidas0 — sans garantie",
+};
+
+/**
+ * The stand-in's login form. `requestedAcr` lists the levels the client asked for (first one
+ * preselected); when `essential`, only those are offered, as ProConnect then insists on them.
+ */
+export function renderLoginPage(options: { action: string; clientName: string; error?: string; email?: string; requestedAcr?: string[]; essential?: boolean }): string {
   const error = options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>` : "";
-  const acrOptions = acrChoices.map((acr) => `<option value="${acr}">${acr}</option>`).join("");
+  const requested = (options.requestedAcr ?? []).filter((a): a is AcrChoice => (acrChoices as readonly string[]).includes(a));
+  const offered = options.essential && requested.length > 0 ? requested : [...requested, ...acrChoices.filter((a) => !requested.includes(a))];
+  const acrOptions = offered.map((acr, i) => `<option value="${acr}"${i === 0 ? " selected" : ""}>${escapeHtml(acrLabels[acr])}</option>`).join("");
   return `<!doctype html>
 <html lang="fr">
 <head><meta charset="utf-8"><title>ProConnect (simulateur local) — Connexion</title>

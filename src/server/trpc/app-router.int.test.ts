@@ -24,6 +24,7 @@ function expectations(): Record<string, { access: Access; input?: unknown }> {
   return {
     me: { access: "operator" },
     "dashboard.stats": { access: "operator" },
+    "dashboard.authFailures": { access: "admin" },
     "services.list": { access: "operator" },
     "services.get": { access: "operator", input: { serviceId } },
     "services.create": { access: "admin", input: { slug: `svc-${Date.now().toString(36)}`, nom: "Service de test" } },

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { isAppError, type AppErrorCode } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import type { Actor } from "@/modules/audit/write-audit";
+import { toAppError } from "@/server/http/error-response";
 import type { Context } from "./context";
 
 const trpcCode: Record<AppErrorCode, TRPCError["code"]> = {
@@ -41,6 +42,13 @@ const translateErrors = t.middleware(async ({ next }) => {
     const cause = result.error.cause;
     if (isAppError(cause)) throw new TRPCError({ code: trpcCode[cause.code], message: cause.message, cause });
     if (cause instanceof z.ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Les données envoyées sont invalides.", cause });
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      // An unexpected failure (a database error quotes its SQL and parameters): logged by class and
+      // code only, and thrown on without its cause so that no caller (HTTP adapter, page renderer)
+      // logs or shows more. A database outage becomes SERVICE_UNAVAILABLE.
+      const appError = toAppError(cause ?? result.error);
+      throw new TRPCError({ code: trpcCode[appError.code], message: appError.code === "internal" ? "Erreur interne." : appError.message });
+    }
   }
   return result;
 });

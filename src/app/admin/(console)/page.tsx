@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { getServerCaller } from "@/server/trpc/server-caller";
+import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { deliveryStateLabels, formatDateTime, formatPercent } from "../_components/format";
 import { DeliveryChart } from "../_components/delivery-chart";
 
@@ -16,7 +17,9 @@ const healthLabels = {
 } as const;
 
 export default async function DashboardPage() {
-  const stats = await (await getServerCaller()).dashboard.stats();
+  const caller = await getServerCaller();
+  const operator = await getCurrentOperator();
+  const [stats, authFailures] = await Promise.all([caller.dashboard.stats(), operator?.role === "admin" ? caller.dashboard.authFailures() : null]);
   const tiles = [
     { label: "Livraisons en attente ou en cours (file)", value: stats.backlog.toLocaleString("fr-FR") },
     { label: "Taux de succès (livrées / terminées)", value: formatPercent(stats.successRate) },
@@ -95,6 +98,44 @@ export default async function DashboardPage() {
           </tbody>
         </table>
       </div>
+      {authFailures && (
+        <>
+          <h2 className="fr-mt-4w">Échecs d'authentification de l'API (dernière heure)</h2>
+          <p className="fr-text--sm">
+            Clés d'API refusées par adresse cliente, sur ce serveur. Au-delà de quelques essais par minute, l'adresse reçoit 429 : une rafale
+            signale une clé perdue par un service ou une tentative de deviner des clés.
+          </p>
+          {authFailures.length === 0 ? (
+            <p data-testid="auth-failures-empty">Aucun échec dans la dernière heure.</p>
+          ) : (
+            <div className="fr-table">
+              <table data-testid="auth-failures">
+                <caption className="fr-sr-only">Échecs d'authentification par adresse, les plus nombreux d'abord</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Adresse</th>
+                    <th scope="col">Échecs</th>
+                    <th scope="col">Dernier échec</th>
+                    <th scope="col">Préfixes de clé présentés</th>
+                    <th scope="col">Limitée</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {authFailures.map((b) => (
+                    <tr key={b.address}>
+                      <td><code>{b.address}</code></td>
+                      <td>{b.failures.toLocaleString("fr-FR")}</td>
+                      <td>{formatDateTime(b.lastAt)}</td>
+                      <td>{b.keyPrefixes.length ? b.keyPrefixes.map((p) => <code key={p}>{p} </code>) : "—"}</td>
+                      <td>{b.throttled ? <Badge severity="error" small>429</Badge> : "non"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
     </>
   );
 }

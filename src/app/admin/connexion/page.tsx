@@ -4,6 +4,7 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { proconnectConfigured } from "@/server/auth/proconnect-provider";
 import { SignInButton } from "../_components/sign-in-button";
+import { firstValue, type RawSearchParams } from "../_components/search-params";
 
 export const metadata: Metadata = { title: "Connexion à la console" };
 export const dynamic = "force-dynamic";
@@ -16,9 +17,9 @@ const errorMessages: Record<string, string> = {
   SessionRequired: "Votre session a expiré : reconnectez-vous.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   if (await getCurrentOperator()) redirect("/admin");
-  const { error } = await searchParams;
+  const error = firstValue((await searchParams).error);
   return (
     <div className="fr-grid-row fr-grid-row--center">
       <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
@@ -28,7 +29,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           enregistrés dans le hub. Identifiez-vous avec votre compte professionnel ProConnect.
         </p>
         {error && (
-          <Alert className="fr-mb-4w" severity="error" as="h2" title="Connexion impossible" description={errorMessages[error] ?? "La connexion a échoué. Réessayez."} />
+          <Alert className="fr-mb-4w" severity="error" as="h2" title="Connexion impossible" description={(Object.hasOwn(errorMessages, error) && errorMessages[error]) || "La connexion a échoué. Réessayez."} />
         )}
         {proconnectConfigured() ? (
           <SignInButton callbackUrl="/admin" />

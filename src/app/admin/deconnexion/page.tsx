@@ -3,14 +3,15 @@ import { cookies } from "next/headers";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { logoutStateCookie } from "@/server/auth/session-policy";
+import { firstValue, type RawSearchParams } from "../_components/search-params";
 
 export const metadata: Metadata = { title: "Déconnexion" };
 export const dynamic = "force-dynamic";
 
 // ProConnect sends the browser back here with the `state` we gave it; a mismatch means this page
 // was not reached through our logout, so it does not claim that ProConnect logged the user out.
-export default async function SignedOutPage({ searchParams }: { searchParams: Promise<{ state?: string }> }) {
-  const { state } = await searchParams;
+export default async function SignedOutPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const state = firstValue((await searchParams).state);
   const expected = (await cookies()).get(logoutStateCookie)?.value;
   const confirmed = Boolean(state && expected && state === expected);
   return (

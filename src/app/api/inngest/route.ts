@@ -1,8 +1,6 @@
-// Inngest's endpoint (introspection, registration and function invocation, signed by Inngest).
-import { serve } from "inngest/next";
-import { inngest } from "@/server/inngest/client";
-import { deliveryFunctions } from "@/server/inngest/delivery-functions";
+// Inngest's endpoint when configured; a 404 envelope otherwise (src/server/inngest/http-handler.ts).
+import { inngestHandlers } from "@/server/inngest/http-handler";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, POST, PUT } = serve({ client: inngest, functions: deliveryFunctions });
+export const { GET, POST, PUT } = inngestHandlers();

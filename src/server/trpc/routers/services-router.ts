@@ -8,6 +8,7 @@ import { createServiceInput, serviceSlugSchema, updateServiceInput } from "@/mod
 import { setEndpointEnabled } from "@/modules/console/set-endpoint-enabled";
 import { createApiKey } from "@/modules/keys/create-api-key";
 import { revokeApiKey } from "@/modules/keys/revoke-api-key";
+import { apiKeyPrefixSchema } from "@/modules/keys/key-schemas";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
 import { sendTestEvent } from "@/modules/webhooks/send-test-event";
 import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
@@ -49,7 +50,7 @@ export const servicesRouter = router({
   ),
 
   revokeKey: adminProcedure
-    .input(z.strictObject({ serviceId: z.uuid(), prefix: z.string().trim().min(1).max(100) }))
+    .input(z.strictObject({ serviceId: z.uuid(), prefix: apiKeyPrefixSchema }))
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
         // The key must belong to the service shown on screen.

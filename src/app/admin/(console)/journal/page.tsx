@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getServerCaller } from "@/server/trpc/server-caller";
 import { listAuditInput } from "@/modules/console/console-schemas";
 import { formatDateTime } from "../../_components/format";
+import { firstValue, type RawSearchParams } from "../../_components/search-params";
 
 export const metadata: Metadata = { title: "Journal d'audit" };
 
@@ -12,8 +13,10 @@ function showJson(value: unknown) {
   return value === null || value === undefined ? "—" : JSON.stringify(value, null, 1);
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ cursor?: string; action?: string }> }) {
-  const { cursor, action } = await searchParams;
+export default async function AuditPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const raw = await searchParams;
+  const cursor = firstValue(raw.cursor);
+  const action = firstValue(raw.action);
   const parsed = listAuditInput.safeParse({ cursor: cursor ? Number(cursor) : undefined, action: action || undefined });
   const page = await (await getServerCaller()).audit.list(parsed.success ? parsed.data : { limit: 50 });
   const base = action ? `action=${encodeURIComponent(action)}&` : "";

@@ -10,15 +10,14 @@ import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { listDeliveriesInput } from "@/modules/console/console-schemas";
 import { deliveryStateLabels, deliveryStateSeverity, formatDateTime } from "../../_components/format";
 import { ReplayFailedButton } from "../../_components/replay-buttons";
+import { firstValue, type RawSearchParams } from "../../_components/search-params";
 
 export const metadata: Metadata = { title: "Livraisons" };
 
 const eventTypes = ["projet.cree", "projet.modifie", "utilisateur.efface", "test.ping"];
 
-type Search = Record<string, string | undefined>;
-
-export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const raw = await searchParams;
+export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, firstValue(v)]));
   const values = {
     serviceId: raw.serviceId || undefined,
     state: raw.state || undefined,

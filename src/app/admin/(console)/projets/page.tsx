@@ -1,15 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { getServerCaller } from "@/server/trpc/server-caller";
 import { searchProjectsInput } from "@/modules/console/console-schemas";
 import { formatDateTime } from "../../_components/format";
+import { firstValue, type RawSearchParams } from "../../_components/search-params";
 
 export const metadata: Metadata = { title: "Projets" };
 
-export default async function ProjectsPage({ searchParams }: { searchParams: Promise<{ q?: string; cursor?: string }> }) {
-  const { q = "", cursor } = await searchParams;
-  const input = searchProjectsInput.parse({ query: q.slice(0, 200), cursor: cursor?.slice(0, 200) || undefined });
-  const page = await (await getServerCaller()).projects.search(input);
+export default async function ProjectsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const raw = await searchParams;
+  const q = firstValue(raw.q) ?? "";
+  const cursor = firstValue(raw.cursor);
+  // The query string is the operator's (or anyone's) input: invalid is a message, never a 500.
+  const parsed = searchProjectsInput.safeParse({ query: q.slice(0, 200), cursor: cursor?.slice(0, 200) || undefined });
+  const caller = await getServerCaller();
+  const page = parsed.success ? await caller.projects.search(parsed.data) : { items: [], nextCursor: null };
   const next = page.nextCursor ? `/admin/projets?${new URLSearchParams({ q, cursor: page.nextCursor })}` : null;
   return (
     <>
@@ -21,6 +27,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
           <button className="fr-btn" type="submit" title="Rechercher">Rechercher</button>
         </div>
       </form>
+      {!parsed.success && <Alert severity="error" as="h2" title="Recherche invalide" description={parsed.error.issues.map((i) => i.message).join(" ; ")} />}
       <div className="fr-table">
         <table>
           <caption className="fr-sr-only">Projets, les plus récemment modifiés d'abord</caption>
