@@ -19,6 +19,8 @@ const routes: Record<string, RouteMethod[]> = {
   "v1/projets/[id]/permissions/route.ts": ["GET", "PUT", "DELETE"],
   "v1/statuts/route.ts": ["GET"],
   "v1/utilisateurs/effacement/route.ts": ["POST"],
+  "v1/utilisateurs/retrait/route.ts": ["POST"],
+  "v1/permissions/sync/route.ts": ["POST"],
 };
 
 function routeFiles(dir: string): string[] {
