@@ -29,10 +29,10 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 
 /**
  * Starts a command in a new process group. Output is kept (last 200 lines) for failure reports and
- * optionally echoed with a prefix.
+ * optionally echoed with a prefix. `stdin: "pipe"` keeps the child's stdin open for the caller to write.
  */
-export function startGroup(name, command, args, { cwd, env, echo = false, onLine } = {}) {
-  const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+export function startGroup(name, command, args, { cwd, env, echo = false, onLine, stdin = "ignore" } = {}) {
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: [stdin, "pipe", "pipe"] });
   groups.add(child.pid);
   const tail = [];
   const feed = (stream) => {
