@@ -116,3 +116,24 @@ export function runBounded(command, args, { cwd, env, timeoutMs = 120_000 } = {}
     });
   });
 }
+
+/**
+ * Runs a harness's `main` (resolving to true when everything passed) under an overall time limit,
+ * kills every process group it started, and exits 0 or 1.
+ */
+export async function runHarness(name, main, { limitMs, log = (line) => process.stdout.write(`${line}\n`) }) {
+  const overall = setTimeout(() => {
+    log(`${name}: overall time limit (${Math.round(limitMs / 60_000)} min) reached`);
+    killAllStarted();
+    process.exit(1);
+  }, limitMs);
+  overall.unref();
+  let ok = false;
+  try {
+    ok = await main();
+  } catch (error) {
+    log(`${name} failed to run: ${error?.stack ?? error}`);
+  }
+  killAllStarted();
+  process.exit(ok ? 0 : 1);
+}

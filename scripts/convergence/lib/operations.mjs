@@ -426,7 +426,7 @@ export function createOperations(ctx) {
       ctx.counts.replayed += r.result.replayed;
     },
     async kill() {
-      if (ctx.kills >= ctx.options.maxKills || ctx.opsStarted < ctx.options.ops * 0.15) return;
+      if (ctx.kills >= ctx.options.maxKills || ctx.opsStarted < 20) return;
       ctx.kills++;
       count("faults", "hub SIGKILL + restart");
       await ctx.restartHub();
