@@ -125,7 +125,7 @@ async function runSeed(seed) {
         const mapped = await operator.cli("mapping:set", ["--service", slug, "--label", label, "--generique", generique]);
         if (!mapped.ok) throw new Error(`mapping:set for ${slug} failed: ${mapped.message}`);
       }
-      services.push({ slug, key: key.result.apiKey, receiver, labels: [], ownLinks: new Map(), nextId: 1, enabled: true, endpointEnabled: true, port: 0, inFlight: 0 });
+      services.push({ slug, key: key.result.apiKey, receiver, labels: [], ownLinks: new Map(), recent: [], nextId: 1, enabled: true, endpointEnabled: true, port: 0, inFlight: 0 });
     }
     ctx.serviceList = services;
     // A fifth service that only reads: the resync traversals of check 5 (the four others may be

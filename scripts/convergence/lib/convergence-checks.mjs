@@ -137,6 +137,23 @@ export async function checkOrder({ sql, services }) {
     }
     if (overlaps) violations.push(`${svc.slug}: ${overlaps} requêtes d'un même projet en vol en même temps (${examples.join(" ; ")})`);
   }
+  // The same rule in the hub's own attempt log: an attempt started while another of its lane
+  // (project, receiver) had not finished.
+  const hubOverlaps = await sql`
+    with a as (
+      select d.service_id, d.project_id, d.project_version, a.trigger, a.started_at as s,
+             a.started_at + a.duration_ms * interval '1 millisecond' as e
+      from delivery_attempts a join deliveries d on d.id = a.delivery_id
+      where a.duration_ms is not null and d.project_id is not null
+    ), w as (
+      select *, max(e) over (partition by service_id, project_id order by s rows between unbounded preceding and 1 preceding) as previous_end
+      from a
+    )
+    select sv.slug, count(*)::int as n, min(w.project_id::text || ' v' || w.project_version || ' (' || w.trigger || ')') as example
+    from w join services sv on sv.id = w.service_id
+    where w.previous_end > w.s + interval '5 milliseconds'
+    group by sv.slug`;
+  for (const row of hubOverlaps) violations.push(`${row.slug}: ${row.n} tentatives commencées pendant une autre du même projet selon le journal du hub (par ex. ${row.example})`);
   return result("2 ordre par projet, une requête à la fois", violations, `${accepted} arrivées acceptées vérifiées, ${exempt} rejeux manuels exemptés`);
 }
 

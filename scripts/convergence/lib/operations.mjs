@@ -160,6 +160,16 @@ export function createOperations(ctx) {
 
   const knownIds = () => [...ctx.projects];
   const ownIds = (svc) => [...svc.ownLinks.keys()];
+  /**
+   * One of the service's projects, half the time among the last ones it touched: a project edited
+   * again and again keeps several versions in its lanes at once (ordering, replays behind newer ones).
+   */
+  function pickOwn(svc, random, own) {
+    const recent = svc.recent.filter((id) => svc.ownLinks.has(id));
+    const id = recent.length && random.chance(0.5) ? random.pick(recent) : random.pick(own);
+    svc.recent = [id, ...svc.recent.filter((x) => x !== id)].slice(0, 5);
+    return id;
+  }
 
   function currentStatut(svc, id) {
     return svc.receiver.state.replica.get(id)?.statut ?? null;
@@ -246,7 +256,7 @@ export function createOperations(ctx) {
     const projets = [];
     const used = new Set();
     for (let i = 0; i < size; i++) {
-      const existing = own.length && random.chance(0.5) ? random.pick(own) : null;
+      const existing = own.length && random.chance(0.5) ? pickOwn(svc, random, own) : null;
       if (existing && !used.has(existing)) {
         used.add(existing);
         projets.push({ externalId: svc.ownLinks.get(existing), ...someChanges(svc, random, existing, holders, false) });
@@ -272,7 +282,7 @@ export function createOperations(ctx) {
       await asService(svc, async () => {
         const own = ownIds(svc);
         if (!own.length) return operations.create(svc, random);
-        const id = random.pick(own);
+        const id = pickOwn(svc, random, own);
         await withLocks([`${svc.slug}:${id}`], async () => {
           const holders = [];
           await upsertOne(svc, random, { externalId: svc.ownLinks.get(id), ...someChanges(svc, random, id, holders) }, holders, "update");
@@ -284,7 +294,7 @@ export function createOperations(ctx) {
       await asService(svc, async () => {
         const own = ownIds(svc);
         if (!own.length) return;
-        const id = random.pick(own);
+        const id = pickOwn(svc, random, own);
         await withLocks([`${svc.slug}:${id}`], async () => {
           const label = sameGenericLabel(svc, random, id);
           if (!label) return void count("skipped", "no other label for the generic status");
@@ -300,7 +310,7 @@ export function createOperations(ctx) {
       await asService(svc, async () => {
         const own = ownIds(svc);
         if (!own.length) return;
-        const id = random.pick(own);
+        const id = pickOwn(svc, random, own);
         await withLocks([`${svc.slug}:${id}`], async () => {
           const holders = [];
           const r = await call(svc, "PATCH", `/api/v1/projets/${idCase(ctx, random, id)}`, someChanges(svc, random, id, holders), [200], "patch");
@@ -342,7 +352,7 @@ export function createOperations(ctx) {
         const person = ctx.people.pick(random);
         person.inFlight++;
         try {
-          const id = idCase(ctx, random, random.pick(own));
+          const id = idCase(ctx, random, pickOwn(svc, random, own));
           await call(svc, "PUT", `/api/v1/projets/${id}/permissions`, { email: person.email, niveau: random.pick(["READ", "WRITE"]) }, [200], "permission grant");
         } finally {
           person.inFlight--;
@@ -354,7 +364,7 @@ export function createOperations(ctx) {
         const own = ownIds(svc);
         if (!own.length) return;
         const person = random.pick(ctx.people.all);
-        const id = idCase(ctx, random, random.pick(own));
+        const id = idCase(ctx, random, pickOwn(svc, random, own));
         await call(svc, "DELETE", `/api/v1/projets/${id}/permissions`, { email: person.email }, [204], "permission revoke");
       });
     },
