@@ -13,10 +13,10 @@
 //   6 an erased person is in no stored copy.
 //
 // Options: --seed=N (replay one seed; default: the fixed seed 20261129 and one random seed)
-//          --ops=N (operations per seed, default 400)  --seconds=N (time for operations, default 40)
+//          --ops=N (operations per seed, default 400)  --seconds=N (time for operations, default 30)
 //          --concurrency=N (actors, default 6)  --weights=create:3,kill:0,… (see lib/operations.mjs)
 //          --behaviours=gone410:0,… (weights of the receiver behaviours)
-//          --bulk-max=N (items per bulk, default 40)  --checkpoint-bulk=N (default 300)
+//          --bulk-max=N (items per bulk, default 40)  --checkpoint-bulk=N (default 200)
 //          --max-kills=N (hub SIGKILLs per seed, default 1)  --no-upper-case-ids  --no-label-variants
 //          --no-build  --dist-dir=<dir> (default .next-convergence)  --report=<file> (JSON summary)
 //          --hub-log=<file> (append every line the hub prints)
@@ -65,12 +65,12 @@ function parseWeights(text, defaults, flagName) {
 
 const options = {
   ops: Number(option("ops", 400)),
-  seconds: Number(option("seconds", 40)),
+  seconds: Number(option("seconds", 30)),
   concurrency: Number(option("concurrency", 6)),
   weights: parseWeights(option("weights", ""), DEFAULT_WEIGHTS, "weights"),
   behaviours: parseWeights(option("behaviours", ""), BEHAVIOUR_WEIGHTS, "behaviours"),
   bulkMax: Number(option("bulk-max", 40)),
-  checkpointBulk: Number(option("checkpoint-bulk", 300)),
+  checkpointBulk: Number(option("checkpoint-bulk", 200)),
   maxKills: Number(option("max-kills", 1)),
   upperCaseIds: !flag("no-upper-case-ids"),
   labelVariants: !flag("no-label-variants"),

@@ -30,7 +30,7 @@ export const DEFAULT_WEIGHTS = {
 };
 
 /** Weights of the receiver behaviours drawn by the `behaviour` operation. */
-export const BEHAVIOUR_WEIGHTS = { ok: 5, error500: 1, timeout: 1.5, gone410: 0.4, throttle429: 1, resetAfter2xx: 1, down: 1 };
+export const BEHAVIOUR_WEIGHTS = { ok: 5, slow2xx: 1.5, error500: 1, timeout: 1.5, gone410: 0.4, throttle429: 1, resetAfter2xx: 1, down: 1 };
 
 /** Per-key async mutex: keys are always taken in sorted order, so that two holders never wait on each other. */
 function createLocks() {

@@ -7,7 +7,10 @@ import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
 
 /** Receiver behaviours (CONTRACT §3 failure modes a real receiver shows). */
-export const BEHAVIOURS = ["ok", "error500", "timeout", "gone410", "throttle429", "resetAfter2xx", "down"];
+export const BEHAVIOURS = ["ok", "slow2xx", "error500", "timeout", "gone410", "throttle429", "resetAfter2xx", "down"];
+
+/** How long the slow receiver takes to answer 2xx (well inside the hub's 300 ms limit). */
+const SLOW_MS = 120;
 
 /** How long after a rotation a webhook may still arrive signed only with the previous secret. */
 const ROTATION_GRACE_MS = 3_000;
@@ -83,7 +86,7 @@ export function createReplicaReceiver(slug, ports) {
         res.writeHead(401, { "content-type": "text/plain" }).end("signature invalide");
         return;
       }
-      if (behaviour === "ok" || behaviour === "resetAfter2xx") {
+      if (behaviour === "ok" || behaviour === "resetAfter2xx" || behaviour === "slow2xx") {
         state.counts.accepted++;
         if (projet && typeof projet.version === "number") {
           const stored = state.replica.get(projet.id);
@@ -95,6 +98,8 @@ export function createReplicaReceiver(slug, ports) {
         arrival.status = 200;
         if (behaviour === "ok") {
           res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+        } else if (behaviour === "slow2xx") {
+          setTimeout(() => res.writeHead(200, { "content-type": "text/plain" }).end("ok"), SLOW_MS);
         } else {
           // The status line and 2 of the 100 announced bytes, then the connection is cut.
           req.socket.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nok");
