@@ -10,7 +10,9 @@
 //   2 versions arrived in order per (project, receiver) except manual replays, one request at a time;
 //   3 nothing was sent to its author;  4 every signature verified;
 //   5 a resync from a checkpoint taken mid-run returns every project changed since, once per version;
-//   6 an erased person is in no stored copy.
+//   6 an erased person is in no stored copy;  7 a 2xx answer is logged as a delivery;
+// plus: every API answer as the contract says, endpoints re-enabled by `service:update --enabled
+// true`, the outbox drained.
 //
 // Options: --seed=N (replay one seed; default: the fixed seed 20261129 and one random seed)
 //          --ops=N (operations per seed, default 400)  --seconds=N (time for operations, default 30)
