@@ -385,7 +385,7 @@ export function createOperations(ctx) {
         const r = await call(svc, "POST", "/api/v1/utilisateurs/effacement", { email: person.email }, [200], "erasure");
         if (r.status !== 200) return;
         ctx.erased.push(person);
-        if (r.body.projetsModifies === 0) return;
+        // Even when it answers 0 projects: a first attempt may have committed before a hub restart.
         let cursor = null;
         for (let page = 0; page < 500; page++) {
           const query = `updatedSince=${encodeURIComponent(since)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
