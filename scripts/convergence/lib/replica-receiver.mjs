@@ -9,7 +9,7 @@ import { Webhook } from "standardwebhooks";
 /** Receiver behaviours (CONTRACT §3 failure modes a real receiver shows). */
 export const BEHAVIOURS = ["ok", "slow2xx", "error500", "timeout", "gone410", "throttle429", "resetAfter2xx", "down"];
 
-/** How long the slow receiver takes to answer 2xx (well inside the hub's 300 ms limit). */
+/** How long the slow receiver takes to answer 2xx (well inside the hub's 1 s limit). */
 const SLOW_MS = 120;
 
 /** How long after a rotation a webhook may still arrive signed only with the previous secret. */
