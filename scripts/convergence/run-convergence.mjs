@@ -162,12 +162,17 @@ async function runSeed(seed) {
     const takeCheckpoint = async (random) => {
       const svc = services.find((s) => s.enabled) ?? services[0];
       const pending = bulk(svc, random, options.checkpointBulk);
-      // The time is noted while a write transaction is open (the bulk's, or any other): a change
+      // The time is noted while a long write transaction is open (the bulk's, or another): a change
       // that began before the checkpoint and commits after it must still be found by the resync.
       const [{ db }] = await sql`select current_database() as db`;
       const openWrite = await waitUntil(
-        async () => (await sql`select 1 from pg_stat_activity where datname = ${db} and backend_xid is not null and pid <> pg_backend_pid() limit 1`).length > 0,
-        { timeoutMs: 3_000, intervalMs: 5 },
+        async () =>
+          (await sql`
+            select 1 from pg_stat_activity
+            where datname = ${db} and backend_xid is not null and pid <> pg_backend_pid()
+              and clock_timestamp() - xact_start > interval '30 milliseconds'
+            limit 1`).length > 0,
+        { timeoutMs: 5_000, intervalMs: 5 },
       );
       const since = new Date().toISOString();
       const versions = new Map((await sql`select id::text as id, version from projects`).map((r) => [r.id, r.version]));
