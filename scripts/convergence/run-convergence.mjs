@@ -18,7 +18,7 @@
 //          --ops=N (operations per seed, default 400)  --seconds=N (time for operations, default 30)
 //          --concurrency=N (actors, default 6)  --weights=create:3,kill:0,… (see lib/operations.mjs)
 //          --behaviours=gone410:0,… (weights of the receiver behaviours)
-//          --bulk-max=N (items per bulk, default 40)  --checkpoint-bulk=N (default 200)
+//          --bulk-max=N (items per bulk, default 40)  --checkpoint-bulk=N (default 300)
 //          --max-kills=N (hub SIGKILLs per seed, default 1)  --no-upper-case-ids  --no-label-variants
 //          --no-build  --dist-dir=<dir> (default .next-convergence)  --report=<file> (JSON summary)
 //          --hub-log=<file> (append every line the hub prints)
@@ -72,7 +72,7 @@ const options = {
   weights: parseWeights(option("weights", ""), DEFAULT_WEIGHTS, "weights"),
   behaviours: parseWeights(option("behaviours", ""), BEHAVIOUR_WEIGHTS, "behaviours"),
   bulkMax: Number(option("bulk-max", 40)),
-  checkpointBulk: Number(option("checkpoint-bulk", 200)),
+  checkpointBulk: Number(option("checkpoint-bulk", 300)),
   maxKills: Number(option("max-kills", 1)),
   upperCaseIds: !flag("no-upper-case-ids"),
   labelVariants: !flag("no-label-variants"),
@@ -85,7 +85,7 @@ async function runSeed(seed) {
   const dbName = `lc_convergence_${process.pid}_${seed}`;
   const databaseUrl = await createDatabase(baseUrl, dbName);
   const settings = hubSettings(databaseUrl, portBase, { WEBHOOK_RETRY_SCHEDULE: "50,100,200,400", WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS) });
-  const sql = postgres(databaseUrl, { max: 3, onnotice: () => {}, connect_timeout: 10 });
+  const sql = postgres(databaseUrl, { max: 3, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "convergence-checker" } });
   const hubLog = { errors: 0, uncaught: [] };
   const onLine = (line) => {
     if (hubLogFile) appendFileSync(hubLogFile, `${line}\n`);
@@ -162,22 +162,26 @@ async function runSeed(seed) {
     const takeCheckpoint = async (random) => {
       const svc = services.find((s) => s.enabled) ?? services[0];
       const pending = bulk(svc, random, options.checkpointBulk);
-      // The time is noted while a long write transaction is open (the bulk's, or another): a change
-      // that began before the checkpoint and commits after it must still be found by the resync.
+      // The time is noted while a transaction of the hub has been open for a while (the bulk's, most
+      // likely): a change that began before the checkpoint and commits after it must still be found
+      // by the resync. (A write gets its transaction id only at its first write, often its last
+      // statement: waiting for one would leave almost no time before its commit.)
       const [{ db }] = await sql`select current_database() as db`;
       const openWrite = await waitUntil(
         async () =>
           (await sql`
             select 1 from pg_stat_activity
-            where datname = ${db} and backend_xid is not null and pid <> pg_backend_pid()
+            where datname = ${db} and pid <> pg_backend_pid() and backend_type = 'client backend'
+              and state in ('active', 'idle in transaction') and xact_start is not null
               and clock_timestamp() - xact_start > interval '30 milliseconds'
+              and application_name not like 'convergence%'
             limit 1`).length > 0,
         { timeoutMs: 5_000, intervalMs: 5 },
       );
       const since = new Date().toISOString();
       const versions = new Map((await sql`select id::text as id, version from projects`).map((r) => [r.id, r.version]));
       checkpoint = { since, versions };
-      log(`  checkpoint at ${since} (${versions.size} projects)${openWrite ? ", while a write transaction was open" : ""}, with a bulk of ${options.checkpointBulk} in flight`);
+      log(`  checkpoint at ${since} (${versions.size} projects)${openWrite ? ", while a transaction of the hub was open" : ""}, with a bulk of ${options.checkpointBulk} in flight`);
       await pending;
       let visible = null;
       concurrent = resyncPages(api, observerKey, since, {
