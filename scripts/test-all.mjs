@@ -90,6 +90,17 @@ const steps = [
         report: { kind: "faults", file: path.join(reports, "faults.json") },
       }
     : { name: "faults", skip: `PostgreSQL injoignable (${new URL(pgUrl).host}) ; définissez TEST_DATABASE_URL` },
+  // Convergence checker (scripts/convergence): a fixed seed and a random one (printed), same build.
+  hasPostgres
+    ? {
+        name: "convergence",
+        command: process.execPath,
+        args: ["scripts/convergence/run-convergence.mjs", "--no-build", `--dist-dir=${buildDir}`, `--report=${path.join(reports, "convergence.json")}`],
+        env: { CONVERGENCE_DATABASE_URL: pgUrl },
+        needsBuild: true,
+        report: { kind: "faults", file: path.join(reports, "convergence.json") },
+      }
+    : { name: "convergence", skip: `PostgreSQL injoignable (${new URL(pgUrl).host}) ; définissez TEST_DATABASE_URL` },
 ];
 
 /** Passed, failed and skipped tests of a step, from the report its runner wrote. */
@@ -103,6 +114,7 @@ function countReport(kind, text) {
   const report = JSON.parse(text);
   if (kind === "vitest")
     return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + (report.numTodoTests ?? 0) };
+  // The fault suite and the convergence checker both write {passed, failed}.
   if (kind === "faults") return { passed: report.passed, failed: report.failed, skipped: 0 };
   return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
 }

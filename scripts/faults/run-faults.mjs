@@ -24,7 +24,7 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import postgres from "postgres";
 import { createDatabase, dropDatabase, ensureBuild, hubSettings, setupHub, startHub } from "../bench/lib/hub.mjs";
-import { killAllStarted, sleep } from "../bench/lib/proc.mjs";
+import { runHarness, sleep } from "../bench/lib/proc.mjs";
 import { startReceivers } from "../bench/lib/receivers.mjs";
 import { createClient, projetInput, round } from "../bench/lib/projets.mjs";
 import { analyseArrivals } from "../bench/lib/analyse-arrivals.mjs";
@@ -531,18 +531,4 @@ async function main() {
   return passed === outcomes.length;
 }
 
-const overall = setTimeout(() => {
-  log("fault suite: overall time limit (30 min) reached");
-  killAllStarted();
-  process.exit(1);
-}, 30 * 60_000);
-overall.unref();
-
-let ok = false;
-try {
-  ok = await main();
-} catch (error) {
-  log(`fault suite failed to run: ${error?.stack ?? error}`);
-}
-killAllStarted();
-process.exit(ok ? 0 : 1);
+await runHarness("fault suite", main, { limitMs: 30 * 60_000, log });

@@ -29,10 +29,10 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 
 /**
  * Starts a command in a new process group. Output is kept (last 200 lines) for failure reports and
- * optionally echoed with a prefix.
+ * optionally echoed with a prefix. `stdin: "pipe"` keeps the child's stdin open for the caller to write.
  */
-export function startGroup(name, command, args, { cwd, env, echo = false, onLine } = {}) {
-  const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+export function startGroup(name, command, args, { cwd, env, echo = false, onLine, stdin = "ignore" } = {}) {
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: [stdin, "pipe", "pipe"] });
   groups.add(child.pid);
   const tail = [];
   const feed = (stream) => {
@@ -115,4 +115,25 @@ export function runBounded(command, args, { cwd, env, timeoutMs = 120_000 } = {}
       resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs a harness's `main` (resolving to true when everything passed) under an overall time limit,
+ * kills every process group it started, and exits 0 or 1.
+ */
+export async function runHarness(name, main, { limitMs, log = (line) => process.stdout.write(`${line}\n`) }) {
+  const overall = setTimeout(() => {
+    log(`${name}: overall time limit (${Math.round(limitMs / 60_000)} min) reached`);
+    killAllStarted();
+    process.exit(1);
+  }, limitMs);
+  overall.unref();
+  let ok = false;
+  try {
+    ok = await main();
+  } catch (error) {
+    log(`${name} failed to run: ${error?.stack ?? error}`);
+  }
+  killAllStarted();
+  process.exit(ok ? 0 : 1);
 }
