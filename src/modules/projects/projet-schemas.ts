@@ -169,10 +169,18 @@ export const bulkInputSchema = z
 
 export const externalIdInputSchema = z.strictObject({ externalId: externalIdSchema }).meta({ id: "ExternalIdInput" });
 
+/**
+ * A project id in any letter case (CONTRACT §8), normalised here, once, to the lower case that
+ * PostgreSQL prints and that lookups in JS (maps, comparisons with stored ids) expect.
+ */
 export const projetIdSchema = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "identifiant de projet (UUID) attendu")
-  .meta({ description: "Identifiant du projet dans le hub (UUID).", example: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11" });
+  .overwrite((id) => id.toLowerCase())
+  .meta({
+    description: "Identifiant du projet dans le hub (UUID, accepté en majuscules comme en minuscules, renvoyé en minuscules).",
+    example: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11",
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Responses
