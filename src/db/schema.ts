@@ -151,10 +151,18 @@ export const projects = pgTable(
     porteurCodeSiret: text("porteur_code_siret"),
     createdByServiceId: uuid("created_by_service_id").references(() => services.id),
     createdAt: createdAt(),
+    /** The database's time in the statement that wrote the current version (never an application clock). */
     updatedAt: updatedAt(),
+    /**
+     * Resync position of the current version: the id (xid8 as bigint) of the transaction that wrote it.
+     * Set by every write of a project row (store-projects.ts); read by list-projets.ts (CONTRACT §8).
+     */
+    txid: bigint("txid", { mode: "number" }).notNull().default(sql`pg_current_xact_id()::text::bigint`),
   },
   (t) => [
     index("projects_updated_idx").on(t.updatedAt, t.id),
+    // The resync traversal walks this index from the cursor: a page costs the same at any depth.
+    index("projects_resync_idx").on(t.txid, t.id),
     index("projects_porteur_email_hash_idx").on(t.porteurEmailHash),
   ],
 );
