@@ -23,7 +23,7 @@ import { loadProjects } from "./store-projects";
 export type ListQuery = { updatedSince?: string; cursor?: string; limit: number };
 
 /** A point of the traversal: rows strictly after (txid, id) come next. */
-type Position = { txid: string; id: string };
+export type Position = { txid: string; id: string };
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 const LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
@@ -66,6 +66,31 @@ async function startOf(db: Db, since: Date): Promise<Position> {
 }
 
 /**
+ * The page query: up to `limit` rows after `position` below the horizon, in index order, and one
+ * row `beyond: true` when visible rows exist at or above the horizon. Exported for the plan check
+ * of its test (index-bounded at any depth).
+ */
+export function pageStatement(position: Position, since: Date | null, userHash: string | null, limit: number): SQL {
+  const filters: SQL[] = [];
+  if (since) filters.push(sql`and p.updated_at >= ${since.toISOString()}::timestamptz`);
+  if (userHash) {
+    // An acting user sees only the projects on which they hold a permission (or are porteur).
+    filters.push(sql`and (p.porteur_email_hash = ${userHash}
+      or exists (select 1 from project_permissions pp where pp.project_id = p.id and pp.email_hash = ${userHash}))`);
+  }
+  const after = sql`(p.txid, p.id) > (${position.txid}::bigint, ${position.id}::uuid)`;
+  return sql`
+    with horizon as materialized (select ${horizon} as h)
+    (select p.id, p.txid::text as txid, false as beyond from projects p
+      where ${after} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
+      order by p.txid, p.id
+      limit ${limit})
+    union all
+    (select null, null, true where exists (
+      select 1 from projects p where ${after} and p.txid >= (select h from horizon) ${sql.join(filters, sql` `)}))`;
+}
+
+/**
  * One page of the resync traversal.
  * @param query `updatedSince` (ISO date: projects whose `updatedAt` is at or after it), `cursor` (the
  *   `nextCursor` of the previous page, which carries the traversal's `updatedSince`), `limit` (1..500).
@@ -83,24 +108,8 @@ export async function listProjets(db: Db, caller: Caller, query: ListQuery): Pro
     position = since ? await startOf(db, since) : { txid: "-1", id: FIRST_ID };
   }
 
-  const filters: SQL[] = [];
-  if (since) filters.push(sql`and p.updated_at >= ${since.toISOString()}::timestamptz`);
-  if (caller.userHash) {
-    // An acting user sees only the projects on which they hold a permission (or are porteur).
-    filters.push(sql`and (p.porteur_email_hash = ${caller.userHash}
-      or exists (select 1 from project_permissions pp where pp.project_id = p.id and pp.email_hash = ${caller.userHash}))`);
-  }
-  const after = sql`(p.txid, p.id) > (${position.txid}::bigint, ${position.id}::uuid)`;
   const rows = rowsOf<{ id: string | null; txid: string | null; beyond: boolean }>(
-    await db.execute(sql`
-      with horizon as materialized (select ${horizon} as h)
-      (select p.id, p.txid::text as txid, false as beyond from projects p
-        where ${after} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
-        order by p.txid, p.id
-        limit ${query.limit + 1})
-      union all
-      (select null, null, true where exists (
-        select 1 from projects p where ${after} and p.txid >= (select h from horizon) ${sql.join(filters, sql` `)}))`),
+    await db.execute(pageStatement(position, since, caller.userHash, query.limit + 1)),
   );
   const page = rows.filter((r) => !r.beyond) as { id: string; txid: string }[];
   const beyond = rows.some((r) => r.beyond);

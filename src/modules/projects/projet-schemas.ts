@@ -245,7 +245,11 @@ export const listQuerySchema = z.strictObject({
     .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(new Date(v).getTime()), "date ISO 8601 attendue")
     .optional()
     .meta({ description: "Ne renvoie que les projets modifiés à partir de cet instant (inclus).", example: "2026-01-01T00:00:00Z" }),
-  cursor: z.string().max(200).optional().meta({ description: "Valeur `nextCursor` de la page précédente." }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "Valeur `nextCursor` de la page précédente (elle porte le filtre `updatedSince` du parcours, qui n'est plus lu ensuite)." }),
   limit: z.coerce
     .number({ error: "nombre entier attendu" })
     .int("nombre entier attendu")
