@@ -2,6 +2,7 @@
 // module functions and generate the OpenAPI document (src/modules/openapi).
 import { z } from "zod";
 import "zod-openapi";
+import { normalizeStatusLabel } from "@/modules/mappings/mapping-schemas";
 
 /**
  * PostgreSQL text and jsonb cannot hold U+0000, and a lone UTF-16 surrogate (valid in JSON as
@@ -81,6 +82,7 @@ const projetFields = {
   description: shortText(20_000).nullable().optional(),
   statut: z
     .string({ error: "chaîne de caractères attendue" })
+    .overwrite(normalizeStatusLabel)
     .min(1, "obligatoire")
     .max(200, "au plus 200 caractères")
     .refine(storableText, storableTextMessage)
