@@ -31,11 +31,14 @@ const LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 // The cursor carries the position and the traversal's `updatedSince` (so that the next pages keep
 // its filter without the client repeating it). Version 2; cursors of the former (updated_at, id)
 // order are refused: they cannot be placed in the new order.
-const cursorPattern = /^2\|(-?\d{1,20})\|([0-9a-f-]{36})\|(\d*)$/;
+const cursorPattern = /^2\|(-1|\d{1,19})\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\|(-?\d{0,15})$/;
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 function decodeCursor(cursor: string): { position: Position; since: Date | null } {
   const match = cursorPattern.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match) {
+  // A forged cursor is a 400 like any malformed one, never a failed cast (500) in the database.
+  const since = match?.[3] && match[3] !== "-" ? new Date(Number(match[3])) : null;
+  if (!match || BigInt(match[1]!) > MAX_BIGINT || (since && Number.isNaN(since.getTime()))) {
     throw AppError.validation([
       {
         path: "cursor",
@@ -43,7 +46,7 @@ function decodeCursor(cursor: string): { position: Position; since: Date | null 
       },
     ]);
   }
-  return { position: { txid: match[1]!, id: match[2]! }, since: match[3] ? new Date(Number(match[3])) : null };
+  return { position: { txid: match[1]!, id: match[2]! }, since };
 }
 
 const encodeCursor = (position: Position, since: Date | null) =>

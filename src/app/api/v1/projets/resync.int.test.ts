@@ -115,6 +115,18 @@ describe("GET /api/v1/projets (resync)", () => {
     const response = await list(`cursor=${old}`);
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body)).toContain("curseur");
+    // Forged cursors are refused the same way, never a failed cast in the database (500).
+    const uuid = "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11";
+    for (const forged of [`2|99999999999999999999|${uuid}|`, `2|9223372036854775808|${uuid}|`, `2|1|${"-".repeat(36)}|`, `2|1|${uuid}|x`]) {
+      expect((await list(`cursor=${Buffer.from(forged, "utf8").toString("base64url")}`)).status).toBe(400);
+    }
+  });
+
+  it("a traversal from before 1970 keeps its filter from page to page", async () => {
+    const first = await list("updatedSince=1960-01-01T00:00:00Z&limit=1");
+    expect(first.status).toBe(200);
+    const second = await list(`limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.status).toBe(200);
   });
 
   it("a page is bounded by the (txid, id) index at any depth, not filtered", async () => {
