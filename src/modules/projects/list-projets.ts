@@ -127,7 +127,9 @@ export async function listProjets(db: Db, caller: Caller, query: ListQuery): Pro
     if (!state || String(state.row.txid) !== r.txid) return [];
     return [renderProjet(state, caller.serviceId, catalog)];
   });
+  // A project left out above committed after the page's snapshot: the traversal is not over.
+  const changedMeanwhile = items.length < taken.length;
   const last = taken.at(-1);
   const next = last ? { txid: last.txid, id: last.id } : position;
-  return { items, nextCursor: hasMore || beyond ? encodeCursor(next, since) : null };
+  return { items, nextCursor: hasMore || beyond || changedMeanwhile ? encodeCursor(next, since) : null };
 }
