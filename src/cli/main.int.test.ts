@@ -53,6 +53,13 @@ describe("npm run communs (embedded database, no server running)", () => {
     expect(result.json).toMatchObject({ service: { slug: "demo", nom: "Démo" }, apiKey: expect.stringMatching(/^lc_test_/) });
   });
 
+  it("mapping:set refuses a look-alike label, naming the existing one, with a non-zero exit", async () => {
+    const lookalike = await run(["mapping:set", "--service", "tet", "--label", "réalisé", "--generique", "TERMINE"]);
+    expect(lookalike.code).not.toBe(0);
+    expect(lookalike.stderr).toMatch(/Erreur : .*« Réalisé »/);
+    expect(lookalike.stdout).toBe("");
+  });
+
   it("fails with a clear message on stderr and a non-zero exit", async () => {
     const duplicate = await run(["service:create", "--slug", "demo", "--nom", "Démo"]);
     expect(duplicate.code).not.toBe(0);

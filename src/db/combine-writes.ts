@@ -6,8 +6,54 @@ import { sql, type SQL } from "drizzle-orm";
 
 export type StatementPart = { name: string; statement: SQL; materialized?: boolean };
 
+/**
+ * The parts as one statement ending with `final`. Parts that share a name are the same part (e.g.
+ * `writeClockPart`, added by every writer that needs it): only the first is kept.
+ */
 export function combineWrites(parts: StatementPart[], final: SQL = sql`select 1`): SQL {
   if (parts.length === 0) return final;
-  const ctes = parts.map((p) => sql`${sql.raw(p.name)} as ${p.materialized ? sql`materialized ` : sql``}(${p.statement})`);
+  const seen = new Set<string>();
+  const unique = parts.filter((p) => !seen.has(p.name) && seen.add(p.name));
+  const ctes = unique.map((p) => sql`${sql.raw(p.name)} as ${p.materialized ? sql`materialized ` : sql``}(${p.statement})`);
   return sql`with ${sql.join(ctes, sql`, `)} ${final}`;
+}
+
+/**
+ * The write clock: the database's time, read once in the write statement (after the row locks the
+ * transaction took before it), to the millisecond that JSON dates carry. Project rows store it as
+ * `updated_at` and the outbox puts the same value in the webhook bodies (CONTRACT §8: `updatedAt`
+ * is the database's commit-side time, never an application clock taken before the transaction).
+ */
+export const writeClockPart: StatementPart = {
+  name: "write_clock",
+  materialized: true,
+  statement: sql`select date_trunc('milliseconds', clock_timestamp()) as at`,
+};
+
+/** The write clock's value, for a part of a statement that includes `writeClockPart`. */
+export const writeClockValue = sql`(select at from write_clock)`;
+
+/**
+ * The writing transaction's id (xid8, as bigint): the resync position of a project row. Ids only grow
+ * for transactions that start writing later, and every id below a snapshot's xmin belongs to a
+ * finished transaction (see list-projets.ts).
+ */
+export const writeTxid = sql`pg_current_xact_id()::text::bigint`;
+
+/**
+ * Stands for the write clock in rows and bodies rendered in JS before the write statement: a body
+ * whose `"createdAt"`/`"updatedAt"` hold this instant gets the write clock instead, in SQL
+ * (`withWriteClock`). Year 1 is never a real time of the hub.
+ */
+export const WRITE_CLOCK = new Date("0001-01-01T00:00:00.000Z");
+const placeholder = WRITE_CLOCK.toISOString();
+
+/**
+ * SQL text of `body` (a JSON text) with the write clock in place of `WRITE_CLOCK` in its
+ * `"createdAt"` and `"updatedAt"` members. The key is part of the match: a JSON string value
+ * cannot contain an unescaped `"`, so no user text can be taken for it.
+ */
+export function withWriteClock(body: SQL): SQL {
+  const clock = sql`'"' || to_char(${writeClockValue} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`;
+  return sql`replace(replace(${body}, ${`"updatedAt":"${placeholder}"`}, '"updatedAt":' || ${clock}), ${`"createdAt":"${placeholder}"`}, '"createdAt":' || ${clock})`;
 }

@@ -1,6 +1,6 @@
 // The hub's whole data model. One schema shared by both drivers (postgres-js and PGlite);
 // migrations in drizzle/ are generated from this file with `npm run db:generate`.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import {
   bigint,
   bigserial,
@@ -70,6 +70,14 @@ export const apiKeys = pgTable(
   (t) => [index("api_keys_service_idx").on(t.serviceId)],
 );
 
+/**
+ * The look-alike key of a status label (SQL text): without case, accents (combining marks after
+ * NFKD) or surrounding spaces. Stored by `status_mappings.label_key`, compared by set-mapping.ts.
+ */
+export function statusLabelKey(label: SQL): SQL {
+  return sql`lower(regexp_replace(normalize(${label}, NFKD), '^\\s+|\\s+$|[\\u0300-\\u036f\\u1ab0-\\u1aff\\u1dc0-\\u1dff\\u20d0-\\u20ff\\ufe20-\\ufe2f]', '', 'g'))`;
+}
+
 export const statusMappings = pgTable(
   "status_mappings",
   {
@@ -77,7 +85,13 @@ export const statusMappings = pgTable(
     serviceId: uuid("service_id")
       .notNull()
       .references(() => services.id, { onDelete: "cascade" }),
+    /** NFC, trimmed (mapping-schemas.ts). */
     label: text("label").notNull(),
+    /**
+     * What look-alike labels share: the label without case, accents (combining marks after NFKD) or
+     * surrounding spaces. Computed by the database, so that one rule serves the check and the index.
+     */
+    labelKey: text("label_key").notNull().generatedAlwaysAs(statusLabelKey(sql`label`)),
     genericStatus: text("generic_status")
       .notNull()
       .references(() => genericStatuses.code),
@@ -87,6 +101,8 @@ export const statusMappings = pgTable(
   },
   (t) => [
     uniqueIndex("status_mappings_service_label_uq").on(t.serviceId, t.label),
+    // A service cannot hold two labels that differ only by case, accents or Unicode form (CONTRACT §8).
+    uniqueIndex("status_mappings_service_label_key_uq").on(t.serviceId, t.labelKey),
     // At most one default label per (service, generic status): the translation back must be unambiguous.
     uniqueIndex("status_mappings_one_default_uq")
       .on(t.serviceId, t.genericStatus)
@@ -182,10 +198,18 @@ export const projects = pgTable(
     porteurCodeSiret: text("porteur_code_siret"),
     createdByServiceId: uuid("created_by_service_id").references(() => services.id),
     createdAt: createdAt(),
+    /** The database's time in the statement that wrote the current version (never an application clock). */
     updatedAt: updatedAt(),
+    /**
+     * Resync position of the current version: the id (xid8 as bigint) of the transaction that wrote it.
+     * Set by every write of a project row (store-projects.ts); read by list-projets.ts (CONTRACT §8).
+     */
+    txid: bigint("txid", { mode: "number" }).notNull().default(sql`pg_current_xact_id()::text::bigint`),
   },
   (t) => [
     index("projects_updated_idx").on(t.updatedAt, t.id),
+    // The resync traversal walks this index from the cursor: a page costs the same at any depth.
+    index("projects_resync_idx").on(t.txid, t.id),
     index("projects_porteur_email_hash_idx").on(t.porteurEmailHash),
   ],
 );

@@ -90,6 +90,9 @@ def resync(updated_since, limit=100):
         cursor = page["nextCursor"]
         if not cursor:
             return
+        if not page["items"]:
+            # An earlier write is still being committed: come back a moment later.
+            time.sleep(0.5)
 
 
 def main():

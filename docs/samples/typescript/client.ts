@@ -107,6 +107,8 @@ export async function* resync(updatedSince: string, limit = 100): AsyncGenerator
     const { body } = await request<{ items: Projet[]; nextCursor: string | null }>("GET", `/projets?${query}`);
     yield* body.items;
     cursor = body.nextCursor;
+    // An empty page with a cursor: an earlier write is still being committed, come back a moment later.
+    if (cursor && body.items.length === 0) await new Promise((resolve) => setTimeout(resolve, 500));
   } while (cursor);
 }
 

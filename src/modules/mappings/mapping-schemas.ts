@@ -2,7 +2,13 @@ import { z } from "zod";
 import { storableString } from "@/modules/validation/input-rules";
 import { serviceSlugSchema } from "@/modules/services/service-schemas";
 
-export const statusLabelSchema = storableString(z.string().trim().min(1, "obligatoire").max(200, "au plus 200 caractères"));
+/**
+ * A status label as compared and stored everywhere (CONTRACT §8): Unicode NFC, trimmed. A label typed
+ * decomposed (NFD, as some keyboards and systems send "é") is then the same label as its NFC form.
+ */
+export const normalizeStatusLabel = (label: string) => label.normalize("NFC").trim();
+
+export const statusLabelSchema = storableString(z.string()).overwrite(normalizeStatusLabel).min(1, "obligatoire").max(200, "au plus 200 caractères");
 export const genericStatusCodeSchema = z
   .string()
   .trim()

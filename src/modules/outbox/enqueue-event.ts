@@ -4,7 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { monotonicFactory } from "ulid";
 import type { ReceiverView } from "@/db/schema";
 import { rowsOf, type Tx } from "@/db/client";
-import { combineWrites, type StatementPart } from "@/db/combine-writes";
+import { combineWrites, withWriteClock, writeClockPart, type StatementPart } from "@/db/combine-writes";
 import { PARKED_UNTIL } from "@/modules/webhooks/park-deliveries";
 
 export type EventType = "projet.cree" | "projet.modifie" | "utilisateur.efface" | "test.ping";
@@ -104,7 +104,10 @@ function outboxParts(list: NewEvent[]): OutboxParts {
   });
   // The list travels as one JSON parameter expanded in SQL (much cheaper than binding thousands of
   // scalars). Foreign keys from deliveries to events are checked at the end of the statement.
+  // A project's `createdAt`/`updatedAt` rendered as WRITE_CLOCK become the statement's write clock,
+  // the value its row stores (combine-writes.ts).
   const parts: StatementPart[] = [
+    writeClockPart,
     {
       name: "outbox_input",
       materialized: true,
@@ -117,7 +120,8 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       name: "outbox_events",
       statement: sql`
         insert into events (id, type, project_id, project_version, author_service_id, changements, body, porteur_email_hash, created_at)
-        select id, type, project_id, project_version, author_service_id, changements, body, porteur_email_hash, ${at}::timestamptz from outbox_input
+        select id, type, project_id, project_version, author_service_id, changements, ${withWriteClock(sql`body`)}, porteur_email_hash, ${at}::timestamptz
+        from outbox_input
         returning 1`,
     },
     {

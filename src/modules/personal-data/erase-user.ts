@@ -3,6 +3,7 @@
 // then announces the erasure itself (without any personal data). Idempotent: a second call finds nothing and announces nothing.
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { WRITE_CLOCK } from "@/db/combine-writes";
 import { projectPermissions, projects } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
@@ -29,7 +30,6 @@ export async function eraseUser(db: Db, caller: Caller, raw: unknown) {
   if (!parsed.success) throw AppError.validation(toValidationIssues(parsed.error));
   const hash = hashEmail(parsed.data.email);
   const catalog = await loadStatusCatalog(db, caller);
-  const now = new Date();
   return db.transaction(async (tx) => {
     const removed = await tx.delete(projectPermissions).where(eq(projectPermissions.emailHash, hash)).returning({ projectId: projectPermissions.projectId });
     const porteurOf = await tx.select({ id: projects.id }).from(projects).where(eq(projects.porteurEmailHash, hash));
@@ -37,7 +37,7 @@ export async function eraseUser(db: Db, caller: Caller, raw: unknown) {
     const changed = [...states.values()].filter((s) => s.row.porteurEmailHash === hash);
     for (const state of changed) {
       const cleared = Object.fromEntries(Object.values(erasedPorteurColumns).map((column) => [column, null]));
-      state.row = { ...state.row, ...cleared, porteurEmailHash: null, version: state.row.version + 1, updatedAt: now };
+      state.row = { ...state.row, ...cleared, porteurEmailHash: null, version: state.row.version + 1, updatedAt: WRITE_CLOCK };
     }
     // The stored bodies lose the contact too; the new events carry none.
     await scrubPorteurFromBodies(tx, { projectIds: changed.map((s) => s.row.id), emailHash: hash }, parsed.data.email.trim().toLowerCase(), Object.keys(erasedPorteurColumns));

@@ -47,6 +47,7 @@ export function blankProject(id: string, serviceId: string, now: Date): ProjectR
     createdByServiceId: serviceId,
     createdAt: now,
     updatedAt: now,
+    txid: 0, // set by the database when the row is written (store-projects.ts)
   };
 }
 

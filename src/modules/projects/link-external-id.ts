@@ -2,6 +2,7 @@
 // (the "import a TeT project into MEC" flow). Other services then see it in externalIds/services.
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { WRITE_CLOCK } from "@/db/combine-writes";
 import { projectLinks } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
@@ -10,7 +11,8 @@ import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 import { announceChanges } from "./announce-changes";
 import { projectNotFound } from "./patch-projet";
 import { externalIdInputSchema } from "./projet-schemas";
-import { insertLinksParts, lockExternalIds, loadProjects, updateProjectsParts } from "./store-projects";
+import { retryLinkRaces } from "./retry-link-races";
+import { insertLinksParts, loadProjects, updateProjectsParts } from "./store-projects";
 
 export async function linkExternalId(db: Db, caller: Caller, projectId: string, raw: unknown) {
   const parsed = externalIdInputSchema.safeParse(raw);
@@ -18,9 +20,9 @@ export async function linkExternalId(db: Db, caller: Caller, projectId: string, 
   const { externalId } = parsed.data;
   const catalog = await loadStatusCatalog(db, caller);
   const now = new Date();
-  return db.transaction(async (tx) => {
-    // Same lock as the upsert: a concurrent POST with this externalId cannot create a second project.
-    await lockExternalIds(tx, caller.serviceId, [externalId]);
+  // A concurrent POST creating this externalId is arbitrated by the unique index: the loser runs
+  // again and sees the winner's link (409 here, or an update of this project there).
+  return retryLinkRaces(() => db.transaction(async (tx) => {
     const state = (await loadProjects(tx, [projectId], { forUpdate: true })).get(projectId);
     if (!state) throw projectNotFound();
     await requireUserLevel(tx, caller, state.row, "WRITE");
@@ -39,7 +41,7 @@ export async function linkExternalId(db: Db, caller: Caller, projectId: string, 
     }
     const link = { projectId, serviceId: caller.serviceId, externalId, statusLabel: null };
     state.links.push({ ...link, createdAt: now });
-    state.row = { ...state.row, version: state.row.version + 1, updatedAt: now };
+    state.row = { ...state.row, version: state.row.version + 1, updatedAt: WRITE_CLOCK };
     const queued = await announceChanges(
       tx,
       caller.serviceId,
@@ -48,5 +50,5 @@ export async function linkExternalId(db: Db, caller: Caller, projectId: string, 
       [...insertLinksParts([link], now), ...updateProjectsParts([state.row])],
     );
     return { result: { id: projectId, version: state.row.version }, queued };
-  });
+  }));
 }

@@ -1,6 +1,6 @@
 // PATCH /projets/{id}: partial update by a linked service (and, with X-User-Email, a user holding WRITE).
 import type { Db } from "@/db/client";
-import type { StatementPart } from "@/db/combine-writes";
+import { WRITE_CLOCK, type StatementPart } from "@/db/combine-writes";
 import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { forbiddenNotLinked, requireUserLevel, type Caller } from "@/modules/permissions/check-access";
@@ -47,7 +47,7 @@ export async function patchProjet(db: Db, caller: Caller, projectId: string, raw
     }
     if (changes.length > 0) {
       next.version = state.row.version + 1;
-      next.updatedAt = now;
+      next.updatedAt = WRITE_CLOCK;
       state.row = next;
       writes.push(...updateProjectsParts([next]));
     } else if (storedOnly) {

@@ -2,6 +2,7 @@
 // module functions and generate the OpenAPI document (src/modules/openapi).
 import { z } from "zod";
 import "zod-openapi";
+import { normalizeStatusLabel } from "@/modules/mappings/mapping-schemas";
 
 import { instantRangeMessage, isSaneInstant, isSaneInstantText, storableText, storableTextMessage } from "@/modules/validation/input-rules";
 
@@ -105,6 +106,7 @@ const projetFields = {
   description: shortText(20_000).nullable().optional(),
   statut: z
     .string({ error: "chaîne de caractères attendue" })
+    .overwrite(normalizeStatusLabel)
     .min(1, "obligatoire")
     .max(200, "au plus 200 caractères")
     .refine(storableText, storableTextMessage)
@@ -197,10 +199,18 @@ export const bulkInputSchema = z
 
 export const externalIdInputSchema = z.strictObject({ externalId: externalIdSchema }).meta({ id: "ExternalIdInput" });
 
+/**
+ * A project id in any letter case (CONTRACT §8), normalised here, once, to the lower case that
+ * PostgreSQL prints and that lookups in JS (maps, comparisons with stored ids) expect.
+ */
 export const projetIdSchema = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "identifiant de projet (UUID) attendu")
-  .meta({ description: "Identifiant du projet dans le hub (UUID).", example: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11" });
+  .overwrite((id) => id.toLowerCase())
+  .meta({
+    description: "Identifiant du projet dans le hub (UUID, accepté en majuscules comme en minuscules, renvoyé en minuscules).",
+    example: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11",
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Responses
@@ -272,7 +282,11 @@ export const listQuerySchema = z.strictObject({
     .refine(isSaneInstantText, instantRangeMessage)
     .optional()
     .meta({ description: "Ne renvoie que les projets modifiés à partir de cet instant (inclus).", example: "2026-01-01T00:00:00Z" }),
-  cursor: z.string().max(200).optional().meta({ description: "Valeur `nextCursor` de la page précédente." }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "Valeur `nextCursor` de la page précédente (elle porte le filtre `updatedSince` du parcours, qui n'est plus lu ensuite)." }),
   limit: z.coerce
     .number({ error: "nombre entier attendu" })
     .int("nombre entier attendu")

@@ -2,8 +2,8 @@
 // bulk of 1000 items costs a handful of round trips rather than thousands. Writes come as statement
 // parts too, so that a write path can send them with its outbox rows in one statement.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@/db/client";
-import type { StatementPart } from "@/db/combine-writes";
+import type { DbOrTx } from "@/db/client";
+import { writeClockPart, writeClockValue, writeTxid, type StatementPart } from "@/db/combine-writes";
 import { projectLinks, projects } from "@/db/schema";
 import type { LinkRow, ProjectRow, ProjectState } from "./project-state";
 
@@ -41,21 +41,6 @@ export async function findLinksByExternalIds(db: DbOrTx, serviceId: string, exte
   return found;
 }
 
-/**
- * Serialises writers of the same (service, externalId) until the transaction ends, so that
- * concurrent identical upserts see each other's project instead of racing to create two.
- * Keys are taken in a fixed order so that two bulks never deadlock.
- */
-export async function lockExternalIds(tx: Tx, serviceId: string, externalIds: string[]): Promise<void> {
-  if (externalIds.length === 0) return;
-  await tx.execute(sql`
-    select pg_advisory_xact_lock(k) from (
-      select distinct hashtextextended(${serviceId} || ':' || e, 0) as k
-      from jsonb_array_elements_text(${JSON.stringify(externalIds)}::jsonb) as e
-      order by k
-    ) as keys`);
-}
-
 /** A project row as the snake_case record that jsonb_to_recordset expands (columns both writes set). */
 function projectRecord(r: ProjectRow) {
   return {
@@ -77,31 +62,40 @@ function projectRecord(r: ProjectRow) {
     porteur_telephone: r.porteurTelephone,
     porteur_fonction: r.porteurFonction,
     porteur_code_siret: r.porteurCodeSiret,
-    updated_at: r.updatedAt.toISOString(),
   };
 }
 
 // Multi-row writes pass one JSON document expanded by jsonb_to_recordset: a single parameter is
 // far cheaper to build and bind than tens of thousands of scalar ones (3-4× faster on 1000 rows).
+//
+// Every write of a project row sets, from the database and in the write statement itself (after
+// the row locks taken by `loadProjects`): `updated_at` (and `created_at` for a new project) from the
+// statement's write clock, the same value the outbox puts in the webhook bodies (combine-writes.ts),
+// and `txid`, the writing transaction's id, the position of the change for resync (list-projets.ts,
+// CONTRACT §8). The `createdAt`/`updatedAt` of the rows passed in are not stored.
 
-/** New projects and their first links (the links' foreign keys are checked at the statement's end). */
+/**
+ * New projects and their first links (the links' foreign keys are checked at the statement's end).
+ * Links are inserted in (service, externalId) order: two concurrent writers that race for the same
+ * keys then wait on each other in the same order, and the loser fails on the unique index
+ * `project_links_service_external_uq` (retried by `retryLinkRaces`) instead of deadlocking.
+ */
 export function insertProjectsParts(rows: ProjectRow[], links: Omit<LinkRow, "createdAt">[] = [], now = new Date()): StatementPart[] {
   if (rows.length === 0) return insertLinksParts(links, now);
-  const payload = JSON.stringify(rows.map((r) => ({ ...projectRecord(r), created_by_service_id: r.createdByServiceId, created_at: r.createdAt.toISOString() })));
+  const payload = JSON.stringify(rows.map((r) => ({ ...projectRecord(r), created_by_service_id: r.createdByServiceId })));
   const statement = sql`
     insert into projects (id, version, nom, description, generic_status, collectivites, budget_previsionnel,
       date_debut_previsionnelle, programme, phase, phase_statut, porteur_email, porteur_email_hash, porteur_nom, porteur_prenom,
-      porteur_telephone, porteur_fonction, porteur_code_siret, created_by_service_id, created_at, updated_at)
+      porteur_telephone, porteur_fonction, porteur_code_siret, created_by_service_id, created_at, updated_at, txid)
     select id, version, nom, description, generic_status, collectivites, budget_previsionnel,
       date_debut_previsionnelle, programme, phase, phase_statut, porteur_email, porteur_email_hash, porteur_nom, porteur_prenom,
-      porteur_telephone, porteur_fonction, porteur_code_siret, created_by_service_id, created_at, updated_at
+      porteur_telephone, porteur_fonction, porteur_code_siret, created_by_service_id, ${writeClockValue}, ${writeClockValue}, ${writeTxid}
     from jsonb_to_recordset(${payload}::jsonb) as v(
       id uuid, version integer, nom text, description text, generic_status text, collectivites jsonb,
       budget_previsionnel bigint, date_debut_previsionnelle date, programme text, phase text, phase_statut text, porteur_email text,
       porteur_email_hash text, porteur_nom text, porteur_prenom text, porteur_telephone text,
-      porteur_fonction text, porteur_code_siret text, created_by_service_id uuid, created_at timestamptz,
-      updated_at timestamptz)`;
-  return [{ name: "new_projects", statement }, ...insertLinksParts(links, now)];
+      porteur_fonction text, porteur_code_siret text, created_by_service_id uuid)`;
+  return [writeClockPart, { name: "new_projects", statement }, ...insertLinksParts(links, now)];
 }
 
 export function insertLinksParts(links: Omit<LinkRow, "createdAt">[], now: Date): StatementPart[] {
@@ -112,11 +106,12 @@ export function insertLinksParts(links: Omit<LinkRow, "createdAt">[], now: Date)
   const statement = sql`
     insert into project_links (project_id, service_id, external_id, status_label, created_at, updated_at)
     select project_id, service_id, external_id, status_label, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-    from jsonb_to_recordset(${payload}::jsonb) as v(project_id uuid, service_id uuid, external_id text, status_label text)`;
+    from jsonb_to_recordset(${payload}::jsonb) as v(project_id uuid, service_id uuid, external_id text, status_label text)
+    order by service_id, external_id`;
   return [{ name: "new_links", statement }];
 }
 
-/** The full new state of changed projects. */
+/** The full new state of changed projects (their version already moved by the caller). */
 export function updateProjectsParts(rows: ProjectRow[]): StatementPart[] {
   if (rows.length === 0) return [];
   const payload = JSON.stringify(rows.map(projectRecord));
@@ -127,14 +122,15 @@ export function updateProjectsParts(rows: ProjectRow[]): StatementPart[] {
       date_debut_previsionnelle = v.date_debut_previsionnelle, programme = v.programme,
       phase = v.phase, phase_statut = v.phase_statut, porteur_email = v.porteur_email, porteur_email_hash = v.porteur_email_hash, porteur_nom = v.porteur_nom,
       porteur_prenom = v.porteur_prenom, porteur_telephone = v.porteur_telephone,
-      porteur_fonction = v.porteur_fonction, porteur_code_siret = v.porteur_code_siret, updated_at = v.updated_at
+      porteur_fonction = v.porteur_fonction, porteur_code_siret = v.porteur_code_siret,
+      updated_at = ${writeClockValue}, txid = ${writeTxid}
     from jsonb_to_recordset(${payload}::jsonb) as v(
       id uuid, version integer, nom text, description text, generic_status text, collectivites jsonb,
       budget_previsionnel bigint, date_debut_previsionnelle date, programme text, phase text, phase_statut text,
       porteur_email text, porteur_email_hash text, porteur_nom text, porteur_prenom text, porteur_telephone text,
-      porteur_fonction text, porteur_code_siret text, updated_at timestamptz)
+      porteur_fonction text, porteur_code_siret text)
     where p.id = v.id`;
-  return [{ name: "changed_projects", statement }];
+  return [writeClockPart, { name: "changed_projects", statement }];
 }
 
 /**
@@ -150,7 +146,6 @@ export function updatePhasePairsParts(rows: ProjectRow[]): StatementPart[] {
     where p.id = v.id`;
   return [{ name: "rephased_projects", statement }];
 }
-
 
 type LabelUpdate = { projectId: string; statusLabel: string | null };
 

@@ -2,10 +2,11 @@
 // in one transaction that also writes the outbox rows of every effective change.
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
+import { WRITE_CLOCK } from "@/db/combine-writes";
 import { AppError, type ValidationIssue } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { allows, userLevels, type Caller } from "@/modules/permissions/check-access";
-import { loadStatusCatalog, type PhasePair } from "@/modules/statuses/load-status-catalog";
+import { loadStatusCatalog, type PhasePair, type StatusCatalog } from "@/modules/statuses/load-status-catalog";
 import { resolvePhase, unknownPhase } from "@/modules/statuses/phase-vocabulary";
 import { announceChanges, type ProjectChange } from "./announce-changes";
 import { applyPhasePair, applyProjetInput, blankProject, filledFields } from "./apply-projet-input";
@@ -13,11 +14,11 @@ import { checkCollectivites } from "./check-collectivites";
 import type { LinkRow, ProjectRow } from "./project-state";
 import { DEFAULT_PHASE_STATUT, projetInputSchema, type ProjetInput } from "./projet-schemas";
 import { resolveStatut, unknownStatus } from "./resolve-statut";
+import { retryLinkRaces } from "./retry-link-races";
 import {
   findLinksByExternalIds,
   insertProjectsParts,
   loadProjects,
-  lockExternalIds,
   updateLinkLabelsParts,
   updatePhasePairsParts,
   updateProjectsParts,
@@ -75,10 +76,16 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
   }
   if (issues.length > 0) throw AppError.validation(issues);
 
+  // No lock per externalId: a concurrent creator of the same key makes this transaction fail on the
+  // unique index, and retryLinkRaces runs it again, then finding that project (issue #15 item 4).
+  return retryLinkRaces(() => writeItems(db, caller, items, catalog, bulk));
+}
+
+async function writeItems(db: Db, caller: Caller, items: Item[], catalog: StatusCatalog, bulk: boolean): Promise<UpsertOutcome> {
+  const issues: ValidationIssue[] = [];
   const now = new Date();
   return db.transaction(async (tx) => {
     const externalIds = items.map((i) => i.input.externalId);
-    await lockExternalIds(tx, caller.serviceId, externalIds);
     const links = await findLinksByExternalIds(tx, caller.serviceId, externalIds);
     const states = await loadProjects(tx, [...new Set([...links.values()].map((l) => l.projectId))], { forUpdate: true });
 
@@ -113,7 +120,7 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
         for (const required of ["nom", "collectivites"] as const) {
           if (fields[required] === undefined) issues.push({ path: `${item.prefix}${required}`, message: "obligatoire à la création d'un projet" });
         }
-        const blank = blankProject(randomUUID(), caller.serviceId, now);
+        const blank = blankProject(randomUUID(), caller.serviceId, WRITE_CLOCK);
         const applied = applyProjetInput(blank, fields, item.generic);
         applyPhasePair(blank, applied, item.pair, catalog);
         const { next } = applied;
@@ -134,7 +141,7 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
       }
       if (changes.length > 0) {
         next.version = state.row.version + 1;
-        next.updatedAt = now;
+        next.updatedAt = WRITE_CLOCK;
         state.row = next;
         changed.push(next);
         announcements.push({ type: "projet.modifie", state, changes });

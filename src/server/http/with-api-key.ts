@@ -24,7 +24,7 @@ export type ApiContext = {
   request: Request;
   db: Db;
   caller: Caller;
-  /** Route params; `id`, when present, is a validated project UUID. */
+  /** Route params; `id`, when present, is a validated project UUID in lower case. */
   params: Record<string, string>;
   /** The JSON body (read once, size-limited). */
   body: () => Promise<unknown>;
@@ -93,8 +93,10 @@ async function readParams(context: RouteContext | undefined): Promise<Record<str
   const raw = context ? await context.params : {};
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw ?? {})) params[key] = Array.isArray(value) ? value.join("/") : value;
-  if (params.id !== undefined && !projetIdSchema.safeParse(params.id).success) {
-    throw AppError.validation([{ path: "id", message: "identifiant de projet (UUID) attendu" }], "Identifiant de projet mal formé.");
+  if (params.id !== undefined) {
+    const id = projetIdSchema.safeParse(params.id);
+    if (!id.success) throw AppError.validation([{ path: "id", message: "identifiant de projet (UUID) attendu" }], "Identifiant de projet mal formé.");
+    params.id = id.data;
   }
   return params;
 }

@@ -120,6 +120,16 @@ describe("console tRPC router", () => {
     }
   });
 
+  it("mappings.set refuses a look-alike label with a message naming the existing one (the console form shows it)", async () => {
+    const caller = createCaller({ db: database.db, operator: admin, sameOrigin: true });
+    const refused = await caller.mappings.set({ service: "tet", label: "en RETARD", generique: "IMPACTE" }).then(
+      () => null,
+      (error: { code?: string; message?: string }) => error,
+    );
+    expect(refused?.code).toBe("CONFLICT");
+    expect(refused?.message).toContain("« En retard »");
+  });
+
   it("writes the audit entry of an admin mutation with the operator as actor", async () => {
     const caller = createCaller({ db: database.db, operator: admin, sameOrigin: true });
     const created = await caller.services.create({ slug: "audite", nom: "Service audité" });

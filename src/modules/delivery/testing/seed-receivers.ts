@@ -1,6 +1,7 @@
 // Test support: connected services with webhook endpoints, and project events queued through the
 // real outbox write (enqueueEvent), as the REST API does.
 import { eq } from "drizzle-orm";
+import { writeTxid } from "@/db/combine-writes";
 import { projects, services, webhookEndpoints } from "@/db/schema";
 import type { Db } from "@/db/client";
 import { enqueueEvent } from "@/modules/outbox/enqueue-event";
@@ -27,7 +28,7 @@ export async function changeProject(db: Db, projectId: string, authorServiceId: 
   return db.transaction(async (tx) => {
     const [project] = await tx
       .update(projects)
-      .set({ version: (await tx.select({ v: projects.version }).from(projects).where(eq(projects.id, projectId)).for("update"))[0]!.v + 1 })
+      .set({ version: (await tx.select({ v: projects.version }).from(projects).where(eq(projects.id, projectId)).for("update"))[0]!.v + 1, txid: writeTxid })
       .where(eq(projects.id, projectId))
       .returning();
     return enqueueEvent(tx, {
