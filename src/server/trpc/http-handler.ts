@@ -4,6 +4,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { logger } from "@/server/logger";
 import { describeError } from "@/server/http/error-response";
+import { readCappedBody } from "@/server/http/read-json-body";
 import { appRouter } from "./app-router";
 import { createContextFromRequest } from "./context";
 import { TRPC_BODY_LIMIT_BYTES, TRPC_MAX_BATCH_SIZE } from "./http-limits";
@@ -14,30 +15,6 @@ function refuse(status: number, code: string, message: string): Response {
     { error: { message, code: -32600, data: { code, httpStatus: status } } },
     { status, headers: { "Cache-Control": "no-store" } },
   );
-}
-
-/**
- * Reads the body of a POST with a byte cap, without trusting Content-Length alone. Returns the bytes,
- * or null when the cap is exceeded (the rest of the stream is cancelled, never buffered).
- */
-async function readCappedBody(request: Request, maxBytes: number): Promise<Uint8Array | null> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
