@@ -17,6 +17,8 @@ import {
 import {
   bulkInputSchema,
   bulkResultSchema,
+  createdResultSchema,
+  updatedResultSchema,
   externalIdInputSchema,
   listQuerySchema,
   projetIdSchema,
@@ -29,18 +31,46 @@ import {
 } from "@/modules/projects/projet-schemas";
 import { statutsResponseSchema } from "@/modules/statuses/statut-schemas";
 
-const errorSchema = z
+const errorMessage = z.string().meta({ description: "Message en français, sans donnée personnelle." });
+
+/** One envelope per error code, `details` typed for that code (issue #13 part 4). */
+function envelope(code: AppErrorCode, id: string, description: string, details?: z.ZodType) {
+  return z
+    .object({ error: z.object({ code: z.literal(code), message: errorMessage, ...(details ? { details } : {}) }) })
+    .meta({ id, description });
+}
+
+const validationIssueSchema = z
   .object({
-    error: z.object({
-      code: z.enum(Object.keys(appErrorStatus) as [AppErrorCode, ...AppErrorCode[]]),
-      message: z.string().meta({ description: "Message en français, sans donnée personnelle." }),
-      details: z.unknown().optional().meta({
-        description:
-          "`validation_failed` : liste `[{path, message}]` ; `unknown_status` : `{accepted: [libellés]}` ; `rate_limited` : `{retryAfter}` ; `payload_too_large` : `{maxBytes}`.",
-      }),
-    }),
+    path: z.string().meta({ description: "Chemin du champ fautif (`projets.3.statut`, `collectivites.0.code`), nom du paramètre de requête ou de l'en-tête, ou `(corps)` pour le corps entier." }),
+    message: z.string(),
   })
-  .meta({ id: "Erreur", description: "Enveloppe de toutes les erreurs." });
+  .meta({ id: "ErreurValidationDetail" });
+const uuidList = z.array(projetIdSchema);
+
+const errorSchemas: Record<AppErrorCode, z.ZodType> = {
+  validation_failed: envelope("validation_failed", "ErreurValidation", "400 : chaque champ ou paramètre fautif.", z.array(validationIssueSchema).min(1)),
+  unauthorized: envelope("unauthorized", "ErreurNonAuthentifie", "401 : clé d'API absente, invalide ou révoquée."),
+  forbidden: envelope(
+    "forbidden",
+    "ErreurInterdit",
+    "403. `details` absent pour un seul projet ; `{indexes}` (indices du lot) sur `/projets/bulk` ; `{projets}` (identifiants triés) sur `/permissions/sync`.",
+    z.union([z.object({ indexes: z.array(z.number().int().min(0)) }), z.object({ projets: uuidList })]).optional(),
+  ),
+  not_found: envelope("not_found", "ErreurIntrouvable", "404 : projet (ou permission) introuvable."),
+  method_not_allowed: envelope("method_not_allowed", "ErreurMethode", "405 : méthode non prise en charge ; l'en-tête `Allow` liste les méthodes acceptées."),
+  conflict: envelope(
+    "conflict",
+    "ErreurConflit",
+    "409. `{projetId}` : cet externalId désigne déjà un autre projet (celui-ci) pour le service appelant ; `{externalId}` : le service est déjà lié à ce projet avec cet autre externalId.",
+    z.union([z.object({ projetId: projetIdSchema }), z.object({ externalId: z.string() })]),
+  ),
+  payload_too_large: envelope("payload_too_large", "ErreurTropVolumineux", "413 : corps au-delà de la limite.", z.object({ maxBytes: z.number().int().min(1) })),
+  unknown_status: envelope("unknown_status", "ErreurStatutInconnu", "422 : libellé (ou paire phase / phaseStatut) hors de la table de correspondance.", z.object({ accepted: z.array(z.string()) })),
+  rate_limited: envelope("rate_limited", "ErreurTropDeRequetes", "429 : réessayer après `retryAfter` secondes (en-tête `Retry-After`).", z.object({ retryAfter: z.number().int().min(1) })),
+  internal: envelope("internal", "ErreurInterne", "500 : erreur interne, sans détail."),
+  unavailable: envelope("unavailable", "ErreurIndisponible", "503 : réessayer après `Retry-After` secondes."),
+};
 
 const errorExamples: Record<AppErrorCode, { description: string; message: string; details?: unknown }> = {
   validation_failed: {
@@ -59,8 +89,9 @@ const errorExamples: Record<AppErrorCode, { description: string; message: string
     message: "Méthode PUT non prise en charge sur cette route (méthodes acceptées : GET, HEAD, OPTIONS, POST).",
   },
   conflict: {
-    description: "Cet externalId désigne déjà un autre projet pour le service appelant.",
+    description: "`PUT /external-id` : cet externalId désigne déjà un autre projet pour le service appelant (`details.projetId`), ou le service est déjà lié à ce projet avec un autre externalId (`details.externalId`).",
     message: "Cet externalId désigne déjà un autre projet pour le service appelant.",
+    details: { projetId: "5d1c2b3a-0f9e-4d8c-8b7a-6e5f4d3c2b1a" },
   },
   payload_too_large: {
     description: "Corps au-delà de 1 Mio (20 Mio sur /bulk), mesuré sur les octets reçus.",
@@ -68,7 +99,7 @@ const errorExamples: Record<AppErrorCode, { description: string; message: string
     details: { maxBytes: 1048576 },
   },
   unknown_status: {
-    description: "Libellé de statut absent de la table de correspondance du service appelant. Rien n'est écrit.",
+    description: "Libellé de statut absent de la table de correspondance du service appelant (hors `/projets/bulk`, où c'est un 400 à `projets.<i>.statut`). Rien n'est écrit.",
     message: "Le libellé de statut « Terminé » n'est pas dans la table de correspondance du service appelant.",
     details: { accepted: ["A venir", "A discuter", "En cours"] },
   },
@@ -90,7 +121,7 @@ function errorResponse(code: AppErrorCode): ZodOpenApiResponseObject {
     ...(code === "rate_limited" || code === "unavailable" ? { headers: z.object({ "Retry-After": retryAfterHeader }) } : {}),
     content: {
       "application/json": {
-        schema: errorSchema,
+        schema: errorSchemas[code],
         examples: { [code]: { value: { error: { code, message, ...(details !== undefined ? { details } : {}) } } } },
       },
     },
@@ -120,18 +151,77 @@ const body = (schema: z.ZodType, description?: string) => ({
   content: { "application/json": { schema } },
 });
 
-const userHeader = z.object({
-  "x-user-email": z
-    .string()
-    .optional()
-    .meta({
-      description:
-        "Utilisateur pour le compte duquel le service agit. Le hub vérifie sa permission sur le projet : READ pour lire, WRITE pour écrire (WRITE implique READ). Absent : l'appel agit au nom du service.",
-      example: "camille.dupont@mairie-exemple.fr",
-    }),
-});
+/** The one `X-User-Email` parameter, a component shared by every operation that reads it. */
+const userEmailParam = z
+  .string()
+  .max(254)
+  .optional()
+  .meta({
+    description:
+      "Utilisateur pour le compte duquel le service agit. Le hub vérifie sa permission sur le projet : READ pour lire, WRITE pour écrire (WRITE implique READ). Absent : l'appel agit au nom du service. Une adresse invalide donne 400 (`path: \"X-User-Email\"`).",
+    example: "camille.dupont@mairie-exemple.fr",
+    format: "email",
+    param: { id: "XUserEmail" },
+  });
+const userHeader = z.object({ "X-User-Email": userEmailParam });
 
 const idPath = z.object({ id: projetIdSchema });
+
+// Webhooks (CONTRACT §5 and §8): the body and the Standard Webhooks headers every receiver gets.
+const webhookHeaders = z.object({
+  "webhook-id": z.string().meta({ description: "Identifiant de l'événement, stable entre les nouvelles tentatives et les rejeux : dédoublonner sur lui.", example: "msg_01JDQ8Z6Q3V9K2M4N5P6R7S8T9" }),
+  "webhook-timestamp": z.string().meta({ description: "Instant de l'envoi, en secondes Unix (refuser s'il s'écarte de plus de 5 minutes).", example: "1767225600" }),
+  "webhook-signature": z.string().meta({
+    description: "`v1,<base64 HMAC-SHA256 de \"id.timestamp.corps\">`, une par secret actif, séparées par des espaces (rotation). Vérifiable par toute bibliothèque Standard Webhooks.",
+    example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+  }),
+});
+const eventId = z.string().meta({ description: "Identifiant de l'événement (le même que `webhook-id`).", example: "msg_01JDQ8Z6Q3V9K2M4N5P6R7S8T9" });
+const eventCreatedAt = z.iso.datetime({ offset: true }).meta({ description: "Instant de l'événement (heure de la base de données à l'écriture)." });
+const projectEventData = z.object({
+  projet: projetSchema,
+  auteur: z.string().meta({ description: "Slug du service auteur du changement.", example: "mec" }),
+  changements: z.array(z.string()).meta({ description: "Noms des champs changés (`statut` couvre aussi `phase` et `phaseStatut`).", example: ["nom", "statut"] }),
+  horsPerimetre: z.literal(true).optional().meta({ description: "Présent sur le dernier `projet.modifie` d'un projet qui sort du périmètre (territoires) de l'abonnement." }),
+});
+const projetCreeEvent = z
+  .object({ id: eventId, type: z.literal("projet.cree"), createdAt: eventCreatedAt, data: projectEventData })
+  .meta({ id: "EvenementProjetCree", description: "Un projet créé par un autre service." });
+const projetModifieEvent = z
+  .object({ id: eventId, type: z.literal("projet.modifie"), createdAt: eventCreatedAt, data: projectEventData })
+  .meta({ id: "EvenementProjetModifie", description: "Un projet modifié (état complet tel que le voit le destinataire), ou entrant / sortant de son périmètre." });
+const utilisateurEfaceEvent = z
+  .object({
+    id: eventId,
+    type: z.literal("utilisateur.efface"),
+    createdAt: eventCreatedAt,
+    data: z.object({
+      projets: z.array(projetIdSchema).meta({ description: "Projets où la personne avait une permission ou était porteur." }),
+      permissionsSupprimees: z.number().int().min(0),
+      projetsModifies: z.number().int().min(0),
+    }),
+  })
+  .meta({ id: "EvenementUtilisateurEfface", description: "Une personne effacée ; aucune donnée personnelle." });
+
+const testPingEvent = z
+  .object({ id: eventId, type: z.literal("test.ping"), createdAt: eventCreatedAt, data: z.object({ message: z.string() }) })
+  .meta({ id: "EvenementTest", description: "Événement de test, envoyé à la demande d'un opérateur au seul service concerné." });
+
+function webhook(operationId: string, summary: string, description: string, schema: z.ZodType): ZodOpenApiOperationObject {
+  return {
+    tags: ["Webhooks"],
+    operationId,
+    summary,
+    description,
+    requestParams: { header: webhookHeaders },
+    requestBody: { required: true, content: { "application/json": { schema } } },
+    responses: {
+      "200": { description: "Reçu : toute réponse 2xx acquitte la livraison." },
+      "500": { description: "Toute autre réponse (ou aucune dans le délai) : nouvelle tentative plus tard (livraison au moins une fois)." },
+    },
+    security: [],
+  };
+}
 
 function op(operation: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
   return { security: [{ cleApi: [] }], ...operation };
@@ -143,6 +233,8 @@ export function buildOpenApiDocument() {
     info: {
       title: "Les Communs — API des services connectés",
       version: "1.0.0",
+      license: { name: "Licence Ouverte / Open Licence 2.0", identifier: "etalab-2.0" },
+      contact: { name: "Équipe Les Communs", url: "/integration" },
       description: [
         "API par laquelle les services numériques connectés (Mon Espace Collectivité, Territoires en Transitions, Recoco, Aides-territoires…) partagent les projets des collectivités.",
         "",
@@ -175,7 +267,27 @@ export function buildOpenApiDocument() {
       { name: "Permissions", description: "Permissions READ/WRITE par personne, jamais conservées en clair." },
       { name: "Statuts", description: "Statuts génériques et table de correspondance du service." },
       { name: "Données personnelles", description: "Effacement d'une personne, retrait de ses permissions données par un service." },
+      { name: "Webhooks", description: "Événements envoyés, signés, au point de réception de chaque service abonné." },
     ],
+    webhooks: {
+      "projet.cree": {
+        post: webhook("webhookProjetCree", "Projet créé", "Envoyé aux autres services abonnés (jamais à l'auteur), dans l'ordre des versions du projet.", projetCreeEvent),
+      },
+      "projet.modifie": {
+        post: webhook(
+          "webhookProjetModifie",
+          "Projet modifié",
+          "Envoyé aux autres services abonnés à chaque changement visible, dans l'ordre des versions ; aussi quand le projet entre dans le périmètre d'un abonnement, et une dernière fois avec `data.horsPerimetre: true` quand il en sort.",
+          projetModifieEvent,
+        ),
+      },
+      "utilisateur.efface": {
+        post: webhook("webhookUtilisateurEfface", "Personne effacée", "Envoyé à tous les services après un effacement, sans donnée personnelle.", utilisateurEfaceEvent),
+      },
+      "test.ping": {
+        post: webhook("webhookTestPing", "Événement de test", "Envoyé depuis la console pour vérifier la réception et la signature.", testPingEvent),
+      },
+    },
     components: {
       securitySchemes: {
         cleApi: { type: "http", scheme: "bearer", description: "Clé d'API du service connecté (`lc_live_…`), montrée une seule fois à sa création." },
@@ -187,11 +299,19 @@ export function buildOpenApiDocument() {
           tags: ["Projets"],
           operationId: "upsertProjet",
           summary: "Créer ou mettre à jour un projet (upsert par externalId)",
+          description: [
+            "Upsert idempotent sur (service appelant, `externalId`) : 201 `created: true` à la création, 200 `created: false` pour une mise à jour ou une répétition identique (sans nouvelle version ni webhook).",
+            "",
+            "- `nom` et `collectivites` sont obligatoires à la création (400 sinon) ; ensuite un champ omis garde sa valeur, `null` l'efface (sauf `nom` et `collectivites`).",
+            "- Une propriété inconnue donne 400 ; un code de collectivité inconnu donne 400 qui le nomme.",
+            "- Un libellé de statut (ou une paire `phase`/`phaseStatut`) absent de la table du service donne **422 `unknown_status`** avec `details.accepted` ; `statut` et `phase` ensemble : 400.",
+            "- Mettre à jour un projet existant avec `X-User-Email` demande WRITE à cette personne (403 sinon). Rien n'est écrit en cas d'erreur.",
+          ].join("\n"),
           requestParams: { header: userHeader },
           requestBody: body(projetInputSchema),
           responses: {
-            "201": json(upsertResultSchema, "Projet créé (`created: true`)."),
-            "200": json(upsertResultSchema, "Projet existant mis à jour, ou répétition identique sans effet (`created: false`)."),
+            "201": json(createdResultSchema, "Projet créé (`created: true`)."),
+            "200": json(updatedResultSchema, "Projet existant mis à jour, ou répétition identique sans effet (`created: false`)."),
             ...errors("forbidden", "unknown_status", "payload_too_large"),
           },
         }),
@@ -205,6 +325,8 @@ export function buildOpenApiDocument() {
             "Au cours d'un parcours, tout projet dont la modification est validée (commit) quand le parcours se termine est renvoyé au moins une fois après cette modification, et aucun n'est renvoyé deux fois dans la même `version`, quel que soit l'ordre de validation des écritures (un lot commencé avant une écriture isolée mais validé après elle n'est pas sauté).",
             "Les projets sont rangés dans l'ordre des transactions qui les ont écrits, puis par `id` ; une page s'arrête avant toute écriture encore en cours : elle peut être vide avec un `nextCursor` non nul (reprendre un instant plus tard). Seul un parcours où il ne reste rien de visible se termine par `nextCursor: null`.",
             "`updatedAt` est l'heure de la base de données à l'écriture, la même que dans les webhooks. Un curseur d'un format antérieur est refusé (400).",
+            "",
+            "Un paramètre de requête inconnu est refusé : 400 avec `details[].path` égal au nom du paramètre. Avec `X-User-Email`, seuls les projets sur lesquels la personne a une permission (ou dont elle est porteur référent) sont listés.",
           ].join("\n"),
           requestParams: { query: listQuerySchema, header: userHeader },
           responses: { "200": json(projetListSchema, "Une page de projets."), ...errors() },
@@ -215,6 +337,14 @@ export function buildOpenApiDocument() {
           tags: ["Projets"],
           operationId: "upsertProjetsBulk",
           summary: "Créer ou mettre à jour jusqu'à 1000 projets, en tout ou rien",
+          description: [
+            "Mêmes règles que `POST /projets` pour chaque élément, en **tout ou rien** : si un élément est invalide, rien n'est écrit.",
+            "",
+            "- Toute erreur d'élément donne **400 `validation_failed`** listant les chemins fautifs `projets.<i>.…` de tous les éléments : champ invalide, propriété inconnue, code de collectivité inconnu, `externalId` en double dans le lot, et aussi un **libellé de statut inconnu** (`projets.<i>.statut`, message listant les libellés acceptés) ou une paire de phase inconnue (`projets.<i>.phase`) — pas de 422 sur ce point d'accès.",
+            "- `nom`/`collectivites` manquants pour une création (`projets.<i>.nom`) sont vérifiés ensuite, quand tout le reste du lot est valide : eux aussi donnent 400 avec tous les indices concernés.",
+            "- Avec `X-User-Email`, mettre à jour un projet existant demande WRITE : sinon 403 avec `details.indexes` (indices du lot refusés).",
+            "- 201 dans tous les cas de succès ; chaque résultat dit `created` ; les résultats suivent l'ordre du lot.",
+          ].join("\n"),
           requestParams: { header: userHeader },
           requestBody: body(bulkInputSchema),
           responses: {
@@ -228,6 +358,7 @@ export function buildOpenApiDocument() {
           tags: ["Projets"],
           operationId: "getProjet",
           summary: "Lire un projet",
+          description: "Tout service lit tout projet ; avec `X-User-Email`, la personne doit avoir READ (403 sinon). Identifiant accepté en majuscules ou minuscules.",
           requestParams: { path: idPath, header: userHeader },
           responses: { "200": json(projetSchema, "Le projet vu par le service appelant."), ...errors("forbidden", "not_found") },
         }),
@@ -235,7 +366,8 @@ export function buildOpenApiDocument() {
           tags: ["Projets"],
           operationId: "patchProjet",
           summary: "Modifier partiellement un projet",
-          description: "Réservé aux services liés au projet (et, avec X-User-Email, à une personne ayant WRITE).",
+          description:
+            "Réservé aux services liés au projet (403 sinon ; et, avec X-User-Email, à une personne ayant WRITE). Un champ omis garde sa valeur, `null` l'efface (sauf `nom` et `collectivites`, 400) ; `externalId` ne se modifie pas ici (400). Libellé de statut inconnu : 422 `unknown_status`. Sans changement visible : 200 avec la même version.",
           requestParams: { path: idPath, header: userHeader },
           requestBody: body(projetPatchSchema),
           responses: {
@@ -249,6 +381,8 @@ export function buildOpenApiDocument() {
           tags: ["Projets"],
           operationId: "linkExternalId",
           summary: "Lier l'identifiant du service appelant à un projet existant",
+          description:
+            "Répéter la même liaison répond 200 sans effet. Deux cas de **409 `conflict`** : l'`externalId` désigne déjà un autre projet pour le service appelant (`details.projetId`), ou le service est déjà lié à ce projet avec un autre `externalId` (`details.externalId`).",
           requestParams: { path: idPath, header: userHeader },
           requestBody: body(externalIdInputSchema),
           responses: {
@@ -325,6 +459,8 @@ export function buildOpenApiDocument() {
           tags: ["Données personnelles"],
           operationId: "eraseUser",
           summary: "Effacer une personne partout",
+          description:
+            "Supprime toutes les permissions de la personne (données par tous les services) et ses coordonnées de porteur (le SIRET reste) ; chaque projet touché reçoit une nouvelle version et un webhook `projet.modifie`, puis un webhook `utilisateur.efface` donne les projets concernés, sans donnée personnelle. Idempotent : un second appel ne trouve plus rien et n'émet rien.",
           requestBody: body(erasureInputSchema),
           responses: { "200": json(erasureResultSchema, "Effacement fait (idempotent)."), ...errors("payload_too_large") },
         }),
@@ -334,6 +470,7 @@ export function buildOpenApiDocument() {
           tags: ["Statuts"],
           operationId: "listStatuts",
           summary: "Statuts génériques et correspondances du service appelant",
+          description: "Les libellés acceptés par `statut` pour le service appelant, et les paires de phase acceptées.",
           responses: { "200": json(statutsResponseSchema, "Statuts et correspondances."), ...errors() },
         }),
       },
@@ -342,6 +479,8 @@ export function buildOpenApiDocument() {
           tags: ["Statuts"],
           operationId: "getOpenApi",
           summary: "Ce document OpenAPI (public)",
+          description: "Public, sans clé d'API ; mis en cache au plus cinq minutes (`Cache-Control: public, max-age=300`).",
+          security: [],
           responses: { "200": { description: "Document OpenAPI 3.1.", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
         },
       },

@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { projectPermissions, projects } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
-import { toValidationIssues } from "@/modules/errors/zod-issues";
+import { toQueryIssues, toValidationIssues } from "@/modules/errors/zod-issues";
 import { loadProjects } from "@/modules/projects/store-projects";
 import { forbiddenNotLinked, higherLevel, requireUserLevel, type Caller } from "./check-access";
 import { hashEmail } from "./hash-email";
@@ -65,7 +65,9 @@ export async function deletePermission(db: Db, caller: Caller, projectId: string
 
 /** The level a person holds on a project: the highest of the grants of every service (porteur → WRITE); 404 when none. */
 export async function getPermission(db: Db, caller: Caller, projectId: string, rawQuery: unknown): Promise<{ niveau: Niveau }> {
-  const { email } = parse(permissionQuerySchema, rawQuery);
+  const parsed = permissionQuerySchema.safeParse(rawQuery);
+  if (!parsed.success) throw AppError.validation(toQueryIssues(parsed.error));
+  const { email } = parsed.data;
   const [project] = await db
     .select({ id: projects.id, porteurEmailHash: projects.porteurEmailHash })
     .from(projects)

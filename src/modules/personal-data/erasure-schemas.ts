@@ -8,7 +8,7 @@ export const erasureInputSchema = z
 
 export const erasureResultSchema = z
   .object({
-    permissionsSupprimees: z.number().int().meta({ description: "Permissions supprimées." }),
-    projetsModifies: z.number().int().meta({ description: "Projets dont le porteur a été effacé (version +1, webhook projet.modifie)." }),
+    permissionsSupprimees: z.number().int().min(0).meta({ description: "Permissions supprimées." }),
+    projetsModifies: z.number().int().min(0).meta({ description: "Projets dont le porteur a été effacé (version +1, webhook projet.modifie)." }),
   })
   .meta({ id: "EffacementResult", example: { permissionsSupprimees: 2, projetsModifies: 1 } });

@@ -241,7 +241,7 @@ export const porteurViewSchema = z
 export const projetSchema = z
   .object({
     id: projetIdSchema,
-    version: z.number().int().meta({ description: "+1 à chaque changement visible des autres services.", example: 3 }),
+    version: z.number().int().min(1).meta({ description: "+1 à chaque changement visible des autres services (1 à la création).", example: 3 }),
     createdAt: z.string().meta({ format: "date-time", example: "2026-01-15T09:30:00.000Z" }),
     updatedAt: z.string().meta({ format: "date-time", example: "2026-02-01T14:05:12.123Z" }),
     externalId: z.string().nullable().meta({ description: "Identifiant du projet chez le lecteur, null s'il n'est pas lié.", example: "mec-12345" }),
@@ -266,13 +266,21 @@ export const projetSchema = z
 export type Projet = z.infer<typeof projetSchema>;
 
 export const upsertResultSchema = z
-  .object({ id: projetIdSchema, version: z.number().int(), created: z.boolean() })
+  .object({ id: projetIdSchema, version: z.number().int().min(1), created: z.boolean() })
   .meta({ id: "UpsertResult", example: { id: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11", version: 1, created: true } });
+
+/** `POST /projets` answers 201 with `created: true` and 200 with `created: false` (issue #13 part 4). */
+export const createdResultSchema = upsertResultSchema
+  .extend({ created: z.literal(true) })
+  .meta({ id: "UpsertResultCreated", example: { id: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11", version: 1, created: true } });
+export const updatedResultSchema = upsertResultSchema
+  .extend({ created: z.literal(false) })
+  .meta({ id: "UpsertResultUpdated", example: { id: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11", version: 2, created: false } });
 
 export const bulkResultSchema = z.object({ results: z.array(upsertResultSchema) }).meta({ id: "ProjetsBulkResult" });
 
 export const versionResultSchema = z
-  .object({ id: projetIdSchema, version: z.number().int() })
+  .object({ id: projetIdSchema, version: z.number().int().min(1) })
   .meta({ id: "VersionResult", example: { id: "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11", version: 4 } });
 
 export const listQuerySchema = z.strictObject({
@@ -281,7 +289,7 @@ export const listQuerySchema = z.strictObject({
     .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(new Date(v).getTime()), "date ISO 8601 attendue")
     .refine(isSaneInstantText, instantRangeMessage)
     .optional()
-    .meta({ description: "Ne renvoie que les projets modifiés à partir de cet instant (inclus).", example: "2026-01-01T00:00:00Z" }),
+    .meta({ description: "Ne renvoie que les projets modifiés à partir de cet instant (inclus), ISO 8601 (une date seule est aussi acceptée).", example: "2026-01-01T00:00:00Z", format: "date-time" }),
   cursor: z
     .string()
     .max(200)

@@ -53,7 +53,9 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
     } else seen.set(input.externalId, index);
     items.push({ input, generic: undefined, prefix, index });
   });
-  if (issues.length > 0) throw AppError.validation(issues);
+  // A single item answers its form errors before its label (422 comes after 400); a lot keeps going
+  // so that one 400 lists every failing index, labels included (issue #13 part 4).
+  if (issues.length > 0 && !bulk) throw AppError.validation(issues);
 
   for (const item of items) {
     if (item.input.phase !== undefined) {

@@ -124,6 +124,9 @@ function PropertiesTable({ schema, caption }: { schema: Schema; caption: string 
 
 export default function ApiDocsPage() {
   const doc = buildOpenApiDocument() as Schema;
+  // Shared parameters (X-User-Email) are components: show them in place.
+  const parametersOf = (operation: Schema): Schema[] =>
+    ((operation.parameters ?? []) as Schema[]).map((p) => (p.$ref ? (doc.components.parameters[String(p.$ref).split("/").pop()!] as Schema) : p));
   const operations = Object.entries(doc.paths as Record<string, Record<string, Schema>>).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
   );
@@ -170,10 +173,10 @@ export default function ApiDocsPage() {
             </h3>
             <p>
               <strong>{operation.summary}</strong>
-              {operation.security ? " — clé d'API requise." : " — public."}
+              {operation.security?.length ? " — clé d'API requise." : " — public."}
             </p>
             <Description text={operation.description} />
-            {(operation.parameters as Schema[] | undefined)?.length ? (
+            {parametersOf(operation).length ? (
               <div className="fr-table fr-table--no-caption">
                 <table>
                   <caption>Paramètres</caption>
@@ -186,7 +189,7 @@ export default function ApiDocsPage() {
                     </tr>
                   </thead>
                   <tbody>
-                    {(operation.parameters as Schema[]).map((p) => (
+                    {parametersOf(operation).map((p) => (
                       <tr key={`${p.in}-${p.name}`}>
                         <td>
                           <code>{p.name}</code>

@@ -137,7 +137,13 @@ describe("/api/v1 bad input (400)", () => {
     expectError(await call(projets.GET, { path: "/api/v1/projets?limit=501", key: mec }), 400, "validation_failed");
     expectError(await call(projets.GET, { path: "/api/v1/projets?updatedSince=hier", key: mec }), 400, "validation_failed");
     expectError(await call(projets.GET, { path: "/api/v1/projets?cursor=zzz", key: mec }), 400, "validation_failed");
-    expectError(await call(projets.GET, { path: "/api/v1/projets?tri=nom", key: mec }), 400, "validation_failed");
+    // An unknown query parameter is reported at its own name, not at the body (issue #13 part 4).
+    const unknownParam = await call(projets.GET, { path: "/api/v1/projets?tri=nom&limit=5", key: mec });
+    expectError(unknownParam, 400, "validation_failed");
+    expect(unknownParam.body.error.details).toEqual([{ path: "tri", message: "paramètre de requête inconnu" }]);
+    const unknownPermissionParam = await call(permissions.GET, { path: `/api/v1/projets/${id}/permissions?email=a@exemple.fr&niveau=READ`, key: mec, params: { id } });
+    expectError(unknownPermissionParam, 400, "validation_failed");
+    expect(unknownPermissionParam.body.error.details).toEqual([{ path: "niveau", message: "paramètre de requête inconnu" }]);
     expectError(await call(projet.GET, { path: `/api/v1/projets/${id}`, key: mec, params: { id }, user: "pas-un-email" }), 400, "validation_failed");
     expectError(await call(permissions.GET, { path: `/api/v1/projets/${id}/permissions`, key: mec, params: { id } }), 400, "validation_failed");
   });
@@ -195,6 +201,27 @@ describe("/api/v1 other error codes", () => {
     const created = await call(projets.POST, { method: "POST", path: "/api/v1/projets", key: mec, body: { externalId: "e-9", nom: "P", statut: "Réalisé", collectivites: [lyon] } });
     expectError(created, 422, "unknown_status");
     expect((await handle.db.select().from(events)).length).toBe(before);
+  });
+
+  it("/bulk reports an unknown label as a 400 at projets.<i>.statut, together with every other failing index", async () => {
+    const before = await countProjects();
+    const response = await call(bulk.POST, {
+      method: "POST",
+      path: "/api/v1/projets/bulk",
+      key: mec,
+      body: {
+        projets: [
+          { externalId: "b-1", nom: "P", collectivites: [lyon], statut: "Réalisé" },
+          { externalId: "b-2", nom: "P", collectivites: [lyon], budgetPrevisionnel: -1 },
+          { externalId: "b-3", nom: "P", collectivites: [lyon] },
+        ],
+      },
+    });
+    expectError(response, 400, "validation_failed");
+    const paths = response.body.error.details.map((d: { path: string }) => d.path).sort();
+    expect(paths).toEqual(["projets.0.statut", "projets.1.budgetPrevisionnel"]);
+    expect(response.body.error.details.find((d: { path: string }) => d.path === "projets.0.statut").message).toContain("« Etudes opérationnelles en cours »");
+    expect(await countProjects()).toBe(before);
   });
 
   it("413 beyond 1 MiB (20 MiB on /bulk), measured on the bytes, declared or streamed", async () => {

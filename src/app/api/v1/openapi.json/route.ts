@@ -6,10 +6,13 @@ export const dynamic = "force-dynamic";
 
 let cached: string | undefined;
 
+const OPENAPI_CACHE_CONTROL = "public, max-age=300";
+
 /** Public: the API's description is not a secret, and integrators fetch it before holding a key. */
 export function GET() {
   cached ??= JSON.stringify(buildOpenApiDocument());
-  return new Response(cached, { headers: { "content-type": "application/json; charset=utf-8" } });
+  // Short shared cache: a new deployment's document is seen within five minutes (issue #13 part 4).
+  return new Response(cached, { headers: { "content-type": "application/json; charset=utf-8", "cache-control": OPENAPI_CACHE_CONTROL } });
 }
 
 // Every other method: 405 in the error envelope with Allow (HEAD follows GET, OPTIONS lists them).

@@ -1,5 +1,5 @@
 import { AppError } from "@/modules/errors/app-error";
-import { toValidationIssues } from "@/modules/errors/zod-issues";
+import { toQueryIssues } from "@/modules/errors/zod-issues";
 import { listProjets } from "@/modules/projects/list-projets";
 import { listQuerySchema } from "@/modules/projects/projet-schemas";
 import { upsertProjets } from "@/modules/projects/upsert-projets";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApiKey(async ({ db, caller, query }) => {
   const parsed = listQuerySchema.safeParse(query());
-  if (!parsed.success) throw AppError.validation(toValidationIssues(parsed.error));
+  if (!parsed.success) throw AppError.validation(toQueryIssues(parsed.error));
   return jsonResponse(await listProjets(db, caller, parsed.data));
 });
 
