@@ -35,7 +35,7 @@ test.describe("espace des services connectés", () => {
     expect(body).toContain('"slug":"tet"');
     const operatorsOnly = await page.request.get("/api/trpc/services.list");
     expect(operatorsOnly.status()).toBe(401);
-    const services = communs("service:update", "--slug", "recoco") as { id?: string; service?: { id: string } };
+    const services = communs("service:update", "--slug", "recoco", "--nom", "Recoco") as { id?: string; service?: { id: string } };
     const otherId = services.service?.id ?? services.id;
     expect(otherId).toBeTruthy();
     const forged = await page.request.get(`/api/trpc/espace.health?input=${encodeURIComponent(JSON.stringify({ serviceId: otherId }))}`);
