@@ -19,6 +19,9 @@ import { setMapping } from "@/modules/mappings/set-mapping";
 import { setPhaseMapping } from "@/modules/mappings/set-phase-mapping";
 import { genericStatusCodeSchema, statusLabelSchema } from "@/modules/mappings/mapping-schemas";
 import { addOperator } from "@/modules/operators/add-operator";
+import { addAgent } from "@/modules/agents/add-agent";
+import { removeAgent } from "@/modules/agents/remove-agent";
+import { agentEmailSchema, agentLevelSchema } from "@/modules/agents/agent-schemas";
 import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
 import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
 import { replayFailedDeliveries } from "@/modules/delivery/replay-failed-deliveries";
@@ -106,6 +109,16 @@ export const commands: Record<string, Command> = {
     usage: "operator:add --email <email> --role admin|lecteur",
     flags: z.strictObject({ email: text(operatorEmailSchema), role: text(operatorRoleSchema) }),
     run: async (db, f) => ({ operator: await addOperator(db, { email: f.email, role: f.role }, cliActor) }),
+  },
+  "agent:add": {
+    usage: "agent:add --service <slug> --email <email> --niveau lecture|gestion",
+    flags: z.strictObject({ service: text(serviceSlugSchema), email: text(agentEmailSchema), niveau: text(agentLevelSchema) }),
+    run: async (db, f) => ({ agent: await addAgent(db, { service: f.service, email: f.email, niveau: f.niveau }, cliActor) }),
+  },
+  "agent:remove": {
+    usage: "agent:remove --service <slug> --email <email>",
+    flags: z.strictObject({ service: text(serviceSlugSchema), email: text(agentEmailSchema) }),
+    run: (db, f) => removeAgent(db, { service: f.service, email: f.email }, cliActor),
   },
   "deliveries:replay": {
     usage: "deliveries:replay --service <slug> [--since <iso>] [--until <iso>]",

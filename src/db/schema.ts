@@ -443,6 +443,29 @@ export const operators = pgTable(
   (t) => [uniqueIndex("operators_email_uq").on(t.email)],
 );
 
+/**
+ * Connected-service agents (CONTRACT §8, issue #12): a person (by email) granted access to one
+ * service at a level, `lecture` (see) or `gestion` (act). The email is stored normalised (trimmed,
+ * lower case) and in clear, like `operators.email`: login matches it against the email ProConnect
+ * returns, and admins must be able to see who holds access. It is personal data: the erasure
+ * (`POST /utilisateurs/effacement`) deletes the person's grants, and logs and audit entries never
+ * carry it (audit entries name the grant by id).
+ */
+export const serviceAgents = pgTable(
+  "service_agents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    serviceId: uuid("service_id")
+      .notNull()
+      .references(() => services.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    niveau: text("niveau", { enum: ["lecture", "gestion"] }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("service_agents_service_email_uq").on(t.serviceId, t.email), index("service_agents_email_idx").on(t.email)],
+);
+
 export const users = pgTable("users", {
   id: text("id").primaryKey().$defaultFn(() => crypto.randomUUID()),
   name: text("name"),

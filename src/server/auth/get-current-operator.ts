@@ -3,11 +3,17 @@ import { cache } from "react";
 import { cookies } from "next/headers";
 import { getDb } from "@/db";
 import { env } from "@/env";
-import { loadOperatorSession } from "./load-operator-session";
+import { loadConsoleSession } from "./load-operator-session";
 import { sessionCookieName } from "./session-policy";
 
-/** The operator behind the current request's session cookie, or null (once per render). */
-export const getCurrentOperator = cache(async () => {
+/** Who holds the current request's session cookie (operator and/or agent), or null (once per render). */
+export const getCurrentSession = cache(async () => {
   const token = (await cookies()).get(sessionCookieName(env.NEXTAUTH_URL))?.value;
-  return loadOperatorSession(await getDb(), token);
+  return loadConsoleSession(await getDb(), token);
 });
+
+/** The operator behind the current request's session cookie, or null (once per render). */
+export const getCurrentOperator = cache(async () => (await getCurrentSession())?.operator ?? null);
+
+/** The connected-service agent behind the current request's session cookie, or null (issue #12). */
+export const getCurrentAgent = cache(async () => (await getCurrentSession())?.agent ?? null);

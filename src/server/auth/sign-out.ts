@@ -12,7 +12,7 @@ import { env } from "@/env";
 import { writeAudit } from "@/modules/audit/write-audit";
 import { discoverEndSession } from "./discover-end-session";
 import { isActionFromOwnOrigin } from "./check-action-origin";
-import { loadOperatorSession } from "./load-operator-session";
+import { loadConsoleSession } from "./load-operator-session";
 import { logoutStateCookie, sessionCookieName } from "./session-policy";
 
 export async function signOutAction(): Promise<never> {
@@ -21,19 +21,22 @@ export async function signOutAction(): Promise<never> {
   const jar = await cookies();
   const cookieName = sessionCookieName(env.NEXTAUTH_URL);
   const db = await getDb();
-  const operator = await loadOperatorSession(db, jar.get(cookieName)?.value);
+  const session = await loadConsoleSession(db, jar.get(cookieName)?.value);
+  const operator = session?.operator ?? null;
+  // A connected-service agent (issue #12) signs out the same way; only operators' logouts are audited.
+  const holder = operator ?? session?.agent ?? null;
   let idToken: string | null = null;
-  if (operator) {
+  if (holder) {
     const [account] = await db
       .select({ idToken: accounts.id_token })
       .from(accounts)
-      .where(eq(accounts.userId, operator.userId))
+      .where(eq(accounts.userId, holder.userId))
       .orderBy(desc(accounts.lastUsedAt))
       .limit(1);
     idToken = account?.idToken ?? null;
     await db.transaction(async (tx) => {
-      await tx.delete(sessions).where(eq(sessions.sessionToken, operator.sessionToken));
-      await writeAudit(tx, { type: "operator", operatorId: operator.operatorId, label: operator.email }, {
+      await tx.delete(sessions).where(eq(sessions.sessionToken, holder.sessionToken));
+      if (operator) await writeAudit(tx, { type: "operator", operatorId: operator.operatorId, label: operator.email }, {
         action: "auth.logout",
         targetType: "operator",
         targetId: operator.operatorId,

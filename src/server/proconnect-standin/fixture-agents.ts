@@ -46,6 +46,19 @@ export const fixtureAgents: FixtureAgent[] = [
     organization_label: "Administration d'exemple",
     roles: ["agent_public"],
   },
+  {
+    // A connected service's agent (issue #12): not an operator; the e2e setup and the demo grant
+    // them `tet` (Territoires en Transitions) with `agent:add`.
+    sub: "standin-agent-tet",
+    email: "referente@tet.exemple.fr",
+    given_name: "Claude",
+    usual_name: "Référente",
+    uid: "referente-tet",
+    siret: "21690123100011",
+    idp_id: "standin-fi-exemple",
+    organization_label: "Territoires en Transitions (exemple)",
+    roles: ["agent_public"],
+  },
 ];
 
 export function findAgentBySub(sub: string) {

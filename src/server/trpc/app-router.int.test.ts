@@ -1,12 +1,17 @@
 // Role checks of every console procedure: anonymous → UNAUTHORIZED, lecteur → reads only,
 // admin → everything, and no mutation without the same-origin proof. The table must name every
 // procedure of the router, so that a new procedure cannot ship without its expectation.
+// Procedures of the agents' space (issue #12) are `agent` procedures: operators get UNAUTHORIZED;
+// each one is either scoped to a service at a level (called for the agent's own service → allowed,
+// for another service or an unknown one → FORBIDDEN, below its level → FORBIDDEN) or answers only
+// from the caller's own grants (`scope: "own"`, checked for leaks below).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { auditLog, operators, services } from "@/db/schema";
-import type { OperatorIdentity } from "@/server/auth/load-operator-session";
+import type { AgentGrant } from "@/modules/agents/agent-schemas";
+import type { AgentIdentity, OperatorIdentity } from "@/server/auth/load-operator-session";
 import { appRouter } from "./app-router";
 import { createCallerFactory } from "./init";
 
@@ -15,13 +20,31 @@ let database: TestDatabase;
 let admin: OperatorIdentity;
 let lecteur: OperatorIdentity;
 let serviceId: string;
+let otherServiceId: string;
+let agentLecture: AgentIdentity;
+let agentGestion: AgentIdentity;
 
 type Access = "operator" | "admin";
+/** An agents' space procedure: `service` ones take `{serviceId}` and need that level on it. */
+type AgentAccess = { scope: "service"; level: "lecture" | "gestion"; input: (serviceId: string) => unknown } | { scope: "own"; input?: unknown };
 const UUID_ZERO = "00000000-0000-4000-8000-000000000000";
 
-// Procedure → who may call it, and an input valid for it.
-function expectations(): Record<string, { access: Access; input?: unknown }> {
+// Agents' space procedure → its scope and level, and an input valid for it.
+function agentExpectations(): Record<string, AgentAccess> {
   return {
+    "espace.services": { scope: "own" },
+    "espace.health": { scope: "service", level: "lecture", input: (id) => ({ serviceId: id }) },
+  };
+}
+
+// Procedure → who may call it, and an input valid for it.
+function expectations(): Record<string, { access: Access | "agent"; input?: unknown }> {
+  const agentEntries = Object.entries(agentExpectations()).map(([path, e]) => [
+    path,
+    { access: "agent" as const, input: e.scope === "service" ? e.input(serviceId) : e.input },
+  ]);
+  return {
+    ...Object.fromEntries(agentEntries),
     me: { access: "operator" },
     "dashboard.stats": { access: "operator" },
     "dashboard.authFailures": { access: "admin" },
@@ -58,16 +81,28 @@ function isMutation(path: string): boolean {
   return procedure._def.type === "mutation";
 }
 
-async function call(operator: OperatorIdentity | null, path: string, input: unknown, sameOrigin = true): Promise<string> {
-  const caller = createCaller({ db: database.db, operator, sameOrigin }) as unknown as Record<string, unknown>;
+async function callFull(
+  who: { operator?: OperatorIdentity | null; agent?: AgentIdentity | null },
+  path: string,
+  input: unknown,
+  sameOrigin = true,
+): Promise<{ code: string; output?: unknown }> {
+  const caller = createCaller({ db: database.db, operator: who.operator ?? null, agent: who.agent ?? null, sameOrigin }) as unknown as Record<string, unknown>;
   const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (i: unknown) => Promise<unknown>;
   try {
-    await fn(input);
-    return "OK";
+    return { code: "OK", output: await fn(input) };
   } catch (error) {
-    if (error instanceof TRPCError) return error.code;
+    if (error instanceof TRPCError) return { code: error.code };
     throw error;
   }
+}
+
+async function call(operator: OperatorIdentity | null, path: string, input: unknown, sameOrigin = true): Promise<string> {
+  return (await callFull({ operator }, path, input, sameOrigin)).code;
+}
+
+function agent(email: string, grants: AgentGrant[]): AgentIdentity {
+  return { userId: `u-${email}`, email, name: null, grants, sessionToken: `t-${email}` };
 }
 
 beforeAll(async () => {
@@ -78,6 +113,10 @@ beforeAll(async () => {
   lecteur = { operatorId: l!.id, userId: "u-lecteur", email: l!.email, name: null, role: "lecteur", sessionToken: "t-lecteur" };
   const [tet] = await database.db.select().from(services).where(eq(services.slug, "tet"));
   serviceId = tet!.id;
+  const [mec] = await database.db.select().from(services).where(eq(services.slug, "mec"));
+  otherServiceId = mec!.id;
+  agentLecture = agent("lecture@tet.fr", [{ serviceId, slug: "tet", nom: tet!.nom, niveau: "lecture" }]);
+  agentGestion = agent("gestion@tet.fr", [{ serviceId, slug: "tet", nom: tet!.nom, niveau: "gestion" }]);
 });
 
 afterAll(async () => {
@@ -113,11 +152,58 @@ describe("console tRPC router", () => {
     }
   });
 
-  it("lets an admin call every procedure (domain errors aside)", async () => {
-    for (const [path, { input }] of Object.entries(expectations())) {
+  it("lets an admin call every console procedure (domain errors aside), and no procedure of the agents' space", async () => {
+    for (const [path, { access, input }] of Object.entries(expectations())) {
       const code = await call(admin, path, input);
-      expect([path, ["UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"].includes(code)]).toEqual([path, false]);
+      if (access === "agent") expect([path, code]).toEqual([path, "UNAUTHORIZED"]);
+      else expect([path, ["UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"].includes(code)]).toEqual([path, false]);
     }
+  });
+});
+
+describe("agents' space tRPC procedures (issue #12)", () => {
+  it("refuses every console procedure to an agent who is not an operator", async () => {
+    for (const [path, { access, input }] of Object.entries(expectations())) {
+      if (access === "agent") continue;
+      expect([path, (await callFull({ agent: agentGestion }, path, input)).code]).toEqual([path, "UNAUTHORIZED"]);
+    }
+  });
+
+  it("lets an agent call each scoped procedure for their own service at their level, never for another service", async () => {
+    const unknownService = UUID_ZERO;
+    for (const [path, e] of Object.entries(agentExpectations())) {
+      if (e.scope !== "service") continue;
+      const own = (await callFull({ agent: agentGestion }, path, e.input(serviceId))).code;
+      expect([path, ["UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"].includes(own)]).toEqual([path, false]);
+      const lecture = (await callFull({ agent: agentLecture }, path, e.input(serviceId))).code;
+      if (e.level === "gestion") expect([path, lecture]).toEqual([path, "FORBIDDEN"]);
+      else expect([path, lecture]).toEqual([path, own]);
+      for (const forged of [otherServiceId, unknownService]) {
+        const refused = await callFull({ agent: agentGestion }, path, e.input(forged));
+        expect([path, refused.code, refused.output]).toEqual([path, "FORBIDDEN", undefined]);
+      }
+      // Mutations need the same-origin proof too.
+      if (isMutation(path)) expect([path, (await callFull({ agent: agentGestion }, path, e.input(serviceId), false)).code]).toEqual([path, "FORBIDDEN"]);
+    }
+  });
+
+  it("answers the unscoped procedures from the caller's own grants only", async () => {
+    for (const [path, e] of Object.entries(agentExpectations())) {
+      if (e.scope !== "own") continue;
+      const result = await callFull({ agent: agentLecture }, path, e.input);
+      expect([path, result.code]).toEqual([path, "OK"]);
+      expect([path, JSON.stringify(result.output).includes(otherServiceId)]).toEqual([path, false]);
+    }
+  });
+
+  it("espace.health shows the own service's endpoint state, and a forged call for another service gets no data", async () => {
+    const caller = createCaller({ db: database.db, operator: null, agent: agentLecture, sameOrigin: true });
+    const health = await caller.espace.health({ serviceId });
+    expect(health).toMatchObject({ serviceId, slug: "tet" });
+    expect(Object.keys(health).sort()).toEqual(["enabled", "endpoint", "nom", "serviceId", "slug"]);
+    await expect(caller.espace.health({ serviceId: otherServiceId })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.not.stringContaining("mec") });
+    const listed = await caller.espace.services();
+    expect(listed.services.map((s) => s.slug)).toEqual(["tet"]);
   });
 
   it("mappings.set refuses a look-alike label with a message naming the existing one (the console form shows it)", async () => {

@@ -2,6 +2,7 @@ import { router, operatorProcedure } from "./init";
 import { auditRouter } from "./routers/audit-router";
 import { dashboardRouter } from "./routers/dashboard-router";
 import { deliveriesRouter } from "./routers/deliveries-router";
+import { espaceRouter } from "./routers/espace-router";
 import { mappingsRouter } from "./routers/mappings-router";
 import { operatorsRouter } from "./routers/operators-router";
 import { projectsRouter } from "./routers/projects-router";
@@ -16,6 +17,7 @@ export const appRouter = router({
   projects: projectsRouter,
   audit: auditRouter,
   operators: operatorsRouter,
+  espace: espaceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,13 +3,15 @@
 import type { Db } from "@/db/client";
 import { getDb } from "@/db";
 import { env } from "@/env";
-import { loadOperatorSession, type OperatorIdentity } from "@/server/auth/load-operator-session";
+import { loadConsoleSession, type AgentIdentity, type OperatorIdentity } from "@/server/auth/load-operator-session";
 import { sessionCookieName } from "@/server/auth/session-policy";
 import { isSameOriginRequest } from "./check-same-origin";
 
 export type Context = {
   db: Db;
   operator: OperatorIdentity | null;
+  /** The connected-service agent behind the session (issue #12); absent or null for none. */
+  agent?: AgentIdentity | null;
   /** False when an HTTP call did not prove it came from the console's own pages. */
   sameOrigin: boolean;
 };
@@ -25,5 +27,6 @@ function readCookie(header: string | null, name: string): string | undefined {
 export async function createContextFromRequest(request: Request): Promise<Context> {
   const db = await getDb();
   const token = readCookie(request.headers.get("cookie"), sessionCookieName(env.NEXTAUTH_URL));
-  return { db, operator: await loadOperatorSession(db, token), sameOrigin: isSameOriginRequest(request, env.NEXTAUTH_URL) };
+  const session = await loadConsoleSession(db, token);
+  return { db, operator: session?.operator ?? null, agent: session?.agent ?? null, sameOrigin: isSameOriginRequest(request, env.NEXTAUTH_URL) };
 }

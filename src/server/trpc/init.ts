@@ -64,3 +64,15 @@ export const adminProcedure = operatorProcedure.use(({ ctx, next }) => {
   if (ctx.operator.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Action réservée aux administrateurs." });
   return next();
 });
+
+/**
+ * The connected-service agents' space (issue #12): needs a session whose person holds at least one
+ * service grant (read from the database on every call); mutations also need the same-origin proof.
+ * Every procedure built on it must also pass `serviceScoped` (or answer only from the caller's own
+ * grants): the guard table test (app-router.int.test.ts) checks each one for another service.
+ */
+export const agentProcedure = t.procedure.use(translateErrors).use(({ ctx, type, next }) => {
+  if (!ctx.agent) throw new TRPCError({ code: "UNAUTHORIZED", message: "Session absente ou expirée : reconnectez-vous." });
+  if (type === "mutation" && !ctx.sameOrigin) throw new TRPCError({ code: "FORBIDDEN", message: "Requête refusée (origine non vérifiée)." });
+  return next({ ctx: { ...ctx, agent: ctx.agent } });
+});

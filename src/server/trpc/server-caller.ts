@@ -2,7 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db";
-import { getCurrentOperator } from "@/server/auth/get-current-operator";
+import { getCurrentOperator, getCurrentSession } from "@/server/auth/get-current-operator";
 import { appRouter } from "./app-router";
 import { createCallerFactory } from "./init";
 
@@ -18,4 +18,15 @@ export const getServerCaller = cache(async () => {
   const operator = await getCurrentOperator();
   if (!operator) redirect("/admin/connexion");
   return createCaller({ db: await getDb(), operator, sameOrigin: true });
+});
+
+/**
+ * In-process caller for the agents' space (`/espace`, issue #12): the same procedures and guard,
+ * with the agent behind the session (and the operator, when the person is both). Without an agent
+ * session the page goes to the sign-in page.
+ */
+export const getEspaceServerCaller = cache(async () => {
+  const session = await getCurrentSession();
+  if (!session?.agent) redirect(session?.operator ? "/admin" : "/admin/connexion");
+  return { caller: createCaller({ db: await getDb(), operator: session.operator, agent: session.agent, sameOrigin: true }), isOperator: Boolean(session.operator) };
 });

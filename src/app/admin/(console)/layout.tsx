@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { redirect } from "next/navigation";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
-import { getCurrentOperator } from "@/server/auth/get-current-operator";
+import { getCurrentSession } from "@/server/auth/get-current-operator";
 import { signOutAction } from "@/server/auth/sign-out";
 import { TRPCProvider } from "@/server/trpc/react-provider";
 import { ConsoleNav } from "../_components/console-nav";
@@ -12,8 +12,10 @@ export const dynamic = "force-dynamic";
 
 // Every console page needs an active operator; procedures check the role again on each call.
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const operator = await getCurrentOperator();
-  if (!operator) redirect("/admin/connexion");
+  const session = await getCurrentSession();
+  const operator = session?.operator;
+  // A connected-service agent who is not an operator lands in their own space (issue #12).
+  if (!operator) redirect(session?.agent ? "/espace" : "/admin/connexion");
   return (
     <TRPCProvider>
       <SessionKeepAlive />

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
-import { getCurrentOperator } from "@/server/auth/get-current-operator";
+import { getCurrentSession } from "@/server/auth/get-current-operator";
 import { proconnectConfigured } from "@/server/auth/proconnect-provider";
 import { SignInButton } from "../_components/sign-in-button";
 import { firstValue, type RawSearchParams } from "../_components/search-params";
@@ -18,7 +18,9 @@ const errorMessages: Record<string, string> = {
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  if (await getCurrentOperator()) redirect("/admin");
+  const session = await getCurrentSession();
+  if (session?.operator) redirect("/admin");
+  if (session?.agent) redirect("/espace");
   const error = firstValue((await searchParams).error);
   return (
     <div className="fr-grid-row fr-grid-row--center">
