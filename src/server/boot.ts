@@ -4,7 +4,7 @@
 import { env } from "@/env";
 import { getDatabase } from "@/db";
 import { publishServerBridge, withdrawServerBridge } from "@/cli/server-bridge";
-import { logger } from "./logger";
+import { describeError, logger } from "./logger";
 import { installPeerAddressHeader } from "./http/client-address";
 
 type Stopper = () => Promise<void>;
@@ -50,7 +50,7 @@ export async function boot() {
       try {
         await stop();
       } catch (error) {
-        logger.error("shutdown step failed", { error: String(error) });
+        logger.error("shutdown step failed", describeError(error));
       }
     }
     await handle.close().catch(() => {});
