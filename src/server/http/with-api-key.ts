@@ -14,6 +14,7 @@ import { hashEmail } from "@/modules/permissions/hash-email";
 import { emailSchema, projetIdSchema } from "@/modules/projects/projet-schemas";
 import { kickDelivery } from "../delivery-driver";
 import { logger, requestIdOf, withRequestId } from "../logger";
+import { observeApiRequest } from "../metrics";
 import { errorResponse } from "./error-response";
 import { createRateLimiter, type RateLimiter } from "./rate-limiter";
 import { sharedAuthFailureThrottle, type AuthFailureThrottle } from "./auth-failure-throttle";
@@ -154,7 +155,9 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
     // Answers are per service (and per acting user): never kept by a shared cache (finding 5).
     response.headers.set("Cache-Control", "no-store");
     response.headers.set("X-Request-Id", requestId);
-    const fields = { method: request.method, path: url.pathname, status: response.status, ms: Math.round(performance.now() - started), service: slug, client };
+    const elapsedMs = performance.now() - started;
+    observeApiRequest(url.pathname, request.method, response.status, elapsedMs / 1000);
+    const fields = { method: request.method, path: url.pathname, status: response.status, ms: Math.round(elapsedMs), service: slug, client };
     // A refused key is logged with its public prefix and the client address, never the secret.
     if (keyPrefix !== undefined) logger.warn("api key refused", { ...fields, keyPrefix });
     else logger.info("api request", fields);

@@ -12,6 +12,7 @@ import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { describeError, logger } from "../logger";
+import { observeAttempt, observeClaimed } from "../metrics";
 
 export type EmbeddedWorker = { wake: () => void; stop: () => Promise<void> };
 
@@ -32,6 +33,8 @@ export async function startEmbeddedWorker(
     pollMs,
     // Name and codes only: drizzle's message quotes the SQL and its parameters (issue #16).
     onError: (stage, error) => logger.error("delivery worker error", { stage, ...describeError(error) }),
+    onClaimed: observeClaimed,
+    onAttempted: observeAttempt,
     onRecorded: (summary) => {
       for (const f of summary.failing) logger.warn("webhook endpoint failing", f);
       for (const d of summary.disabled) logger.warn("webhook endpoint disabled", d);
