@@ -28,6 +28,20 @@ export async function boot() {
 
   const handle = await getDatabase();
   logger.info("database ready", { driver: handle.driver });
+  if (handle.driver !== "pglite") {
+    // PostgreSQL is not migrated at start (a deploy step: `communs db:migrate`): say so at once;
+    // /api/ready answers 503 until the schema is this build's (issue #16).
+    const { committedMigrationCount } = await import("@/db/migrate");
+    const { appliedMigrationCount } = await import("@/modules/observability/check-readiness");
+    const expected = committedMigrationCount();
+    const applied = await appliedMigrationCount(handle.db).catch(() => null);
+    if (applied !== null && applied !== expected) {
+      logger.error(
+        applied < expected ? "database migrations missing, run `npm run communs -- db:migrate`" : "database schema is newer than this build",
+        { applied, expected },
+      );
+    }
+  }
 
   if (handle.driver === "pglite") {
     const bridge = publishServerBridge(env.DATA_DIR, env.PORT);
