@@ -49,7 +49,8 @@ const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
 const base: Logger = pino(
   {
-    level: env.LOG_LEVEL,
+    // Undefined while `next build` collects pages (settings are not validated then).
+    level: env.LOG_LEVEL ?? "info",
     base: undefined,
     messageKey: "msg",
     timestamp: pino.stdTimeFunctions.isoTime,
