@@ -48,8 +48,9 @@ const nextConfig = {
   // Lets several builds (parallel test runs, benchmarks) live side by side.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite's wasm/data files and the postgres driver stay in node_modules instead of the bundle;
-  // one PGlite instance per process must be shared by every route.
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "oidc-provider"],
+  // one PGlite instance per process must be shared by every route. prom-client too: one copy of its
+  // default metrics per process (pino is external by Next.js's own list).
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "oidc-provider", "prom-client"],
   poweredByHeader: false,
   async headers() {
     return [

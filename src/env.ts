@@ -67,6 +67,8 @@ export const env = createEnv({
     /** Failed API-key authentications per minute and per client address before answering 429. */
     API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    /** Bearer token of GET /api/metrics (Prometheus); absent → the route answers 404. */
+    METRICS_TOKEN: z.string().min(16, "doit contenir au moins 16 caractères").optional(),
 
     // Console login (ProConnect through next-auth)
     NEXTAUTH_URL: z.url().optional(),

@@ -4,7 +4,7 @@
 import { env } from "@/env";
 import { getDatabase } from "@/db";
 import { publishServerBridge, withdrawServerBridge } from "@/cli/server-bridge";
-import { logger } from "./logger";
+import { describeError, logger } from "./logger";
 import { installPeerAddressHeader } from "./http/client-address";
 
 type Stopper = () => Promise<void>;
@@ -28,6 +28,20 @@ export async function boot() {
 
   const handle = await getDatabase();
   logger.info("database ready", { driver: handle.driver });
+  if (handle.driver !== "pglite") {
+    // PostgreSQL is not migrated at start (a deploy step: `communs db:migrate`): say so at once;
+    // /api/ready answers 503 until the schema is this build's (issue #16).
+    const { committedMigrationCount } = await import("@/db/migrate");
+    const { appliedMigrationCount } = await import("@/modules/observability/check-readiness");
+    const expected = committedMigrationCount();
+    const applied = await appliedMigrationCount(handle.db).catch(() => null);
+    if (applied !== null && applied !== expected) {
+      logger.error(
+        applied < expected ? "database migrations missing, run `npm run communs -- db:migrate`" : "database schema is newer than this build",
+        { applied, expected },
+      );
+    }
+  }
 
   if (handle.driver === "pglite") {
     const bridge = publishServerBridge(env.DATA_DIR, env.PORT);
@@ -50,7 +64,7 @@ export async function boot() {
       try {
         await stop();
       } catch (error) {
-        logger.error("shutdown step failed", { error: String(error) });
+        logger.error("shutdown step failed", describeError(error));
       }
     }
     await handle.close().catch(() => {});

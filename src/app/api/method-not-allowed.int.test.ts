@@ -11,6 +11,8 @@ const apiDir = path.join(import.meta.dirname);
 /** Route file (relative to src/app/api) → methods it implements, as in the contract. */
 const routes: Record<string, RouteMethod[]> = {
   "health/route.ts": ["GET"],
+  "metrics/route.ts": ["GET"],
+  "ready/route.ts": ["GET"],
   "v1/openapi.json/route.ts": ["GET"],
   "v1/projets/route.ts": ["GET", "POST"],
   "v1/projets/bulk/route.ts": ["POST"],
@@ -36,7 +38,7 @@ const id = "5b0c3c2e-8a5e-4f43-9d0b-0c6b8f2f6a11";
 
 describe("405 on /api/v1 and /api/health", () => {
   it("lists every route of /api/v1 and /api/health", () => {
-    expect([...routeFiles(path.join(apiDir, "v1")), ...routeFiles(path.join(apiDir, "health"))].sort()).toEqual(
+    expect([...routeFiles(path.join(apiDir, "v1")), ...routeFiles(path.join(apiDir, "health")), ...routeFiles(path.join(apiDir, "metrics")), ...routeFiles(path.join(apiDir, "ready"))].sort()).toEqual(
       Object.keys(routes).sort(),
     );
   });

@@ -23,6 +23,10 @@ export type ClaimedDelivery = {
   /** Automatic attempts already made in the current retry cycle. */
   retryStep: number;
   trigger: "auto" | "manual";
+  /** Slug of the receiving service (metrics label). */
+  service: string;
+  /** Taken over from a worker whose lease expired (it crashed or stalled). */
+  lostLease: boolean;
   url: string;
   secret: string;
   previousSecret: string | null;
@@ -40,6 +44,7 @@ type Row = {
   retry_step: number;
   next_trigger: "auto" | "manual";
   lost: boolean;
+  service_slug: string;
   url: string;
   secret: string;
   previous_secret: string | null;
@@ -120,10 +125,10 @@ export async function claimDeliveries(
               lease_expires_at = now() + ${options.leaseMs} * interval '1 millisecond',
               attempt_count = d.attempt_count + 1,
               updated_at = now()
-          from due, webhook_endpoints e, events ev
-          where d.id = due.id and e.id = d.endpoint_id and ev.id = d.event_id
+          from due, webhook_endpoints e, events ev, services s
+          where d.id = due.id and e.id = d.endpoint_id and ev.id = d.event_id and s.id = d.service_id
           returning d.id, d.event_id, d.endpoint_id, ev.body as event_body, d.receiver_view, d.body as legacy_body,
-                    d.attempt_count, d.retry_step, d.next_trigger, due.lost,
+                    d.attempt_count, d.retry_step, d.next_trigger, due.lost, s.slug as service_slug,
                     e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
         ),
         -- The previous holder may or may not have reached the receiver: say so in the log.
@@ -145,6 +150,8 @@ export async function claimDeliveries(
       attemptNumber: r.attempt_count,
       retryStep: r.retry_step,
       trigger: r.next_trigger,
+      service: r.service_slug,
+      lostLease: r.lost === true,
       url: r.url,
       secret: r.secret,
       previousSecret: r.previous_secret,

@@ -5,8 +5,8 @@
 // idle a single change goes through with one claim and one write. Between bursts it sleeps until
 // the next retry or lease expiry is due, or until woken (NOTIFY, kickDelivery), or `pollMs`.
 import type { Db } from "@/db/client";
-import { attemptDelivery } from "./attempt-delivery";
-import { claimDeliveries } from "./claim-deliveries";
+import { attemptDelivery, type AttemptOutcome } from "./attempt-delivery";
+import { claimDeliveries, type ClaimedDelivery } from "./claim-deliveries";
 import type { DeliveryOptions } from "./delivery-options";
 import { nextDueAt } from "./next-due-at";
 import { recordResults, type DeliveryResult, type RecordSummary } from "./record-results";
@@ -24,6 +24,10 @@ export type DeliveryLoopOptions = DeliveryOptions & {
   maxInFlightPerEndpoint: number;
   onError?: (stage: "claim" | "record" | "schedule", error: unknown) => void;
   onRecorded?: (summary: RecordSummary) => void;
+  /** After each claim that took deliveries (metrics: claims, lease expiries). */
+  onClaimed?: (claimed: ClaimedDelivery[]) => void;
+  /** After each attempt, before its outcome is recorded (metrics: outcomes, durations). */
+  onAttempted?: (delivery: ClaimedDelivery, outcome: AttemptOutcome) => void;
 };
 
 export type DeliveryLoop = { wake: () => void; stop: () => Promise<void>; readonly inFlight: number };
@@ -84,10 +88,12 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
           timer = setTimeout(wake, options.pollMs);
           break;
         }
+        if (claimed.length > 0) options.onClaimed?.(claimed);
         for (const delivery of claimed) {
           inFlight++;
           perEndpoint.set(delivery.endpointId, (perEndpoint.get(delivery.endpointId) ?? 0) + 1);
           void attemptDelivery(delivery, options).then((outcome) => {
+            options.onAttempted?.(delivery, outcome);
             buffer.push({ delivery, outcome });
             if (!flushing) void flush();
           });

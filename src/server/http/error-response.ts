@@ -2,7 +2,9 @@
 // Unknown errors become 500 `internal` with no stack and no internals; a database that cannot be
 // reached becomes 503 `unavailable`.
 import { AppError, isAppError } from "@/modules/errors/app-error";
-import { logger } from "../logger";
+import { describeError, logger } from "../logger";
+
+export { describeError };
 
 const unavailableCodes = new Set([
   "ECONNREFUSED",
@@ -27,29 +29,6 @@ export function databaseUnavailableCode(error: unknown): string | null {
   if (typeof code === "string" && (unavailableCodes.has(code) || code.startsWith("08"))) return code;
   const cause = (error as { cause?: unknown } | null)?.cause;
   return cause !== undefined && cause !== error ? databaseUnavailableCode(cause) : null;
-}
-
-/**
- * What may be logged of an unexpected error: its class name and codes (driver or SQLSTATE), of the
- * error and of its cause. Never its message: a database error's message quotes the SQL and its
- * parameters, a PostgreSQL message may quote the offending value (issue #14, finding 3).
- */
-export function describeError(error: unknown): { error: string; code?: string; cause?: string; causeCode?: string } {
-  const nameOf = (e: unknown) => (e instanceof Error ? e.name : typeof e);
-  const codeOf = (e: unknown) => {
-    const code = (e as { code?: unknown } | null)?.code;
-    return typeof code === "string" || typeof code === "number" ? String(code).slice(0, 40) : undefined;
-  };
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  const fields: { error: string; code?: string; cause?: string; causeCode?: string } = { error: nameOf(error) };
-  const code = codeOf(error);
-  if (code) fields.code = code;
-  if (cause !== undefined && cause !== null && cause !== error) {
-    fields.cause = nameOf(cause);
-    const causeCode = codeOf(cause);
-    if (causeCode) fields.causeCode = causeCode;
-  }
-  return fields;
 }
 
 export function toAppError(error: unknown): AppError {

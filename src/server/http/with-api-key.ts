@@ -13,7 +13,8 @@ import type { Caller } from "@/modules/permissions/check-access";
 import { hashEmail } from "@/modules/permissions/hash-email";
 import { emailSchema, projetIdSchema } from "@/modules/projects/projet-schemas";
 import { kickDelivery } from "../delivery-driver";
-import { logger } from "../logger";
+import { logger, requestIdOf, withRequestId } from "../logger";
+import { observeApiRequest } from "../metrics";
 import { errorResponse } from "./error-response";
 import { createRateLimiter, type RateLimiter } from "./rate-limiter";
 import { sharedAuthFailureThrottle, type AuthFailureThrottle } from "./auth-failure-throttle";
@@ -104,7 +105,13 @@ async function readParams(context: RouteContext | undefined): Promise<Record<str
 export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {}) {
   const maxBodyBytes = options.maxBodyBytes ?? BODY_LIMIT_BYTES;
   const limiter = options.rateLimiter ?? defaultLimiter;
-  return async (request: Request, context?: RouteContext): Promise<Response> => {
+  // Every log line of the request carries its id (issue #16): the caller's X-Request-Id or a new one, returned.
+  return (request: Request, context?: RouteContext): Promise<Response> => {
+    const requestId = requestIdOf(request);
+    return withRequestId(requestId, () => handle(request, context, requestId));
+  };
+
+  async function handle(request: Request, context: RouteContext | undefined, requestId: string): Promise<Response> {
     const started = performance.now();
     const url = new URL(request.url);
     const throttle = options.authFailureThrottle ?? sharedAuthFailureThrottle();
@@ -147,12 +154,15 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
     }
     // Answers are per service (and per acting user): never kept by a shared cache (finding 5).
     response.headers.set("Cache-Control", "no-store");
-    const fields = { method: request.method, path: url.pathname, status: response.status, ms: Math.round(performance.now() - started), service: slug, client };
+    response.headers.set("X-Request-Id", requestId);
+    const elapsedMs = performance.now() - started;
+    observeApiRequest(url.pathname, request.method, response.status, elapsedMs / 1000);
+    const fields = { method: request.method, path: url.pathname, status: response.status, ms: Math.round(elapsedMs), service: slug, client };
     // A refused key is logged with its public prefix and the client address, never the secret.
     if (keyPrefix !== undefined) logger.warn("api key refused", { ...fields, keyPrefix });
     else logger.info("api request", fields);
     return response;
-  };
+  }
 }
 
 /** A JSON response; wakes the delivery driver when the committed change queued deliveries. */

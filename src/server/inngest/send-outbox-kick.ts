@@ -2,7 +2,7 @@
 // kick only delays delivery until the cron sweep. Kicks are coalesced (one send in flight, one
 // more queued) so that a burst of writes does not become a burst of API calls.
 import { inngest, OUTBOX_KICK_EVENT } from "./client";
-import { logger } from "../logger";
+import { describeError, logger } from "../logger";
 
 let sending = false;
 let again = false;
@@ -16,7 +16,7 @@ export function sendOutboxKick(): void {
   again = false;
   inngest
     .send({ name: OUTBOX_KICK_EVENT, data: {} })
-    .catch((error: unknown) => logger.warn("inngest kick not sent (the cron sweep will deliver)", { error: String(error).slice(0, 200) }))
+    .catch((error: unknown) => logger.warn("inngest kick not sent (the cron sweep will deliver)", describeError(error)))
     .finally(() => {
       sending = false;
       if (again) sendOutboxKick();

@@ -11,7 +11,8 @@ import { startDeliveryLoop } from "@/modules/delivery/run-delivery-loop";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
-import { logger } from "../logger";
+import { describeError, logger } from "../logger";
+import { observeAttempt, observeClaimed } from "../metrics";
 
 export type EmbeddedWorker = { wake: () => void; stop: () => Promise<void> };
 
@@ -30,12 +31,10 @@ export async function startEmbeddedWorker(
     maxInFlight,
     maxInFlightPerEndpoint: 64,
     pollMs,
-    // The database's own message (drizzle wraps it in a "Failed query" error carrying the SQL).
-    onError: (stage, error) =>
-      logger.error("delivery worker error", {
-        stage,
-        error: String((error as { cause?: unknown }).cause ?? error).slice(0, 300),
-      }),
+    // Name and codes only: drizzle's message quotes the SQL and its parameters (issue #16).
+    onError: (stage, error) => logger.error("delivery worker error", { stage, ...describeError(error) }),
+    onClaimed: observeClaimed,
+    onAttempted: observeAttempt,
     onRecorded: (summary) => {
       for (const f of summary.failing) logger.warn("webhook endpoint failing", f);
       for (const d of summary.disabled) logger.warn("webhook endpoint disabled", d);
@@ -46,7 +45,7 @@ export async function startEmbeddedWorker(
   try {
     unlisten = await handle.listen(OUTBOX_CHANNEL, () => loop.wake());
   } catch (error) {
-    logger.warn("delivery worker: LISTEN unavailable, polling only", { error: String(error).slice(0, 300) });
+    logger.warn("delivery worker: LISTEN unavailable, polling only", describeError(error));
   }
 
   const purge = async () => {
@@ -54,7 +53,7 @@ export async function startEmbeddedWorker(
       const purged = await purgeDeliveryHistory(handle.db, { retentionDays });
       if (purged.attempts + purged.bodies > 0) logger.info("delivery history purged", purged);
     } catch (error) {
-      logger.error("delivery history purge failed", { error: String(error).slice(0, 300) });
+      logger.error("delivery history purge failed", describeError(error));
     }
   };
   const first = setTimeout(() => void purge(), 60_000);
@@ -70,7 +69,7 @@ export async function startEmbeddedWorker(
         loop.wake();
       }
     } catch (error) {
-      logger.error("held changes sweep failed", { error: String(error).slice(0, 300) });
+      logger.error("held changes sweep failed", describeError(error));
     }
   };
   const heldSweep = setInterval(() => void sweepHeld(), HELD_SWEEP_MS);

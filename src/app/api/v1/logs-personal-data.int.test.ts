@@ -79,7 +79,24 @@ describe("/api/v1 logs and error messages", () => {
 
     expect(lines.length).toBeGreaterThan(5);
     expectNoPersonalData(lines.join("\n"));
+    // pino JSON lines, each with the id of the request that wrote it (issue #16).
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(String), msg: expect.any(String), requestId: expect.any(String) });
     expect(answers).toHaveLength(7);
     for (const answer of answers) expectNoPersonalData(JSON.stringify(answer));
+  });
+
+  it("tag every line of a request with its X-Request-Id (the caller's or a new one) and return it", async () => {
+    lines.length = 0;
+    const given = await call(projet.GET, { path: "/api/v1/projets/00000000-0000-4000-8000-000000000000", key: mec, params: { id: "00000000-0000-4000-8000-000000000000" }, headers: { "x-request-id": "req-abc.123" } });
+    expect(given.status).toBe(404);
+    expect(given.headers.get("x-request-id")).toBe("req-abc.123");
+    expect(lines.map((l) => JSON.parse(l).requestId)).toEqual(["req-abc.123"]);
+    // A header that is not a short token is not echoed into the logs: a new id replaces it.
+    lines.length = 0;
+    const smuggled = await call(projet.GET, { path: "/api/v1/projets/00000000-0000-4000-8000-000000000000", key: mec, params: { id: "00000000-0000-4000-8000-000000000000" }, headers: { "x-request-id": porteur.email } });
+    const fresh = smuggled.headers.get("x-request-id")!;
+    expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lines.map((l) => JSON.parse(l).requestId)).toEqual([fresh]);
+    expectNoPersonalData(lines.join("\n"));
   });
 });

@@ -1,0 +1,42 @@
+// What an operator watches of the delivery queue, read from the database when scraped (issue #16):
+// per service, the deliveries waiting (pending or in flight), the age of the oldest one (the lag an
+// alert fires on), the changes held for a disabled service or endpoint, and the disabled endpoints.
+import { sql } from "drizzle-orm";
+import { rowsOf, type DbOrTx } from "@/db/client";
+
+export type QueueGauges = {
+  service: string;
+  /** Deliveries pending or in flight. */
+  waiting: number;
+  /** Seconds since the oldest waiting delivery was queued (database clock); 0 when none waits. */
+  oldestWaitingSeconds: number;
+  /** Held changes (service or endpoint disabled), released on re-enable. */
+  held: number;
+  /** Webhook endpoints of the service that are disabled (by an admin or after repeated failures). */
+  disabledEndpoints: number;
+};
+
+/**
+ * One row per service (by slug). Each part is a count or a minimum over an index
+ * (deliveries_service_state_idx for the deliveries): cheap enough for every scrape.
+ */
+export async function readQueueGauges(db: DbOrTx): Promise<QueueGauges[]> {
+  const rows = rowsOf<{ slug: string; waiting: string | number; oldest_s: string | number | null; held: string | number; disabled: string | number }>(
+    await db.execute(sql`
+      select s.slug,
+        (select count(*) from deliveries d where d.service_id = s.id and d.state in ('pending', 'in_flight')) as waiting,
+        (select extract(epoch from now() - min(d.created_at)) from deliveries d
+          where d.service_id = s.id and d.state in ('pending', 'in_flight')) as oldest_s,
+        (select count(*) from held_changes h where h.service_id = s.id) as held,
+        (select count(*) from webhook_endpoints e where e.service_id = s.id and not e.enabled) as disabled
+      from services s
+      order by s.slug`),
+  );
+  return rows.map((r) => ({
+    service: r.slug,
+    waiting: Number(r.waiting),
+    oldestWaitingSeconds: r.oldest_s === null ? 0 : Math.max(0, Number(r.oldest_s)),
+    held: Number(r.held),
+    disabledEndpoints: Number(r.disabled),
+  }));
+}
