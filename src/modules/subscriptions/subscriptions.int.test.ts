@@ -167,8 +167,20 @@ describe("filtering at enqueue time", () => {
     await runCommand(t.db, "service:update", { slug: "tet", enabled: "false" });
     await patch(inScope, { nom: "Modifié pendant la désactivation" });
     await patch(outOfScope, { nom: "Modifié aussi" });
-    const held = await t.db.select({ projectId: heldChanges.projectId }).from(heldChanges).where(eq(heldChanges.serviceId, tetId));
-    expect(held.map((h) => h.projectId)).toEqual([inScope]);
+    const held = async () => (await t.db.select({ projectId: heldChanges.projectId }).from(heldChanges).where(eq(heldChanges.serviceId, tetId))).map((h) => h.projectId);
+    expect(await held()).toEqual([inScope]);
+    // Entering the scope while disabled is held too; released with the current state.
+    await patch(outOfScope, { collectivites: [marseille] });
+    // Leaving it while disabled: released as the last event, marked horsPerimetre.
+    await patch(inScope, { collectivites: [lyon] });
+    expect((await held()).sort()).toEqual([inScope, outOfScope].sort());
     await runCommand(t.db, "service:update", { slug: "tet", enabled: "true" });
+    expect(await held()).toEqual([]);
+    const leftWhileDisabled = await received(tetId, inScope);
+    expect(leftWhileDisabled.at(-1)).toMatchObject({ type: "projet.modifie", data: { horsPerimetre: true, projet: { collectivites: [lyon] } } });
+    const enteredWhileDisabled = await received(tetId, outOfScope);
+    expect(enteredWhileDisabled).toHaveLength(1);
+    expect(enteredWhileDisabled[0]!.data).toMatchObject({ projet: { collectivites: [marseille] } });
+    expect(enteredWhileDisabled[0]!.data.horsPerimetre).toBeUndefined();
   });
 });
