@@ -3,9 +3,13 @@
 // sent as `projet.modifie` with its full state, one leaving it gets one last `projet.modifie` with
 // `data.horsPerimetre: true`, then nothing; held changes follow the same filter.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { useDatabase } from "@/db";
-import { deliveries, events, heldChanges, webhookEndpoints } from "@/db/schema";
+import { auditLog, deliveries, events, heldChanges, operators, webhookEndpoints } from "@/db/schema";
+import type { OperatorIdentity } from "@/server/auth/load-operator-session";
+import { appRouter } from "@/server/trpc/app-router";
+import { createCallerFactory } from "@/server/trpc/init";
+import { getServiceDetail } from "@/modules/console/list-services-detail";
 import { runCommand } from "@/cli/commands";
 import { enqueueEvents } from "@/modules/outbox/enqueue-event";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
@@ -81,8 +85,8 @@ describe("service:update --evenements / --territoires", () => {
     expect(onlyTypes.endpoint).toMatchObject({ evenements: ["projet.cree", "projet.modifie"], territoires: null });
     const reset = await runCommand(t.db, "service:update", { slug: "tet", evenements: "tous" });
     expect(reset.endpoint).toMatchObject({ evenements: null, territoires: null });
-    const audit = await t.db.execute(sql`select count(*)::int as n from audit_log where action = 'webhook_endpoint.subscription'`);
-    expect(Number((audit as unknown as { rows?: { n: number }[] }).rows?.[0]?.n ?? (audit as unknown as { n: number }[])[0]?.n)).toBeGreaterThanOrEqual(3);
+    const audit = await t.db.select().from(auditLog).where(eq(auditLog.action, "webhook_endpoint.subscription"));
+    expect(audit.length).toBeGreaterThanOrEqual(3);
   });
 
   it("refuses unknown event types and territory codes with a clear message, changing nothing", async () => {
@@ -182,5 +186,22 @@ describe("filtering at enqueue time", () => {
     expect(enteredWhileDisabled).toHaveLength(1);
     expect(enteredWhileDisabled[0]!.data).toMatchObject({ projet: { collectivites: [marseille] } });
     expect(enteredWhileDisabled[0]!.data.horsPerimetre).toBeUndefined();
+  });
+});
+
+describe("from the console (tRPC services.update, admin only, audited)", () => {
+  it("lets an admin set the subscription and refuses a lecteur", async () => {
+    const [a] = await t.db.insert(operators).values({ email: "admin.abonnement@anct.gouv.fr", role: "admin" }).returning();
+    const [l] = await t.db.insert(operators).values({ email: "lecteur.abonnement@anct.gouv.fr", role: "lecteur" }).returning();
+    const admin: OperatorIdentity = { operatorId: a!.id, userId: "u-a", email: a!.email, name: null, role: "admin", sessionToken: "t-a" };
+    const lecteur: OperatorIdentity = { operatorId: l!.id, userId: "u-l", email: l!.email, name: null, role: "lecteur", sessionToken: "t-l" };
+    const asLecteur = createCallerFactory(appRouter)({ db: t.db, operator: lecteur, sameOrigin: true });
+    await expect(asLecteur.services.update({ slug: "tet", territoires: ["dep:13"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const asAdmin = createCallerFactory(appRouter)({ db: t.db, operator: admin, sameOrigin: true });
+    const out = await asAdmin.services.update({ slug: "tet", evenements: ["projet.modifie"], territoires: ["dep:13"] });
+    expect(out.service.endpoint).toMatchObject({ evenements: ["projet.modifie"], territoires: ["dep:13"] });
+    expect((await getServiceDetail(t.db, tetId)).endpoint).toMatchObject({ evenements: ["projet.modifie"], territoires: ["dep:13"] });
+    const entries = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "webhook_endpoint.subscription"), eq(auditLog.actorOperatorId, admin.operatorId)));
+    expect(entries).toHaveLength(1);
   });
 });
