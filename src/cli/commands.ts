@@ -32,6 +32,9 @@ const text = (schema: z.ZodType<unknown, string>) =>
   z.string({ error: "valeur attendue après le drapeau" }).pipe(schema);
 const isoInstant = isoInstantSchema;
 const booleanText = z.enum(["true", "false"], { error: "true ou false attendu" }).transform((v) => v === "true");
+/** `a,b,c` → its items (blanks dropped), `tous` → null (reset to all), absent → undefined. */
+const commaList = (v: string | undefined): string[] | null | undefined =>
+  v === undefined ? undefined : v.trim() === "tous" ? null : v.split(",").map((x) => x.trim()).filter((x) => x !== "");
 
 type Command = {
   usage: string;
@@ -53,18 +56,29 @@ export const commands: Record<string, Command> = {
     },
   },
   "service:update": {
-    usage: "service:update --slug <slug> [--nom <nom>] [--webhook-url <url>] [--enabled true|false]",
+    usage:
+      "service:update --slug <slug> [--nom <nom>] [--webhook-url <url>] [--enabled true|false] [--evenements a,b|tous] [--territoires dep:69,reg:84|tous]",
     flags: z.strictObject({
       slug: text(serviceSlugSchema),
       nom: text(serviceNomSchema).optional(),
       "webhook-url": text(webhookUrlSchema).optional(),
       enabled: z.string({ error: "true ou false attendu" }).pipe(booleanText).optional(),
+      evenements: text(z.string().max(1000)).optional(),
+      territoires: text(z.string().max(40000)).optional(),
     }),
     run: (db, f) =>
-      updateService(db, updateServiceInput.parse({ slug: f.slug, nom: f.nom, webhookUrl: f["webhook-url"], enabled: f.enabled }), {
-        urlPolicy: webhookUrlPolicy(),
-        actor: cliActor,
-      }),
+      updateService(
+        db,
+        updateServiceInput.parse({
+          slug: f.slug,
+          nom: f.nom,
+          webhookUrl: f["webhook-url"],
+          enabled: f.enabled,
+          evenements: commaList(f.evenements),
+          territoires: commaList(f.territoires),
+        }),
+        { urlPolicy: webhookUrlPolicy(), actor: cliActor },
+      ),
   },
   "key:create": {
     usage: "key:create --service <slug>",

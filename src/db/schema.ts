@@ -155,6 +155,10 @@ export const webhookEndpoints = pgTable(
     failingSince: ts("failing_since"),
     lastSuccessAt: ts("last_success_at"),
     lastFailureAt: ts("last_failure_at"),
+    /** Subscribed event types (CONTRACT §8 "Subscriptions"); null = all. */
+    evenements: text("evenements").array(),
+    /** Subscribed territories (`reg:84`, `dep:69`, `epci:…`, `com:…`); null = all. */
+    territoires: text("territoires").array(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -17,6 +17,9 @@ function viewEndpoint(e: typeof webhookEndpoints.$inferSelect | null, heldChange
     lastSuccessAt: e.lastSuccessAt,
     lastFailureAt: e.lastFailureAt,
     rotationUntil: e.previousSecretExpiresAt,
+    /** Subscription (CONTRACT §8 "Subscriptions"): null = all event types / all territories. */
+    evenements: e.evenements,
+    territoires: e.territoires,
   };
 }
 

@@ -29,6 +29,18 @@ export type NewEvent = {
   onlyServiceId?: string;
   /** HMAC of the porteur email named in `data` (found again by an erasure). */
   porteurEmailHash?: string | null;
+  /**
+   * The territory keys (`com:…`, `epci:…`, `dep:…`, `reg:…`) the project's collectivités lie in
+   * (subscriptions/territories.ts): the event reaches an endpoint with territories only when one of
+   * them is among these. Absent for events without a project: they match every territory.
+   */
+  territoryKeys?: string[] | null;
+  /**
+   * Set on the scope-exit event of a project whose collectivités changed (`territoryKeys` then
+   * holds the previous keys, this the new ones): it reaches only endpoints with territories that
+   * matched before and match no more (CONTRACT §8 "Subscriptions").
+   */
+  leavingKeys?: string[] | null;
 };
 
 export const OUTBOX_CHANNEL = "outbox";
@@ -84,6 +96,22 @@ type OutboxParts = {
   results: (rows: unknown[]) => { eventId: string; deliveries: number }[];
 };
 
+/**
+ * Whether the event `v` is wanted by the endpoint `e` (columns `evenements`, `territoires`) under
+ * its subscription (CONTRACT §8 "Subscriptions"), decided here in the enqueue statement: its type
+ * is subscribed (null = all) and its project lies in one of the territories (null = all). A
+ * scope-exit event (`leaving_keys`) reaches only endpoints with territories that matched the
+ * previous keys and match none of the new ones. Events addressed to one service (tests, releases
+ * of held changes, already filtered when held) are not filtered.
+ */
+function subscribed(e: SQL): SQL {
+  return sql`(v.only_service_id is not null or (
+    (${e}.evenements is null or v.type = any(${e}.evenements))
+    and case when v.leaving_keys is not null
+      then ${e}.territoires is not null and v.territory_keys ?| ${e}.territoires and not (v.leaving_keys ?| ${e}.territoires)
+      else v.territory_keys is null or ${e}.territoires is null or v.territory_keys ?| ${e}.territoires end))`;
+}
+
 function outboxParts(list: NewEvent[]): OutboxParts {
   const at = new Date().toISOString();
   const eventRows = list.map((event, ord) => {
@@ -100,6 +128,8 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       receiver_views: event.receiverViews ?? null,
       body: JSON.stringify({ id, type: event.type, createdAt: at, data: event.data }),
       porteur_email_hash: event.porteurEmailHash ?? null,
+      territory_keys: event.territoryKeys ?? null,
+      leaving_keys: event.leavingKeys ?? null,
     };
   });
   // The list travels as one JSON parameter expanded in SQL (much cheaper than binding thousands of
@@ -114,7 +144,8 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       statement: sql`
         select * from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as v(
           id text, ord integer, type text, project_id uuid, project_version integer, author_service_id uuid,
-          only_service_id uuid, changements jsonb, receiver_views jsonb, body text, porteur_email_hash text)`,
+          only_service_id uuid, changements jsonb, receiver_views jsonb, body text, porteur_email_hash text,
+          territory_keys jsonb, leaving_keys jsonb)`,
     },
     {
       name: "outbox_events",
@@ -127,7 +158,7 @@ function outboxParts(list: NewEvent[]): OutboxParts {
     {
       name: "outbox_receivers",
       statement: sql`
-        select e.id as endpoint_id, e.service_id, e.enabled and s.enabled as active
+        select e.id as endpoint_id, e.service_id, e.enabled and s.enabled as active, e.evenements, e.territoires
         from webhook_endpoints e join services s on s.id = e.service_id`,
     },
     {
@@ -152,6 +183,7 @@ function outboxParts(list: NewEvent[]): OutboxParts {
           -- project (an erasure) is queued for it all the same and waits, like any pending delivery
           -- of a disabled endpoint, until it is enabled again.
           and (r.active or (v.project_id is null and v.only_service_id is null))
+          and ${subscribed(sql`r`)}
         order by v.ord, r.endpoint_id
         returning event_id`,
     },
@@ -169,6 +201,7 @@ function outboxParts(list: NewEvent[]): OutboxParts {
         join webhook_endpoints e on e.service_id is distinct from v.author_service_id
         join services s on s.id = e.service_id
         where v.project_id is not null and v.only_service_id is null and not (e.enabled and s.enabled)
+          and ${subscribed(sql`e`)}
         order by e.id, v.project_id, v.project_version desc, v.ord desc
         on conflict (endpoint_id, project_id) do update set
           project_version = greatest(h.project_version, excluded.project_version),

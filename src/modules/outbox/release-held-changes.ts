@@ -23,7 +23,8 @@ type HeldRow = { project_id: string; author_service_id: string | null; changemen
  * follow version order within a lane), deletes the held row and queues a `projet.modifie` for this
  * service only, carrying the project's current state rendered as for any write (its own
  * `externalId` and status label), `auteur` = the author of the newest held change (never the
- * receiver) and `changements` = the union of the held changes' fields. Returns the number of
+ * receiver) and `changements` = the union of the held changes' fields, with `horsPerimetre: true`
+ * when the project now lies outside the endpoint's territories. Returns the number of
  * events queued; wakes the delivery workers (NOTIFY at commit) when there are some.
  *
  * Called in the transaction of every re-enable (endpoint or service), and by the drivers' periodic
@@ -32,9 +33,9 @@ type HeldRow = { project_id: string; author_service_id: string | null; changemen
  * version they already hold), never lost.
  */
 export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<number> {
-  const [endpoint] = rowsOf<{ id: string }>(
+  const [endpoint] = rowsOf<{ id: string; territoires: string[] | null }>(
     await tx.execute(sql`
-      select e.id from webhook_endpoints e join services s on s.id = e.service_id
+      select e.id, e.territoires from webhook_endpoints e join services s on s.id = e.service_id
       where e.service_id = ${serviceId} and e.enabled and s.enabled`),
   );
   if (!endpoint) return 0;
@@ -69,6 +70,14 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
       const [event] = announcementEvents(row.author_service_id, [{ type: "projet.modifie", state, changes }], catalog);
       return [{ ...event!, onlyServiceId: serviceId }];
     });
+    // A project held because it changed in or out of the endpoint's territories and now lying out
+    // of them gets its last event marked `horsPerimetre` (CONTRACT §8 "Subscriptions").
+    const territoires = endpoint.territoires;
+    if (territoires) {
+      for (const event of events) {
+        if (!event.territoryKeys!.some((k) => territoires.includes(k))) event.data = { ...(event.data as object), horsPerimetre: true };
+      }
+    }
     queued += (await enqueueEvents(tx, events)).length;
     if (ids.length < CHUNK) break;
   }

@@ -45,6 +45,7 @@ export async function patchProjet(db: Db, caller: Caller, projectId: string, raw
       writes.push(...updateLinkLabelsParts(caller.serviceId, [{ projectId, statusLabel: input.statut }], now));
       link.statusLabel = input.statut;
     }
+    const previousCollectivites = changes.includes("collectivites") ? state.row.collectivites : undefined;
     if (changes.length > 0) {
       next.version = state.row.version + 1;
       next.updatedAt = WRITE_CLOCK;
@@ -53,7 +54,7 @@ export async function patchProjet(db: Db, caller: Caller, projectId: string, raw
     } else if (storedOnly) {
       writes.push(...updatePhasePairsParts([next]));
     }
-    const announced = changes.length > 0 ? [{ type: "projet.modifie" as const, state, changes }] : [];
+    const announced = changes.length > 0 ? [{ type: "projet.modifie" as const, state, changes, previousCollectivites }] : [];
     const queued = await announceChanges(tx, caller.serviceId, announced, catalog, writes);
     return { result: { id: state.row.id, version: state.row.version }, queued };
   });

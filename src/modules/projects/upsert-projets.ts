@@ -142,11 +142,12 @@ async function writeItems(db: Db, caller: Caller, items: Item[], catalog: Status
         state.links = state.links.map((l) => (l.serviceId === caller.serviceId ? { ...l, statusLabel: ownLabel } : l));
       }
       if (changes.length > 0) {
+        const previousCollectivites = changes.includes("collectivites") ? state.row.collectivites : undefined;
         next.version = state.row.version + 1;
         next.updatedAt = WRITE_CLOCK;
         state.row = next;
         changed.push(next);
-        announcements.push({ type: "projet.modifie", state, changes });
+        announcements.push({ type: "projet.modifie", state, changes, previousCollectivites });
       } else if (storedOnly) {
         state.row = next;
         rephased.push(next);

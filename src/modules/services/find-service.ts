@@ -33,17 +33,19 @@ export async function viewService(db: DbOrTx, serviceId: string): Promise<Servic
       endpointEnabled: webhookEndpoints.enabled,
       disabledReason: webhookEndpoints.disabledReason,
       heldChanges: heldChangesCount,
+      evenements: webhookEndpoints.evenements,
+      territoires: webhookEndpoints.territoires,
     })
     .from(services)
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.serviceId, services.id))
     .where(eq(services.id, serviceId));
   if (!row) throw new AppError("not_found", "Service connecté inconnu.");
-  const { endpointEnabled, disabledReason, heldChanges, ...service } = row;
+  const { endpointEnabled, disabledReason, heldChanges, evenements, territoires, ...service } = row;
   return {
     ...service,
     endpoint:
       row.webhookUrl === null
         ? null
-        : { url: row.webhookUrl, enabled: endpointEnabled!, disabledReason, heldChanges: Number(heldChanges ?? 0) },
+        : { url: row.webhookUrl, enabled: endpointEnabled!, disabledReason, heldChanges: Number(heldChanges ?? 0), evenements, territoires },
   };
 }

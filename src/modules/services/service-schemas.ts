@@ -29,11 +29,24 @@ export const updateServiceInput = z.strictObject({
   nom: serviceNomSchema.optional(),
   webhookUrl: webhookUrlSchema.optional(),
   enabled: z.boolean().optional(),
+  /** Subscribed event types; null resets to all (CONTRACT §8 "Subscriptions"). Checked by updateService. */
+  evenements: z.array(z.string().max(64)).min(1).max(16).nullable().optional(),
+  /** Subscribed territories (`reg:84`, `dep:69`, `epci:…`, `com:…`); null resets to all. */
+  territoires: z.array(z.string().max(32)).min(1).max(2000).nullable().optional(),
 });
 export type UpdateServiceInput = z.infer<typeof updateServiceInput>;
 
 /** A webhook endpoint's state as the CLI and the console show it (CONTRACT §8). */
-export type EndpointView = { url: string; enabled: boolean; disabledReason: string | null; heldChanges: number };
+export type EndpointView = {
+  url: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  heldChanges: number;
+  /** Subscribed event types, null = all (CONTRACT §8 "Subscriptions"). */
+  evenements: string[] | null;
+  /** Subscribed territories, null = all. */
+  territoires: string[] | null;
+};
 
 /** What the hub shows of a service (never a key or a secret). */
 export type ServiceView = { id: string; slug: string; nom: string; enabled: boolean; webhookUrl: string | null; endpoint: EndpointView | null };

@@ -10,6 +10,41 @@ import { parkDeliveries } from "@/modules/webhooks/park-deliveries";
 import { redactEndpoint, upsertEndpoint } from "@/modules/webhooks/upsert-endpoint";
 import { requireServiceBySlug, viewService } from "./find-service";
 import type { ServiceView, UpdateServiceInput } from "./service-schemas";
+import { checkEvenements, checkTerritoires } from "@/modules/subscriptions/territories";
+import type { Tx } from "@/db/client";
+
+/**
+ * Sets the endpoint's subscription (CONTRACT §8 "Subscriptions"): `evenements`/`territoires`
+ * given replace the stored list (deduplicated, sorted), null resets it to all, absent keeps it.
+ * Audited. Throws `validation_failed` when the service has no endpoint yet.
+ */
+async function setSubscription(
+  tx: Tx,
+  serviceId: string,
+  input: Pick<UpdateServiceInput, "evenements" | "territoires">,
+  actor: Actor,
+): Promise<void> {
+  const [before] = await tx
+    .select({ id: webhookEndpoints.id, evenements: webhookEndpoints.evenements, territoires: webhookEndpoints.territoires })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.serviceId, serviceId))
+    .for("update");
+  if (!before) {
+    throw AppError.validation([
+      { path: input.evenements !== undefined ? "evenements" : "territoires", message: "ce service n'a pas encore d'URL de webhook : indiquez-la d'abord" },
+    ]);
+  }
+  const list = (v: string[] | null | undefined, current: string[] | null) => (v === undefined ? current : v === null ? null : [...new Set(v)].sort());
+  const after = { evenements: list(input.evenements, before.evenements), territoires: list(input.territoires, before.territoires) };
+  await tx.update(webhookEndpoints).set({ ...after, updatedAt: new Date() }).where(eq(webhookEndpoints.id, before.id));
+  await writeAudit(tx, actor, {
+    action: "webhook_endpoint.subscription",
+    targetType: "service",
+    targetId: serviceId,
+    before: { evenements: before.evenements, territoires: before.territoires },
+    after,
+  });
+}
 
 /**
  * Renames, enables/disables a service, or sets its webhook URL. `enabled: true` enables the
@@ -28,9 +63,15 @@ export async function updateService(
   if (input.webhookUrl) await checkWebhookUrl(input.webhookUrl, options.urlPolicy);
   return db.transaction(async (tx) => {
     const existing = await requireServiceBySlug(tx, input.slug);
-    if (input.nom === undefined && input.enabled === undefined && input.webhookUrl === undefined) {
-      throw AppError.validation([{ path: "(corps)", message: "rien à modifier : indiquez nom, webhookUrl ou enabled" }]);
+    const subscription = input.evenements !== undefined || input.territoires !== undefined;
+    if (input.nom === undefined && input.enabled === undefined && input.webhookUrl === undefined && !subscription) {
+      throw AppError.validation([{ path: "(corps)", message: "rien à modifier : indiquez nom, webhookUrl, enabled, evenements ou territoires" }]);
     }
+    const subscriptionIssues = [
+      ...checkEvenements(input.evenements ?? [], "evenements"),
+      ...checkTerritoires(input.territoires ?? [], "territoires"),
+    ];
+    if (subscriptionIssues.length > 0) throw AppError.validation(subscriptionIssues);
     if (input.nom !== undefined || input.enabled !== undefined) {
       const [updated] = await tx
         .update(services)
@@ -62,6 +103,7 @@ export async function updateService(
         after: redactEndpoint(endpoint),
       });
     }
+    if (subscription) await setSubscription(tx, existing.id, input, options.actor);
     // A service disabled: its endpoint's waiting deliveries are parked; enabled again: due now.
     if (input.enabled === false && existing.enabled && endpointBefore) await parkDeliveries(tx, endpointBefore.id);
     if (input.enabled === true && !existing.enabled && endpointBefore && !enableEndpoint) await makeDeliveriesDue(tx, endpointBefore.id);

@@ -56,6 +56,12 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
               : `${endpoint.heldChanges} projet${endpoint.heldChanges > 1 ? "s" : ""} modifié${endpoint.heldChanges > 1 ? "s" : ""} pendant la désactivation`}
             {" "}— envoyés dans leur état actuel dès que le webhook et le service sont activés.
           </dd>
+          <dt className="fr-text--bold">Abonnement</dt>
+          <dd>
+            événements : {endpoint.evenements ? endpoint.evenements.join(", ") : "tous"} ; territoires :{" "}
+            {endpoint.territoires ? endpoint.territoires.join(", ") : "tous"}
+            {" "}(modifiable par <code>service:update --evenements … --territoires …</code>)
+          </dd>
           <dt className="fr-text--bold">Échecs consécutifs</dt>
           <dd>{endpoint.consecutiveFailures}</dd>
           <dt className="fr-text--bold">Dernier succès / dernier échec</dt>
