@@ -126,7 +126,7 @@ describe("service:update", () => {
     const again = await runCommand(t.db, "service:update", { slug: "demo", "webhook-url": "http://localhost:9/b" });
     expect(again).not.toHaveProperty("webhookSecret");
     expect(again.service).toMatchObject({ webhookUrl: "http://localhost:9/b" });
-    expect(again.endpoint).toEqual({ url: "http://localhost:9/b", enabled: true, disabledReason: null, heldChanges: 0, evenements: null, territoires: null });
+    expect(again.endpoint).toEqual({ url: "http://localhost:9/b", enabled: true, disabledReason: null, heldChanges: 0, failingSince: null, lastSuccessAt: null, evenements: null, territoires: null });
   });
 
   it("refuses an unknown service, nothing to change, and a bad boolean", async () => {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { signOutAction } from "@/server/auth/sign-out";
 import { getEspaceServerCaller } from "@/server/trpc/server-caller";
+import { EndpointStateRows } from "../admin/_components/endpoint-state-rows";
 import { formatDateTime } from "../admin/_components/format";
 
 export const metadata: Metadata = { title: "Espace des services connectés" };
@@ -45,19 +46,7 @@ export default async function EspacePage() {
             <h3>Santé de l'intégration</h3>
             {endpoint ? (
               <dl>
-                <dt className="fr-text--bold">URL du webhook</dt>
-                <dd><code>{endpoint.url}</code></dd>
-                <dt className="fr-text--bold">État</dt>
-                <dd>
-                  {endpoint.enabled ? <Badge severity="success" small>Activé</Badge> : <Badge severity="warning" small>Désactivé</Badge>}
-                  {endpoint.disabledReason && <> (motif : {endpoint.disabledReason})</>}
-                </dd>
-                <dt className="fr-text--bold">Changements retenus</dt>
-                <dd>
-                  {endpoint.heldChanges === 0
-                    ? "aucun"
-                    : `${endpoint.heldChanges} projet${endpoint.heldChanges > 1 ? "s" : ""} modifié${endpoint.heldChanges > 1 ? "s" : ""} pendant la désactivation`}
-                </dd>
+                <EndpointStateRows endpoint={endpoint} />
                 <dt className="fr-text--bold">En échec depuis</dt>
                 <dd>{endpoint.failingSince ? formatDateTime(endpoint.failingSince) : "pas d'échec en cours"}</dd>
                 <dt className="fr-text--bold">Dernier succès</dt>

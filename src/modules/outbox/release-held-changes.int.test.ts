@@ -153,7 +153,7 @@ describe.each<Mode>(["endpoint", "service", "410"])("held changes while TeT is d
       mode === "endpoint"
         ? (await setEndpointEnabled(t.db, "tet", true, cliActor), (await heldCount()))
         : ((await runCommand(t.db, "service:update", { slug: "tet", enabled: "true" })).endpoint as Record<string, unknown>);
-    expect(enabled).toEqual({ url: r.url, enabled: true, disabledReason: null, heldChanges: 0, evenements: null, territoires: null });
+    expect(enabled).toEqual({ url: r.url, enabled: true, disabledReason: null, heldChanges: 0, failingSince: null, lastSuccessAt: expect.any(String), evenements: null, territoires: null });
     await drain();
 
     const after = bodies(r).slice(before + (mode === "410" ? 1 : 0));
@@ -306,7 +306,7 @@ describe("service:update on the endpoint (CONTRACT §8)", () => {
     const disabled = await heldCount();
     expect(disabled).toMatchObject({ enabled: false, heldChanges: 1 });
     const out = await runCommand(t.db, "service:update", { slug: "tet", enabled: "true" });
-    expect(out.endpoint).toEqual({ url: r.url, enabled: true, disabledReason: null, heldChanges: 0, evenements: null, territoires: null });
+    expect(out.endpoint).toEqual({ url: r.url, enabled: true, disabledReason: null, heldChanges: 0, failingSince: null, lastSuccessAt: expect.any(String), evenements: null, territoires: null });
     expect(out.service).toMatchObject({ enabled: true, endpoint: out.endpoint });
     r.respond(() => ({ status: 200 }));
     await drain();

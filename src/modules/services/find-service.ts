@@ -33,6 +33,8 @@ export async function viewService(db: DbOrTx, serviceId: string): Promise<Servic
       endpointEnabled: webhookEndpoints.enabled,
       disabledReason: webhookEndpoints.disabledReason,
       heldChanges: heldChangesCount,
+      failingSince: webhookEndpoints.failingSince,
+      lastSuccessAt: webhookEndpoints.lastSuccessAt,
       evenements: webhookEndpoints.evenements,
       territoires: webhookEndpoints.territoires,
     })
@@ -40,12 +42,21 @@ export async function viewService(db: DbOrTx, serviceId: string): Promise<Servic
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.serviceId, services.id))
     .where(eq(services.id, serviceId));
   if (!row) throw new AppError("not_found", "Service connecté inconnu.");
-  const { endpointEnabled, disabledReason, heldChanges, evenements, territoires, ...service } = row;
+  const { endpointEnabled, disabledReason, heldChanges, failingSince, lastSuccessAt, evenements, territoires, ...service } = row;
   return {
     ...service,
     endpoint:
       row.webhookUrl === null
         ? null
-        : { url: row.webhookUrl, enabled: endpointEnabled!, disabledReason, heldChanges: Number(heldChanges ?? 0), evenements, territoires },
+        : {
+            url: row.webhookUrl,
+            enabled: endpointEnabled!,
+            disabledReason,
+            heldChanges: Number(heldChanges ?? 0),
+            failingSince: failingSince?.toISOString() ?? null,
+            lastSuccessAt: lastSuccessAt?.toISOString() ?? null,
+            evenements,
+            territoires,
+          },
   };
 }

@@ -42,6 +42,10 @@ export type EndpointView = {
   enabled: boolean;
   disabledReason: string | null;
   heldChanges: number;
+  /** Since when it has failed without a success (ISO-8601), null while healthy. */
+  failingSince: string | null;
+  /** Last delivered attempt (ISO-8601), null before the first. */
+  lastSuccessAt: string | null;
   /** Subscribed event types, null = all (CONTRACT §8 "Subscriptions"). */
   evenements: string[] | null;
   /** Subscribed territories, null = all. */

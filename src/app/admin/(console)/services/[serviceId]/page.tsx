@@ -5,6 +5,7 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Breadcrumb } from "@codegouvfr/react-dsfr/Breadcrumb";
 import { getServerCaller } from "@/server/trpc/server-caller";
 import { getCurrentOperator } from "@/server/auth/get-current-operator";
+import { EndpointStateRows } from "../../../_components/endpoint-state-rows";
 import { formatDateTime } from "../../../_components/format";
 import { CreateKeyButton, RevokeKeyButton, WebhookSettings } from "../../../_components/service-actions";
 
@@ -42,20 +43,7 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
       <h2>Webhook</h2>
       {endpoint ? (
         <dl>
-          <dt className="fr-text--bold">URL</dt>
-          <dd><code>{endpoint.url}</code></dd>
-          <dt className="fr-text--bold">État</dt>
-          <dd>
-            {endpoint.enabled ? <Badge severity="success" small>Activé</Badge> : <Badge severity="warning" small>Désactivé</Badge>}
-            {endpoint.disabledReason && <> (motif : {endpoint.disabledReason})</>}
-          </dd>
-          <dt className="fr-text--bold">Changements retenus</dt>
-          <dd>
-            {endpoint.heldChanges === 0
-              ? "aucun"
-              : `${endpoint.heldChanges} projet${endpoint.heldChanges > 1 ? "s" : ""} modifié${endpoint.heldChanges > 1 ? "s" : ""} pendant la désactivation`}
-            {" "}— envoyés dans leur état actuel dès que le webhook et le service sont activés.
-          </dd>
+          <EndpointStateRows endpoint={endpoint} />
           <dt className="fr-text--bold">Abonnement</dt>
           <dd>
             événements : {endpoint.evenements ? endpoint.evenements.join(", ") : "tous"} ; territoires :{" "}
