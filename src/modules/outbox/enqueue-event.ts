@@ -196,13 +196,12 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       name: "outbox_held",
       statement: sql`
         insert into held_changes as h (endpoint_id, service_id, project_id, project_version, author_service_id, changements, held_at)
-        select distinct on (e.id, v.project_id) e.id, e.service_id, v.project_id, v.project_version, v.author_service_id, v.changements, ${at}::timestamptz
+        select distinct on (r.endpoint_id, v.project_id) r.endpoint_id, r.service_id, v.project_id, v.project_version, v.author_service_id, v.changements, ${at}::timestamptz
         from outbox_input v
-        join webhook_endpoints e on e.service_id is distinct from v.author_service_id
-        join services s on s.id = e.service_id
-        where v.project_id is not null and v.only_service_id is null and not (e.enabled and s.enabled)
-          and ${subscribed(sql`e`)}
-        order by e.id, v.project_id, v.project_version desc, v.ord desc
+        join outbox_receivers r on r.service_id is distinct from v.author_service_id
+        where v.project_id is not null and v.only_service_id is null and not r.active
+          and ${subscribed(sql`r`)}
+        order by r.endpoint_id, v.project_id, v.project_version desc, v.ord desc
         on conflict (endpoint_id, project_id) do update set
           project_version = greatest(h.project_version, excluded.project_version),
           author_service_id = case when excluded.project_version >= h.project_version then excluded.author_service_id else h.author_service_id end,
