@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { migratePostgres } from "@/db/migrate";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
-import { operators, sessions, users } from "@/db/schema";
+import { sessions, users } from "@/db/schema";
 import { runCommand } from "@/cli/commands";
 import { pgliteDirectory } from "@/db";
 

@@ -14,7 +14,7 @@ import { replayDelivery } from "./replay-delivery";
 import { replayFailedDeliveries } from "./replay-failed-deliveries";
 import { purgeDeliveryHistory } from "./purge-delivery-history";
 import { closeDeliveryPools } from "./post-webhook";
-import { startLoopbackReceiver, type LoopbackReceiver } from "./testing/loopback-receiver";
+import { startLoopbackReceiver } from "./testing/loopback-receiver";
 import { startRawReceiver } from "./testing/raw-receiver";
 import { changeProject, seedProject, seedService } from "./testing/seed-receivers";
 

@@ -26,7 +26,6 @@ import {
   projetListSchema,
   projetPatchSchema,
   projetSchema,
-  upsertResultSchema,
   versionResultSchema,
 } from "@/modules/projects/projet-schemas";
 import { statutsResponseSchema } from "@/modules/statuses/statut-schemas";
