@@ -27,6 +27,12 @@ export type ClaimedDelivery = {
   service: string;
   /** Taken over from a worker whose lease expired (it crashed or stalled). */
   lostLease: boolean;
+  /**
+   * HMAC of the porteur email the body names, as the event held it at claim time (null: no
+   * porteur). record-results keeps the response excerpt only while the event still holds it: an
+   * erasure that committed meanwhile clears it (issue #15 item 7).
+   */
+  porteurHash: string | null;
   url: string;
   secret: string;
   previousSecret: string | null;
@@ -38,6 +44,7 @@ type Row = {
   event_id: string;
   endpoint_id: string;
   event_body: string | null;
+  porteur_hash: string | null;
   receiver_view: ReceiverView | null;
   legacy_body: string | null;
   attempt_count: number;
@@ -127,7 +134,7 @@ export async function claimDeliveries(
               updated_at = now()
           from due, webhook_endpoints e, events ev, services s
           where d.id = due.id and e.id = d.endpoint_id and ev.id = d.event_id and s.id = d.service_id
-          returning d.id, d.event_id, d.endpoint_id, ev.body as event_body, d.receiver_view, d.body as legacy_body,
+          returning d.id, d.event_id, d.endpoint_id, ev.body as event_body, ev.porteur_email_hash as porteur_hash, d.receiver_view, d.body as legacy_body,
                     d.attempt_count, d.retry_step, d.next_trigger, due.lost, s.slug as service_slug,
                     e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
         ),
@@ -152,6 +159,7 @@ export async function claimDeliveries(
       trigger: r.next_trigger,
       service: r.service_slug,
       lostLease: r.lost === true,
+      porteurHash: r.porteur_hash,
       url: r.url,
       secret: r.secret,
       previousSecret: r.previous_secret,

@@ -64,6 +64,8 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
       started_at: r.outcome.startedAt.toISOString(),
       duration_ms: r.outcome.durationMs,
       excerpt: r.outcome.excerpt,
+      event_id: r.delivery.eventId,
+      porteur_hash: r.outcome.excerpt === null ? null : r.delivery.porteurHash,
       error_class: r.outcome.errorClass,
       error_message: r.outcome.errorMessage,
     })),
@@ -74,7 +76,18 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
         with v as (
           select * from jsonb_to_recordset(${payload}::jsonb) as v(
             id bigint, attempt int, state text, delay bigint, retry_step int, status int, error text, trigger text,
-            started_at timestamptz, duration_ms int, excerpt text, error_class text, error_message text)
+            started_at timestamptz, duration_ms int, excerpt text, event_id text, porteur_hash text, error_class text,
+            error_message text)
+        ),
+        -- A receiver may echo the body it got, porteur included. An erasure of that porteur that
+        -- committed while the attempt was in flight has cleared the event's hash: its excerpt is then
+        -- not kept. The share lock waits for an erasure in progress on these events, and an erasure
+        -- that comes after waits for this statement, then clears the excerpt written here
+        -- (scrub-porteur-from-bodies.ts locks the events before clearing excerpts; issue #15 item 7).
+        named as (
+          select ev.id, ev.porteur_email_hash from events ev
+          where ev.id in (select event_id from v where porteur_hash is not null)
+          for share
         ),
         upd as (
           update deliveries d
@@ -95,7 +108,11 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
         ins as (
           insert into delivery_attempts
             (delivery_id, attempt_number, trigger, started_at, duration_ms, status_code, response_excerpt, error_class, error_message)
-          select v.id, v.attempt, v.trigger, v.started_at, v.duration_ms, v.status, v.excerpt, v.error_class, v.error_message
+          select v.id, v.attempt, v.trigger, v.started_at, v.duration_ms, v.status,
+            case when v.porteur_hash is null
+                   or exists (select 1 from named n where n.id = v.event_id and n.porteur_email_hash = v.porteur_hash)
+                 then v.excerpt end,
+            v.error_class, v.error_message
           from v join upd on upd.id = v.id
         )
         select id from upd`),

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { deliveries, deliveryAttempts, events, webhookEndpoints, type DeliveryState } from "@/db/schema";
-import type { Db } from "@/db/client";
+import { rowsOf, type Db } from "@/db/client";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { AppError } from "@/modules/errors/app-error";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
@@ -48,6 +48,7 @@ export async function replayDelivery(
         endpointId: deliveries.endpointId,
         projectId: deliveries.projectId,
         eventBody: events.body,
+        porteurHash: events.porteurEmailHash,
         receiverView: deliveries.receiverView,
         legacyBody: deliveries.body,
         url: webhookEndpoints.url,
@@ -108,6 +109,15 @@ export async function replayDelivery(
   const outcome = await attemptDelivery(target, options);
   const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
   return db.transaction(async (tx) => {
+    // As in record-results.ts: an erasure of the porteur that committed during the attempt has
+    // cleared the event's hash, and an echoed excerpt is then not kept (issue #15 item 7).
+    let excerpt = outcome.excerpt;
+    if (excerpt !== null && target.porteurHash !== null) {
+      const [event] = rowsOf<{ porteur_email_hash: string | null }>(
+        await tx.execute(sql`select porteur_email_hash from events where id = ${target.eventId} for share`),
+      );
+      if (event?.porteur_email_hash !== target.porteurHash) excerpt = null;
+    }
     await tx.insert(deliveryAttempts).values({
       deliveryId,
       attemptNumber: target.attemptNumber,
@@ -115,7 +125,7 @@ export async function replayDelivery(
       startedAt: outcome.startedAt,
       durationMs: outcome.durationMs,
       statusCode: outcome.statusCode,
-      responseExcerpt: outcome.excerpt,
+      responseExcerpt: excerpt,
       errorClass: outcome.errorClass,
       errorMessage: outcome.errorMessage,
     });

@@ -4,7 +4,7 @@
 // own fields, so that no later attempt or replay sends them again and the hub keeps none of them;
 // the response excerpts logged for those deliveries (a receiver echoing the body) are cleared.
 import { and, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import { rowsOf, type Tx } from "@/db/client";
 import { deliveries, events } from "@/db/schema";
 
 type Message = { data?: { projet?: { porteur?: Record<string, unknown> | null } } };
@@ -64,17 +64,22 @@ export async function scrubPorteurFromBodies(
       from jsonb_to_recordset(${JSON.stringify(legacyBodies)}::jsonb) as v(id bigint, body text)
       where d.id = v.id`);
   }
+  // No event keeps the hash, whether its body was scrubbed here or already purged by retention.
+  // Written before the excerpts are cleared: these row locks make an attempt in flight that is
+  // being recorded either commit first (its excerpt is then cleared below) or see the hash gone
+  // and keep no excerpt (record-results.ts).
+  const hashed = rowsOf<{ id: string }>(
+    await tx.execute(sql`update events set porteur_email_hash = null where porteur_email_hash = ${where.emailHash} returning id`),
+  ).map((e) => e.id);
   // A receiver may echo what it got in its answer: the excerpts logged for those deliveries hold the
   // same personal data (issue #15, item 7). Cleared for every delivery of an event naming the
   // person (by hash, whatever its body's state, or by the body just scrubbed) and of a legacy body.
-  const namedEvents = eventBodies.map((e) => e.id);
+  const namedEvents = [...new Set([...hashed, ...eventBodies.map((e) => e.id)])];
   const namedDeliveries = legacyBodies.map((d) => String(d.id));
   await tx.execute(sql`
     update delivery_attempts a set response_excerpt = null
     from deliveries d
     where a.delivery_id = d.id and a.response_excerpt is not null
-      and (d.event_id in (select id from events where porteur_email_hash = ${where.emailHash})
-           or d.event_id in (select value from jsonb_array_elements_text(${JSON.stringify(namedEvents)}::jsonb))
+      and (d.event_id in (select value from jsonb_array_elements_text(${JSON.stringify(namedEvents)}::jsonb))
            or d.id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(namedDeliveries)}::jsonb)))`);
-  await tx.update(events).set({ porteurEmailHash: null }).where(eq(events.porteurEmailHash, where.emailHash));
 }

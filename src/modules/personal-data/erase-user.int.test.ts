@@ -116,4 +116,51 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
     expect(erased.body).toEqual({ permissionsSupprimees: 1, projetsModifies: 1 });
     expect(await whereFound(needles)).toEqual([]);
   });
+  it("keeps no echoed excerpt of an attempt that was in flight while the erasure committed", async () => {
+    const other = { email: "anatole.brindavoine@mairie-exemple.fr", nom: "Brindavoine", telephone: "0611223344" };
+    // TeT and Recoco echo the body they got, but only once the erasure has committed.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const echoLater = async (request: { body: string }) => {
+      await gate;
+      return { status: 200, body: request.body };
+    };
+    const tetReceiver = await startLoopbackReceiver(() => ({ status: 200 }), [3600, 3649]);
+    const recocoReceiver = await startLoopbackReceiver(() => ({ status: 200 }), [3600, 3649]);
+    receivers.push(tetReceiver, recocoReceiver);
+    const mec = (await keyFor(t.db, "mec")).key;
+    await runCommand(t.db, "service:update", { slug: "tet", "webhook-url": tetReceiver.url });
+    await runCommand(t.db, "service:update", { slug: "recoco", "webhook-url": recocoReceiver.url });
+    const options = deliveryOptionsFromEnv({ random: () => 0.5, batchSize: 16, scheduleMs: [1, 1, 1, 1] });
+    // What the first test left queued goes first; then the receivers echo, once the gate opens.
+    while ((await deliverBatch(t.db, options)).claimed > 0);
+    tetReceiver.requests.length = 0;
+    recocoReceiver.requests.length = 0;
+    tetReceiver.respond(echoLater);
+    recocoReceiver.respond(echoLater);
+    const created = await call(projets.POST, {
+      method: "POST",
+      path: "/api/v1/projets",
+      key: mec,
+      body: { externalId: "mec-en-vol", nom: "Halle couverte", porteur: other, collectivites: [lyon] },
+    });
+    expect(created.status).toBe(201);
+
+    const inFlight = deliverBatch(t.db, options);
+    for (let i = 0; i < 500 && tetReceiver.requests.length + recocoReceiver.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(tetReceiver.requests.length + recocoReceiver.requests.length).toBe(2);
+    const erased = await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: mec, body: { email: other.email } });
+    expect(erased.status).toBe(200);
+    open();
+    expect((await inFlight).claimed).toBe(2);
+
+    // Both attempts were recorded as delivered, without the excerpt that named the erased person.
+    const attempts = rowsOf<{ status_code: number; response_excerpt: string | null }>(
+      await t.db.execute(sql`
+        select a.status_code, a.response_excerpt from delivery_attempts a join deliveries d on d.id = a.delivery_id
+        join events e on e.id = d.event_id where e.project_id = ${created.body.id as string} and e.type = 'projet.cree'`),
+    );
+    expect(attempts.map((a) => a.status_code)).toEqual([200, 200]);
+    expect(await whereFound([other.email, other.telephone, other.nom])).toEqual([]);
+  });
 });
