@@ -218,6 +218,17 @@ export const projects = pgTable(
   ],
 );
 
+/**
+ * Resync marks: the database's snapshot (`pg_snapshot` as text) at a time. `updatedSince=T` starts
+ * from the latest mark at or before T: every transaction that commits after T was still running at
+ * that mark (not visible in its snapshot), whatever the time written in its rows. Taken at the first
+ * page of every traversal and periodically by the delivery drivers (list-projets.ts, CONTRACT §8).
+ */
+export const resyncMarks = pgTable("resync_marks", {
+  at: ts("at").primaryKey(),
+  snapshot: text("snapshot").notNull(),
+});
+
 /** A connected service's link to a project: its own id and its last own status label. */
 export const projectLinks = pgTable(
   "project_links",

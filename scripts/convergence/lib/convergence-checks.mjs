@@ -273,7 +273,7 @@ export async function checkTwoHundredIsDelivered({ sql, services, serviceIds }) 
     const accepted = svc.receiver.state.arrivals.filter((a) => a.status === 200 && a.id);
     if (!accepted.length) continue;
     const attempts = await sql`
-      select d.event_id, extract(epoch from a.started_at) * 1000 as started, a.duration_ms, a.status_code, a.error_class
+      select d.event_id, extract(epoch from a.started_at) * 1000 as started, a.duration_ms, a.status_code, a.error_class, a.error_message
       from delivery_attempts a join deliveries d on d.id = a.delivery_id
       where d.service_id = ${serviceIds.get(svc.slug)} and a.duration_ms is not null`;
     const byEvent = new Map();
@@ -288,7 +288,7 @@ export async function checkTwoHundredIsDelivered({ sql, services, serviceIds }) 
       // logged as timeouts are left out, the others (connection reset after the status line…) count.
       if (attempt.error_class !== "timeout" && !(attempt.status_code >= 200 && attempt.status_code < 300)) {
         wrong++;
-        if (examples.length < 3) examples.push(`${arrival.id} journalisé ${attempt.status_code ?? attempt.error_class}`);
+        if (examples.length < 3) examples.push(`${arrival.id} journalisé ${attempt.status_code ?? `${attempt.error_class} (${attempt.error_message})`} ; tentatives ${JSON.stringify(byEvent.get(arrival.id).map((a) => [Math.round(Number(a.started)) - arrival.start, a.duration_ms, a.status_code ?? a.error_class]))}, arrivée port ${arrival.port}`);
       }
     }
     if (wrong) violations.push(`${svc.slug}: ${wrong} réponses 2xx comptées comme des échecs par le hub (${examples.join(" ; ")})`);

@@ -11,14 +11,21 @@
 // above every position passed before it committed), and a version is returned at most once (one
 // version, one position, and the cursor only moves forward). Visible rows at or above the horizon
 // keep `nextCursor` non-null: only a traversal with nothing visible left ends with null.
+//
+// `updatedSince=T`. A row carries the time of the statement that wrote it, and its transaction may
+// commit after T. So the traversal starts from the latest resync mark at or before T (mark-resync.ts)
+// and returns the rows that mark's snapshot does not see: every transaction that commits after T,
+// and possibly some that committed between the mark and T (at least once, never a change missed).
+// Each first page records a mark, so that a client resuming from the time of its previous traversal
+// gets little more than what changed since.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
 import { AppError } from "@/modules/errors/app-error";
-import { isSaneInstant } from "@/modules/validation/input-rules";
 import type { Caller } from "@/modules/permissions/check-access";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 import { renderProjet } from "./project-state";
 import type { Projet } from "./projet-schemas";
+import { insertResyncMark } from "./mark-resync";
 import { loadProjects } from "./store-projects";
 
 export type ListQuery = { updatedSince?: string; cursor?: string; limit: number };
@@ -29,54 +36,82 @@ export type Position = { txid: string; id: string };
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 const LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
-// The cursor carries the position and the traversal's `updatedSince` (so that the next pages keep
-// its filter without the client repeating it). Version 2; cursors of the former (updated_at, id)
-// order are refused: they cannot be placed in the new order.
-const cursorPattern = /^2\|(-1|\d{1,19})\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\|(-?\d{0,15})$/;
+// The cursor carries the position and the time of the traversal's mark (so that the next pages keep
+// its filter without the client repeating `updatedSince`; the snapshot itself, whose size grows with
+// the transactions running, stays in the database). Version 3; cursors of the former formats are
+// refused: they cannot be placed in this order, or lack the mark.
+const cursorPattern = /^3\|(-1|\d{1,19})\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)?$/;
 const MAX_BIGINT = 2n ** 63n - 1n;
 
-function decodeCursor(cursor: string): { position: Position; since: Date | null } {
+const invalidCursor = () =>
+  AppError.validation([
+    {
+      path: "cursor",
+      message: "curseur invalide ou d'un format antérieur : reprenez la valeur nextCursor d'une page, ou recommencez le parcours avec updatedSince",
+    },
+  ]);
+
+/** A mark: its time (as the cursor carries it, microseconds, UTC) and its snapshot (pg_snapshot text). */
+type Mark = { at: string; snapshot: string };
+
+function decodeCursor(cursor: string): { position: Position; markAt: string | null } {
   const match = cursorPattern.exec(Buffer.from(cursor, "base64url").toString("utf8"));
   // A forged cursor is a 400 like any malformed one, never a failed cast (500) in the database.
-  const since = match?.[3] && match[3] !== "-" ? new Date(Number(match[3])) : null;
-  if (!match || BigInt(match[1]!) > MAX_BIGINT || (since && !isSaneInstant(since))) {
-    throw AppError.validation([
-      {
-        path: "cursor",
-        message: "curseur invalide ou d'un format antérieur : reprenez la valeur nextCursor d'une page, ou recommencez le parcours avec updatedSince",
-      },
-    ]);
-  }
-  return { position: { txid: match[1]!, id: match[2]! }, since };
+  if (!match || BigInt(match[1]!) > MAX_BIGINT) throw invalidCursor();
+  const markAt = match[3] ?? null;
+  if (markAt && Number.isNaN(new Date(markAt).getTime())) throw invalidCursor();
+  return { position: { txid: match[1]!, id: match[2]! }, markAt };
 }
 
-const encodeCursor = (position: Position, since: Date | null) =>
-  Buffer.from(`2|${position.txid}|${position.id}|${since ? since.getTime() : ""}`, "utf8").toString("base64url");
+const encodeCursor = (position: Position, mark: Mark | null) =>
+  Buffer.from(`3|${position.txid}|${position.id}|${mark?.at ?? ""}`, "utf8").toString("base64url");
+
+const markColumns = sql`to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, snapshot`;
+
+/**
+ * Records a mark (this first page's time) and returns the latest mark at or before `since`, or null
+ * when `since` is older than every mark (the traversal then starts from the beginning).
+ */
+async function markFor(db: Db, since: Date | null): Promise<Mark | null> {
+  const rows = rowsOf<Mark>(
+    await db.execute(sql`
+      with marked as (${insertResyncMark} returning 1)
+      select ${markColumns} from resync_marks, (select count(*) from marked) as m
+      where at <= ${since?.toISOString() ?? null}::timestamptz
+      order by at desc limit 1`),
+  );
+  return since ? (rows[0] ?? null) : null;
+}
+
+/**
+ * The mark a cursor names, or, if it was pruned meanwhile (past retention), the latest one before it;
+ * null when none is left (the rest of the traversal then returns more, never less).
+ */
+async function markAt(db: Db, at: string): Promise<Mark | null> {
+  const [row] = rowsOf<Mark>(
+    await db.execute(sql`select ${markColumns} from resync_marks where at <= ${at}::timestamptz order by at desc limit 1`),
+  );
+  return row ?? null;
+}
 
 /** The snapshot's horizon: every transaction id below it has finished. */
 const horizon = sql`pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
 
-/**
- * Where a traversal with `updatedSince` starts: just before the smallest position among rows updated
- * since then, or before the horizon if lower (a transaction still running may commit such a row).
- */
-async function startOf(db: Db, since: Date): Promise<Position> {
-  const [row] = rowsOf<{ start: string }>(
-    await db.execute(sql`
-      select (least(coalesce((select min(txid) from projects where updated_at >= ${since.toISOString()}::timestamptz), h), h) - 1)::text as start
-      from (select ${horizon} as h) as x`),
-  );
-  return { txid: row!.start, id: LAST_ID };
+/** Where a traversal starts: before the oldest transaction its mark does not see, else the beginning. */
+function startOf(mark: Mark | null): Position {
+  if (!mark) return { txid: "-1", id: FIRST_ID };
+  return { txid: String(BigInt(mark.snapshot.slice(0, mark.snapshot.indexOf(":"))) - 1n), id: LAST_ID };
 }
 
 /**
- * The page query: up to `limit` rows after `position` below the horizon, in index order, and one
- * row `beyond: true` when visible rows exist at or above the horizon. Exported for the plan check
- * of its test (index-bounded at any depth).
+ * The page query: up to `limit` rows after `position` below the horizon, in index order, that the
+ * traversal's `mark` (a pg_snapshot as text, or null) does not see, and one row `beyond: true` when
+ * such visible rows exist at or above the horizon. Exported for the plan check of its test
+ * (index-bounded at any depth).
  */
-export function pageStatement(position: Position, since: Date | null, userHash: string | null, limit: number): SQL {
+export function pageStatement(position: Position, mark: string | null, userHash: string | null, limit: number): SQL {
   const filters: SQL[] = [];
-  if (since) filters.push(sql`and p.updated_at >= ${since.toISOString()}::timestamptz`);
+  if (mark) filters.push(sql`and not pg_visible_in_snapshot(p.txid::text::xid8, ${mark}::pg_snapshot)`);
   if (userHash) {
     // An acting user sees only the projects on which they hold a permission (or are porteur).
     filters.push(sql`and (p.porteur_email_hash = ${userHash}
@@ -96,8 +131,9 @@ export function pageStatement(position: Position, since: Date | null, userHash: 
 
 /**
  * One page of the resync traversal.
- * @param query `updatedSince` (ISO date: projects whose `updatedAt` is at or after it), `cursor` (the
- *   `nextCursor` of the previous page, which carries the traversal's `updatedSince`), `limit` (1..500).
+ * @param query `updatedSince` (ISO date: projects changed by a transaction that committed after it,
+ *   and possibly a few shortly before it), `cursor` (the `nextCursor` of the previous page, which
+ *   carries the traversal's mark), `limit` (1..500).
  * @returns the projects as the caller sees them, in (transaction, id) order, and the cursor of the
  *   next page: null only when nothing visible is left. A page may be empty with a non-null cursor
  *   while a transaction that started earlier is still running (come back a moment later).
@@ -105,15 +141,18 @@ export function pageStatement(position: Position, since: Date | null, userHash: 
  */
 export async function listProjets(db: Db, caller: Caller, query: ListQuery): Promise<{ items: Projet[]; nextCursor: string | null }> {
   let position: Position;
-  let since: Date | null;
-  if (query.cursor) ({ position, since } = decodeCursor(query.cursor));
-  else {
-    since = query.updatedSince ? new Date(query.updatedSince) : null;
-    position = since ? await startOf(db, since) : { txid: "-1", id: FIRST_ID };
+  let mark: Mark | null;
+  if (query.cursor) {
+    const decoded = decodeCursor(query.cursor);
+    position = decoded.position;
+    mark = decoded.markAt ? await markAt(db, decoded.markAt) : null;
+  } else {
+    mark = await markFor(db, query.updatedSince ? new Date(query.updatedSince) : null);
+    position = startOf(mark);
   }
 
   const rows = rowsOf<{ id: string | null; txid: string | null; beyond: boolean }>(
-    await db.execute(pageStatement(position, since, caller.userHash, query.limit + 1)),
+    await db.execute(pageStatement(position, mark?.snapshot ?? null, caller.userHash, query.limit + 1)),
   );
   const page = rows.filter((r) => !r.beyond) as { id: string; txid: string }[];
   const beyond = rows.some((r) => r.beyond);
@@ -132,5 +171,5 @@ export async function listProjets(db: Db, caller: Caller, query: ListQuery): Pro
   const changedMeanwhile = items.length < taken.length;
   const last = taken.at(-1);
   const next = last ? { txid: last.txid, id: last.id } : position;
-  return { items, nextCursor: hasMore || beyond || changedMeanwhile ? encodeCursor(next, since) : null };
+  return { items, nextCursor: hasMore || beyond || changedMeanwhile ? encodeCursor(next, mark) : null };
 }

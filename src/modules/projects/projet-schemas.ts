@@ -289,7 +289,7 @@ export const listQuerySchema = z.strictObject({
     .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(new Date(v).getTime()), "date ISO 8601 attendue")
     .refine(isSaneInstantText, instantRangeMessage)
     .optional()
-    .meta({ description: "Ne renvoie que les projets modifiés à partir de cet instant (inclus), ISO 8601 (une date seule est aussi acceptée).", example: "2026-01-01T00:00:00Z", format: "date-time" }),
+    .meta({ description: "Ne renvoie que les projets dont la modification a été validée après cet instant (même écrite juste avant : son updatedAt peut être un peu antérieur), et éventuellement quelques-uns validés peu avant ; ISO 8601 (une date seule est aussi acceptée).", example: "2026-01-01T00:00:00Z", format: "date-time" }),
   cursor: z
     .string()
     .max(200)

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { deliveries, heldChanges, webhookEndpoints } from "@/db/schema";
+import { deliveries, heldChanges, resyncMarks, webhookEndpoints } from "@/db/schema";
 import { useDatabase } from "@/db";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
 import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";
-import { drainOutbox, purgeDeliveries, releaseHeld } from "./delivery-functions";
+import { drainOutbox, markResyncEveryMinute, purgeDeliveries, releaseHeld } from "./delivery-functions";
 import { OUTBOX_KICK_EVENT } from "./client";
 
 let database: TestDatabase;
@@ -65,9 +65,28 @@ describe("inngest drain-outbox", () => {
 });
 
 describe("inngest purge-delivery-history", () => {
-  it("runs the retention purge", async () => {
+  it("runs the retention purge, and prunes the resync marks past retention but the newest of them", async () => {
+    const old = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await database.db.insert(resyncMarks).values([
+      { at: old(400), snapshot: "10:10:" },
+      { at: old(300), snapshot: "11:11:" },
+      { at: old(200), snapshot: "12:12:" },
+    ]);
     const { result } = await new InngestTestEngine({ function: purgeDeliveries }).execute();
-    expect(result).toEqual({ attempts: 0, bodies: 0 });
+    expect(result).toEqual({ attempts: 0, bodies: 0, resyncMarks: 2 });
+    const left = await database.db.select().from(resyncMarks);
+    expect(left.map((m) => m.snapshot)).toContain("12:12:");
+    expect(left.map((m) => m.snapshot)).not.toContain("10:10:");
+  });
+});
+
+describe("inngest mark-resync", () => {
+  it("records a mark of the database's snapshot now", async () => {
+    const before = (await database.db.select().from(resyncMarks)).length;
+    await new InngestTestEngine({ function: markResyncEveryMinute }).execute();
+    const marks = await database.db.select().from(resyncMarks);
+    expect(marks).toHaveLength(before + 1);
+    expect(marks.every((m) => /^\d+:\d+:[\d,]*$/.test(m.snapshot))).toBe(true);
   });
 });
 

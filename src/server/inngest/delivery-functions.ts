@@ -11,6 +11,7 @@ import { deliveryOptionsFromEnv, newWorkerId } from "@/modules/delivery/delivery
 import { nextDueAt } from "@/modules/delivery/next-due-at";
 import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
+import { markResync, pruneResyncMarks } from "@/modules/projects/mark-resync";
 import { inngest, OUTBOX_KICK_EVENT } from "./client";
 
 /** Rounds per run: each is a step, and a function may have at most 1000 steps. */
@@ -59,8 +60,17 @@ export const purgeDeliveries = inngest.createFunction(
     triggers: [{ cron: "TZ=Europe/Paris 30 3 * * *" }],
     concurrency: { limit: 1 },
   },
-  async ({ step }) =>
-    step.run("purge", async () => purgeDeliveryHistory(await getDb(), { retentionDays: env.WEBHOOK_RETENTION_DAYS })),
+  async ({ step }) => {
+    const purged = await step.run("purge", async () => purgeDeliveryHistory(await getDb(), { retentionDays: env.WEBHOOK_RETENTION_DAYS }));
+    const marks = await step.run("prune-resync-marks", async () => pruneResyncMarks(await getDb(), { keepDays: env.WEBHOOK_RETENTION_DAYS }));
+    return { ...purged, resyncMarks: marks };
+  },
+);
+
+/** Records a resync mark every minute (mark-resync.ts): an `updatedSince` returns at most a minute before it. */
+export const markResyncEveryMinute = inngest.createFunction(
+  { id: "mark-resync", name: "Marquer la reprise des projets", triggers: [{ cron: "* * * * *" }], concurrency: { limit: 1 } },
+  async ({ step }) => step.run("mark", async () => markResync(await getDb())),
 );
 
 /**
@@ -82,4 +92,4 @@ export const releaseHeld = inngest.createFunction(
   },
 );
 
-export const deliveryFunctions = [drainOutbox, purgeDeliveries, releaseHeld];
+export const deliveryFunctions = [drainOutbox, purgeDeliveries, releaseHeld, markResyncEveryMinute];

@@ -2,7 +2,8 @@
 // Woken by NOTIFY on `outbox` right after a commit (and by kickDelivery in-process), sleeping
 // otherwise until the next retry is due, with `pollMs` as a fallback for missed notifications.
 // Also purges delivery history past retention, hourly, and sweeps held changes left by a writer
-// that raced with a re-enable (release-held-changes.ts) every few seconds.
+// that raced with a re-enable (release-held-changes.ts) and records a resync mark (mark-resync.ts)
+// every few seconds.
 import type { DatabaseHandle } from "@/db/client";
 import { env } from "@/env";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
@@ -11,6 +12,7 @@ import { startDeliveryLoop } from "@/modules/delivery/run-delivery-loop";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
+import { markResync, pruneResyncMarks } from "@/modules/projects/mark-resync";
 import { describeError, logger } from "../logger";
 import { observeAttempt, observeClaimed } from "../metrics";
 
@@ -19,6 +21,8 @@ export type EmbeddedWorker = { wake: () => void; stop: () => Promise<void> };
 const HOUR_MS = 3_600_000;
 /** How often held changes of enabled endpoints are looked for (a cheap query on a tiny table). */
 const HELD_SWEEP_MS = 10_000;
+/** How often a resync mark is recorded: an `updatedSince` returns at most this much before it. */
+const RESYNC_MARK_MS = 10_000;
 
 export async function startEmbeddedWorker(
   handle: DatabaseHandle,
@@ -52,6 +56,7 @@ export async function startEmbeddedWorker(
     try {
       const purged = await purgeDeliveryHistory(handle.db, { retentionDays });
       if (purged.attempts + purged.bodies > 0) logger.info("delivery history purged", purged);
+      await pruneResyncMarks(handle.db, { keepDays: retentionDays });
     } catch (error) {
       logger.error("delivery history purge failed", describeError(error));
     }
@@ -76,6 +81,11 @@ export async function startEmbeddedWorker(
   heldSweep.unref();
   void sweepHeld();
 
+  const mark = () =>
+    markResync(handle.db).catch((error: unknown) => logger.error("resync mark failed", describeError(error)));
+  const markTick = setInterval(() => void mark(), RESYNC_MARK_MS);
+  markTick.unref();
+
   logger.info("delivery worker started", { owner: options.owner, driver: handle.driver });
   return {
     wake: loop.wake,
@@ -83,6 +93,7 @@ export async function startEmbeddedWorker(
       clearTimeout(first);
       clearInterval(hourly);
       clearInterval(heldSweep);
+      clearInterval(markTick);
       await unlisten?.().catch(() => {});
       await loop.stop();
       await closeDeliveryPools();

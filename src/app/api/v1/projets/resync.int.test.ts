@@ -87,6 +87,8 @@ describe("GET /api/v1/projets (resync)", () => {
   });
 
   it("a project changed during the traversal is returned again after its change; no version twice", async () => {
+    // A first page records a mark: updatedSince=start then starts after the projects made before.
+    expect((await list("limit=1")).status).toBe(200);
     const start = await dbNow();
     const made = await postBulk(mec, Array.from({ length: 30 }, (_, i) => ({ externalId: `walk-${i}`, nom: `Parcours ${i}`, collectivites: [lyon] })));
     const ids: string[] = made.body.results.map((r: { id: string }) => r.id);
@@ -117,7 +119,17 @@ describe("GET /api/v1/projets (resync)", () => {
     expect(JSON.stringify(response.body)).toContain("curseur");
     // Forged cursors are refused the same way, never a failed cast in the database (500).
     const uuid = "0b7f8e3a-6f1e-4d43-9b0c-5a3f8a2e9c11";
-    for (const forged of [`2|99999999999999999999|${uuid}|`, `2|9223372036854775808|${uuid}|`, `2|1|${"-".repeat(36)}|`, `2|1|${uuid}|x`]) {
+    const forgeries = [
+      `2|5|${uuid}|`, // the former (txid, id) format: it lacks the traversal's mark
+      `3|99999999999999999999|${uuid}|`,
+      `3|9223372036854775808|${uuid}|`,
+      `3|1|${"-".repeat(36)}|`,
+      `3|1|${uuid}|x`,
+      `3|1|${uuid}|10:12:`, // a snapshot: the cursor names its mark by time
+      `3|1|${uuid}|2026-13-45T99:99:99.000000Z`,
+      `3|1|${uuid}|2026-11-29T10:00:00Z`,
+    ];
+    for (const forged of forgeries) {
       expect((await list(`cursor=${Buffer.from(forged, "utf8").toString("base64url")}`)).status).toBe(400);
     }
   });
@@ -201,8 +213,42 @@ describe.runIf(onPostgres)("GET /api/v1/projets (resync) with concurrent writers
     expect(returned.has(`${single.body.id}@1`)).toBe(true);
   });
 
+  it("updatedSince=T returns a change whose statement ran before T and whose transaction commits after T", async () => {
+    const before = (await post(mec, { externalId: "straddle-before", nom: "Avant", collectivites: [lyon] })).body.id as string;
+    const a = (await post(mec, { externalId: "straddle-a", nom: "A", collectivites: [lyon] })).body.id as string;
+    // A first page records a mark: it sees both projects above, committed.
+    expect((await list("limit=1")).status).toBe(200);
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let written!: () => void;
+    const isWritten = new Promise<void>((r) => (written = r));
+    // The hub's write path: the row gets the statement's time, the commit comes later.
+    const writer = other.begin(async (tx) => {
+      await tx`update projects set nom = 'A2', version = version + 1, txid = pg_current_xact_id()::text::bigint,
+                 updated_at = date_trunc('milliseconds', clock_timestamp()) where id = ${a}`;
+      written();
+      await released;
+    });
+    await isWritten;
+    await new Promise((r) => setTimeout(r, 5));
+    const t = await dbNow();
+    await new Promise((r) => setTimeout(r, 5));
+    release();
+    await writer;
+    const [row] = await handle.db.select().from(projects).where(eq(projects.id, a));
+    expect(row!.updatedAt.toISOString() < t).toBe(true);
+
+    const seen = await traverse(await list(`updatedSince=${t}&limit=10`));
+    const keys = seen.map((p) => `${p.id}@${p.version}`);
+    expect(keys).toContain(`${a}@2`);
+    // What committed before the latest mark at or before T is not returned again.
+    expect(seen.map((p) => p.id)).not.toContain(before);
+  });
+
   it("a transaction still running below the horizon keeps nextCursor until it commits", async () => {
     const a = (await post(mec, { externalId: "horizon-a", nom: "A", collectivites: [lyon] })).body.id as string;
+    // A mark after a's commit, so that updatedSince=t1 starts after it.
+    expect((await list("limit=1")).status).toBe(200);
     const t1 = await dbNow();
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
