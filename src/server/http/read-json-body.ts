@@ -1,6 +1,7 @@
 // Reads a request body as JSON with a size limit measured on the raw bytes, before any parsing:
 // an oversized body is refused (413) without being buffered whole.
 import { AppError } from "@/modules/errors/app-error";
+import { ClientAbortedError } from "./client-aborted-error";
 
 export const MiB = 1024 * 1024;
 
@@ -12,6 +13,7 @@ function tooLarge(maxBytes: number): AppError {
 /**
  * Reads a request body with a byte cap, without trusting Content-Length alone. Returns the bytes, or
  * null when the cap is exceeded (the rest of the stream is cancelled, never buffered).
+ * @throws ClientAbortedError when the client's stream fails (it hung up mid-body).
  */
 export async function readCappedBody(request: Request, maxBytes: number): Promise<Uint8Array | null> {
   const declared = request.headers.get("content-length");
@@ -21,7 +23,13 @@ export async function readCappedBody(request: Request, maxBytes: number): Promis
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw new ClientAbortedError(error);
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
