@@ -67,6 +67,15 @@ export const env = createEnv({
     /** Failed API-key authentications per minute and per client address before answering 429. */
     API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    /**
+     * OpenTelemetry traces (issue #16), standard settings: exported over OTLP/HTTP when one of the
+     * endpoints is set (the exporter reads the other OTEL_EXPORTER_OTLP_* settings itself), off
+     * otherwise or with OTEL_SDK_DISABLED=true.
+     */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default("les-communs-hub"),
+    OTEL_SDK_DISABLED: bool(false),
     /** Bearer token of GET /api/metrics (Prometheus); absent → the route answers 404. */
     METRICS_TOKEN: z.string().min(16, "doit contenir au moins 16 caractères").optional(),
 

@@ -310,6 +310,13 @@ export const events = pgTable(
      * stored body naming that person, including projects whose porteur has changed since.
      */
     porteurEmailHash: text("porteur_email_hash"),
+    /**
+     * Where the change came from (issue #16): the API request's id, written on the log lines of its
+     * deliveries, and its W3C `traceparent`, the parent of each delivery attempt's span. Null for
+     * changes made outside a request (CLI, worker).
+     */
+    requestId: text("request_id"),
+    traceParent: text("trace_parent"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -6,6 +6,7 @@ import { getDatabase } from "@/db";
 import { publishServerBridge, withdrawServerBridge } from "@/cli/server-bridge";
 import { describeError, logger } from "./logger";
 import { installPeerAddressHeader } from "./http/client-address";
+import { startTracingFromEnv } from "./telemetry/tracing-from-env";
 
 type Stopper = () => Promise<void>;
 // On globalThis: Next.js may load this module more than once in one process (instrumentation and
@@ -25,6 +26,12 @@ export async function boot() {
   g[bootKey] = true;
   // First: every request from now on carries its TCP peer address (client-address.ts).
   installPeerAddressHeader();
+  // Before any request: Next.js's request spans and the delivery spans go to this provider.
+  const tracing = startTracingFromEnv();
+  if (tracing) {
+    onShutdown(tracing.shutdown);
+    logger.info("tracing on");
+  }
 
   const handle = await getDatabase();
   logger.info("database ready", { driver: handle.driver });

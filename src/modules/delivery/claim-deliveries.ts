@@ -33,6 +33,8 @@ export type ClaimedDelivery = {
    * erasure that committed meanwhile clears it (issue #15 item 7).
    */
   porteurHash: string | null;
+  /** The API request that made the change, if any (event-origin.ts): logs and trace of the attempt. */
+  origin: { requestId: string | null; traceParent: string | null };
   url: string;
   secret: string;
   previousSecret: string | null;
@@ -45,6 +47,8 @@ type Row = {
   endpoint_id: string;
   event_body: string | null;
   porteur_hash: string | null;
+  request_id: string | null;
+  trace_parent: string | null;
   receiver_view: ReceiverView | null;
   legacy_body: string | null;
   attempt_count: number;
@@ -134,7 +138,8 @@ export async function claimDeliveries(
               updated_at = now()
           from due, webhook_endpoints e, events ev, services s
           where d.id = due.id and e.id = d.endpoint_id and ev.id = d.event_id and s.id = d.service_id
-          returning d.id, d.event_id, d.endpoint_id, ev.body as event_body, ev.porteur_email_hash as porteur_hash, d.receiver_view, d.body as legacy_body,
+          returning d.id, d.event_id, d.endpoint_id, ev.body as event_body, ev.porteur_email_hash as porteur_hash,
+                    ev.request_id, ev.trace_parent, d.receiver_view, d.body as legacy_body,
                     d.attempt_count, d.retry_step, d.next_trigger, due.lost, s.slug as service_slug,
                     e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
         ),
@@ -160,6 +165,7 @@ export async function claimDeliveries(
       service: r.service_slug,
       lostLease: r.lost === true,
       porteurHash: r.porteur_hash,
+      origin: { requestId: r.request_id, traceParent: r.trace_parent },
       url: r.url,
       secret: r.secret,
       previousSecret: r.previous_secret,

@@ -2,17 +2,30 @@
 // outcomes in one transaction. The Inngest functions call this in steps; the embedded worker runs
 // the same three functions in a continuous pipeline (run-delivery-loop.ts).
 import type { Db } from "@/db/client";
-import { attemptDelivery } from "./attempt-delivery";
-import { claimDeliveries } from "./claim-deliveries";
+import { attemptDelivery, type AttemptOutcome } from "./attempt-delivery";
+import { claimDeliveries, type ClaimedDelivery } from "./claim-deliveries";
 import type { DeliveryOptions } from "./delivery-options";
 import { recordResults, type RecordSummary } from "./record-results";
 
 export type BatchSummary = RecordSummary & { claimed: number };
 
-export async function deliverBatch(db: Db, options: DeliveryOptions): Promise<BatchSummary> {
+/**
+ * Claims up to `options.batchSize` due deliveries, attempts them concurrently and records the
+ * outcomes. `onAttempted` runs after each attempt, before recording (the adapters' metrics and
+ * traces). Returns the record summary and how many were claimed.
+ */
+export async function deliverBatch(
+  db: Db,
+  options: DeliveryOptions,
+  hooks: { onAttempted?: (delivery: ClaimedDelivery, outcome: AttemptOutcome) => void } = {},
+): Promise<BatchSummary> {
   const claimed = await claimDeliveries(db, { owner: options.owner, limit: options.batchSize, leaseMs: options.leaseMs });
   const results = await Promise.all(
-    claimed.map(async (delivery) => ({ delivery, outcome: await attemptDelivery(delivery, options) })),
+    claimed.map(async (delivery) => {
+      const outcome = await attemptDelivery(delivery, options);
+      hooks.onAttempted?.(delivery, outcome);
+      return { delivery, outcome };
+    }),
   );
   const summary = await recordResults(db, options.owner, results, options);
   return { ...summary, claimed: claimed.length };

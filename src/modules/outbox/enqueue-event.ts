@@ -2,6 +2,7 @@
 // the change and its deliveries commit together (no event without its change, and the reverse).
 import { sql, type SQL } from "drizzle-orm";
 import { monotonicFactory } from "ulid";
+import { currentEventOrigin } from "./event-origin";
 import type { ReceiverView } from "@/db/schema";
 import { rowsOf, type Tx } from "@/db/client";
 import { combineWrites, withWriteClock, writeClockPart, type StatementPart } from "@/db/combine-writes";
@@ -114,6 +115,7 @@ function subscribed(e: SQL): SQL {
 
 function outboxParts(list: NewEvent[]): OutboxParts {
   const at = new Date().toISOString();
+  const origin = currentEventOrigin();
   const eventRows = list.map((event, ord) => {
     const id = newEventId();
     return {
@@ -130,6 +132,8 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       porteur_email_hash: event.porteurEmailHash ?? null,
       territory_keys: event.territoryKeys ?? null,
       leaving_keys: event.leavingKeys ?? null,
+      request_id: origin?.requestId ?? null,
+      trace_parent: origin?.traceParent ?? null,
     };
   });
   // The list travels as one JSON parameter expanded in SQL (much cheaper than binding thousands of
@@ -145,13 +149,15 @@ function outboxParts(list: NewEvent[]): OutboxParts {
         select * from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as v(
           id text, ord integer, type text, project_id uuid, project_version integer, author_service_id uuid,
           only_service_id uuid, changements jsonb, receiver_views jsonb, body text, porteur_email_hash text,
-          territory_keys jsonb, leaving_keys jsonb)`,
+          territory_keys jsonb, leaving_keys jsonb, request_id text, trace_parent text)`,
     },
     {
       name: "outbox_events",
       statement: sql`
-        insert into events (id, type, project_id, project_version, author_service_id, changements, body, porteur_email_hash, created_at)
-        select id, type, project_id, project_version, author_service_id, changements, ${withWriteClock(sql`body`)}, porteur_email_hash, ${at}::timestamptz
+        insert into events (id, type, project_id, project_version, author_service_id, changements, body, porteur_email_hash,
+                            request_id, trace_parent, created_at)
+        select id, type, project_id, project_version, author_service_id, changements, ${withWriteClock(sql`body`)}, porteur_email_hash,
+               request_id, trace_parent, ${at}::timestamptz
         from outbox_input
         returning 1`,
     },

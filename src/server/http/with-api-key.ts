@@ -13,7 +13,9 @@ import type { Caller } from "@/modules/permissions/check-access";
 import { hashEmail } from "@/modules/permissions/hash-email";
 import { emailSchema, projetIdSchema } from "@/modules/projects/projet-schemas";
 import { kickDelivery } from "../delivery-driver";
+import { withEventOrigin } from "@/modules/outbox/event-origin";
 import { logger, requestIdOf, withRequestId } from "../logger";
+import { activeTraceParent } from "../telemetry/trace-delivery";
 import { observeApiRequest } from "../metrics";
 import { errorResponse } from "./error-response";
 import { createRateLimiter, type RateLimiter } from "./rate-limiter";
@@ -108,7 +110,9 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
   // Every log line of the request carries its id (issue #16): the caller's X-Request-Id or a new one, returned.
   return (request: Request, context?: RouteContext): Promise<Response> => {
     const requestId = requestIdOf(request);
-    return withRequestId(requestId, () => handle(request, context, requestId));
+    // The events this request enqueues remember it: their deliveries' log lines and spans follow it.
+    const origin = { requestId, traceParent: activeTraceParent() };
+    return withRequestId(requestId, () => withEventOrigin(origin, () => handle(request, context, requestId)));
   };
 
   async function handle(request: Request, context: RouteContext | undefined, requestId: string): Promise<Response> {

@@ -12,6 +12,8 @@ import { nextDueAt } from "@/modules/delivery/next-due-at";
 import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { markResync, pruneResyncMarks } from "@/modules/projects/mark-resync";
+import { observeAttempt } from "../metrics";
+import { traceAttempt } from "../telemetry/trace-delivery";
 import { inngest, OUTBOX_KICK_EVENT } from "./client";
 
 /** Rounds per run: each is a step, and a function may have at most 1000 steps. */
@@ -35,7 +37,12 @@ export const drainOutbox = inngest.createFunction(
     let delivered = 0;
     for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
       const batch = await step.run(`deliver-batch-${round}`, async () => {
-        const summary = await deliverBatch(await getDb(), deliveryOptionsFromEnv({ owner }));
+        const summary = await deliverBatch(await getDb(), deliveryOptionsFromEnv({ owner }), {
+          onAttempted: (delivery, outcome) => {
+            observeAttempt(delivery, outcome);
+            traceAttempt(delivery, outcome);
+          },
+        });
         return { claimed: summary.claimed, delivered: summary.delivered };
       });
       claimed += batch.claimed;

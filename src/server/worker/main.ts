@@ -2,6 +2,7 @@
 // database of DATABASE_URL: to add delivery capacity beside the server, and for the crash tests,
 // which kill it with SIGKILL. Prints "ready" once listening; stops cleanly on SIGTERM/SIGINT.
 import { getDatabase } from "@/db";
+import { startTracingFromEnv } from "../telemetry/tracing-from-env";
 import { startEmbeddedWorker } from "./start-embedded-worker";
 
 const leaseFlag = process.argv.indexOf("--lease-ms");
@@ -11,6 +12,7 @@ if (leaseMs !== undefined && !(leaseMs > 0)) {
   process.exit(2);
 }
 
+const tracing = startTracingFromEnv();
 const handle = await getDatabase();
 const worker = await startEmbeddedWorker(handle, leaseMs ? { leaseMs } : {});
 process.stdout.write("ready\n");
@@ -20,6 +22,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   await worker.stop();
+  await tracing?.shutdown();
   await handle.close();
   process.exit(0);
 };

@@ -15,6 +15,7 @@ import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { markResync, pruneResyncMarks } from "@/modules/projects/mark-resync";
 import { describeError, logger } from "../logger";
 import { observeAttempt, observeClaimed } from "../metrics";
+import { traceAttempt } from "../telemetry/trace-delivery";
 
 export type EmbeddedWorker = { wake: () => void; stop: () => Promise<void> };
 
@@ -38,7 +39,10 @@ export async function startEmbeddedWorker(
     // Name and codes only: drizzle's message quotes the SQL and its parameters (issue #16).
     onError: (stage, error) => logger.error("delivery worker error", { stage, ...describeError(error) }),
     onClaimed: observeClaimed,
-    onAttempted: observeAttempt,
+    onAttempted: (delivery, outcome) => {
+      observeAttempt(delivery, outcome);
+      traceAttempt(delivery, outcome);
+    },
     onRecorded: (summary) => {
       for (const f of summary.failing) logger.warn("webhook endpoint failing", f);
       for (const d of summary.disabled) logger.warn("webhook endpoint disabled", d);
