@@ -143,7 +143,15 @@ async function runSeed(seed) {
       await hub.proc.kill("SIGKILL");
       log(`  hub killed (SIGKILL) after ${ctx.opsStarted} operations`);
       await sleep(300);
-      hub = await startHub({ distDir, port: portBase, settings, onLine });
+      try {
+        hub = await startHub({ distDir, port: portBase, settings, onLine });
+      } catch (error) {
+        // Without a hub every call would be retried until its own time limit, one after the other:
+        // stop the run at once and say why, instead of hanging for as long as the operations last.
+        ctx.hubDown = error;
+        ctx.stopping = true;
+        throw error;
+      }
       log(`  hub restarted in ${hub.readyMs} ms`);
     };
     for (const svc of services) {
@@ -221,6 +229,7 @@ async function runSeed(seed) {
     };
     await Promise.all(Array.from({ length: options.concurrency }, (_, i) => actor(i)));
     ctx.stopping = true;
+    if (ctx.hubDown) throw new Error(`the hub did not restart after its SIGKILL: ${ctx.hubDown?.message ?? ctx.hubDown}`);
     const opsSeconds = (Date.now() - opsStarted) / 1000;
     log(`  ${Object.values(ctx.counts.ops).reduce((a, b) => a + b, 0)} operations in ${round(opsSeconds)} s; quiescing`);
 

@@ -119,6 +119,7 @@ export function createOperations(ctx) {
         return r;
       }
       count("api", r.status === 503 ? "503 (retried)" : "network error (retried)");
+      if (ctx.hubDown) return r; // the run is stopping: the hub did not come back after its SIGKILL
       if (Date.now() > deadline) {
         ctx.violation("api", `${svc.slug} ${what}: ${method} ${path} unanswered for 120 s (${r.status ?? r.error})`);
         return r;
