@@ -5,7 +5,8 @@
 //
 // Options: --no-build (use the existing build), --dist-dir=<dir> (default .next-bench),
 //          --quick (short phases, for smoke tests: figures are not comparable), --keep-db,
-//          --only=<phase,…> (ceiling,trivial,raw,ingest,bulk,permissions,fanout,delivery,console),
+//          --only=<phase,…> (ceiling,trivial,raw,ingest,bulk,permissions,fanout,fanout_filtered,
+//          delivery,console),
 //          --fanout-rate=<changes/s> (default 200), --worker=separate (delivery in its own
 //          process, src/server/worker/main.ts, instead of the hub's embedded worker).
 // Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; the bench
@@ -34,6 +35,11 @@ const ports = { hub: portBase, tet: portBase + 10, recoco: portBase + 11, "aides
 const dbName = `lc_bench_${process.pid}`;
 const D = quick ? { load: 3, warm: 1, fanout: 4, step: 4, attempts: 100_000, rounds: 10, bulkCalls: 3 } : { load: 10, warm: 2, fanout: 10, step: 8, attempts: 1_000_000, rounds: 40, bulkCalls: 10 };
 const RECEIVERS = ["tet", "recoco", "aides-territoires"];
+// The filters of `fanout_filtered`: every event type of the load, and a territory of each commune
+// of projets.mjs at one level or another (région, département, EPCI, commune), as a regional service
+// would subscribe; matching walks every kind of key.
+const FANOUT_EVENTS = "projet.cree,projet.modifie";
+const FANOUT_TERRITORIES = "reg:84,dep:75,com:13055,reg:76,dep:33,epci:244400404,dep:59,reg:44,reg:53";
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const results = {};
@@ -258,11 +264,15 @@ async function main() {
       notes.permissionSync = { calls: grants.length, change_ms: round(change), removal_ms: round(removal) };
     });
 
-    await phase("fanout", async () => {
-      // 200 changes/s (each a modification of a project created by `ingest`, or a new one),
-      // written by MEC; each change goes to the 3 other services' receivers. Latency = receiver
-      // arrival − the event's `createdAt` (taken in the write transaction, before commit).
-      if ((await drain(sql, 60_000)) === null) throw new Error("backlog not drained before fanout");
+    /**
+     * Writes `rate` changes/s for D.fanout seconds (modifications of the projects `ingest` created,
+     * at `revision`, then new ones named `${prefix}-k`), each going to the 3 other services'
+     * receivers, and waits for every delivery. Latency = receiver arrival − the event's `createdAt`
+     * (taken in the write transaction, before commit). Returns the achieved rate, the delivery
+     * latencies and the POST latencies.
+     */
+    const measureFanout = async (label, prefix, revision) => {
+      if ((await drain(sql, 60_000)) === null) throw new Error(`backlog not drained before ${label}`);
       await receivers.reset();
       // 200 as the issue asks; --fanout-rate=<n> measures the pipeline below the write path's saturation.
       const rate = Number(option("fanout-rate", "200"));
@@ -271,6 +281,7 @@ async function main() {
       let ok = 0;
       const failures = [];
       const inflight = [];
+      const posts = [];
       const t0 = performance.now();
       let outstanding = 0;
       const endBy = t0 + D.fanout * 1000 + 30_000; // bounded even when the hub cannot keep the pace
@@ -281,11 +292,12 @@ async function main() {
         // At most 20 writes outstanding: a hub slower than the pace lowers the achieved rate
         // (reported) instead of piling up requests.
         while (outstanding >= 20) await sleep(2);
-        const body = k < known ? projetInput(`ingest-${k}`, 1, k) : projetInput(`fanout-${k}`, 0, k);
+        const body = k < known ? projetInput(`ingest-${k}`, revision, k) : projetInput(`${prefix}-${k}`, 0, k);
         outstanding++;
         inflight.push(
           client.send("POST", "/api/v1/projets", { key, body }).then((r) => {
             outstanding--;
+            posts.push(r.ms);
             if (r.status === 200 || r.status === 201) ok++;
             else failures.push(r.status ?? r.error);
           }),
@@ -293,17 +305,53 @@ async function main() {
       }
       await Promise.all(inflight);
       const seconds = (performance.now() - t0) / 1000;
-      if (failures.length) throw new Error(`fanout writes failed: ${failures.slice(0, 5).join(", ")} (${failures.length})`);
-      if (ok / seconds < 0.9 * rate) log(`  fanout: the hub kept only ${round(ok / seconds)} of ${rate} changes/s`);
+      if (failures.length) throw new Error(`${label} writes failed: ${failures.slice(0, 5).join(", ")} (${failures.length})`);
+      if (ok / seconds < 0.9 * rate) log(`  ${label}: the hub kept only ${round(ok / seconds)} of ${rate} changes/s`);
       const deadline = Date.now() + 60_000;
       let stats = await receivers.stats();
       while (stats.total.unique < ok * 3 && Date.now() < deadline) {
         await sleep(200);
         stats = await receivers.stats();
       }
-      if (stats.total.unique < ok * 3) throw new Error(`fanout: ${stats.total.unique}/${ok * 3} delivered after 60 s`);
-      results.fanout = { rate_per_s: round(ok / seconds), p50_ms: round(stats.total.latency.p50), p99_ms: round(stats.total.latency.p99) };
-      notes.fanout = { deliveries: stats.total.latency.count, p90_ms: stats.total.latency.p90, max_ms: stats.total.latency.max, duplicates: stats.total.duplicates, outOfOrder: stats.total.outOfOrder, badSignature: stats.total.badSignature };
+      if (stats.total.unique < ok * 3) throw new Error(`${label}: ${stats.total.unique}/${ok * 3} delivered after 60 s`);
+      return {
+        result: { rate_per_s: round(ok / seconds), p50_ms: round(stats.total.latency.p50), p99_ms: round(stats.total.latency.p99) },
+        note: {
+          deliveries: stats.total.latency.count,
+          p90_ms: stats.total.latency.p90,
+          max_ms: stats.total.latency.max,
+          duplicates: stats.total.duplicates,
+          outOfOrder: stats.total.outOfOrder,
+          badSignature: stats.total.badSignature,
+          post_p50_ms: round(percentile(posts, 50)),
+          post_p99_ms: round(percentile(posts, 99)),
+        },
+      };
+    };
+
+    await phase("fanout", async () => {
+      // 200 changes/s written by MEC; each change goes to the 3 other services' receivers.
+      const { result, note } = await measureFanout("fanout", "fanout", 1);
+      results.fanout = result;
+      notes.fanout = note;
+    });
+
+    await phase("fanout_filtered", async () => {
+      // The same load with a subscription filter on every receiving endpoint (issue #13: filtering
+      // is decided at enqueue time and must not slow the fan-out by more than 10 %). The filters,
+      // set as an operator would, keep every change of this load (all their types, a territory of
+      // each commune at some level), so that both measures deliver the same work.
+      for (const slug of RECEIVERS) {
+        const r = await runBounded(tsxBin, [path.join(root, "src", "cli", "main.ts"), "service:update", "--slug", slug, "--evenements", FANOUT_EVENTS, "--territoires", FANOUT_TERRITORIES], {
+          cwd: root,
+          env: settings,
+          timeoutMs: 60_000,
+        });
+        if (r.code !== 0) throw new Error(`service:update --territoires for ${slug} failed:\n${r.stderr.slice(-2000)}`);
+      }
+      const { result, note } = await measureFanout("fanout_filtered", "filtered", 2);
+      results.fanout_filtered = { ...result, p50_vs_fanout: results.fanout?.p50_ms ? round(result.p50_ms / results.fanout.p50_ms) : null };
+      notes.fanoutFiltered = note;
     });
 
     await phase("delivery", async () => {
@@ -396,6 +444,7 @@ function printTable() {
     ["ingest_bulk", `${r.ingest_bulk?.projets_per_s ?? "n/a"} projets/s`, "≥ 10,000 projets/s", `call p50 ${notes.bulk?.p50_ms ?? "n/a"} ms`],
     ["permission_sync", `10,000 entries: p50 ${r.permission_sync?.p50_ms ?? "n/a"} ms, max ${r.permission_sync?.max_ms ?? "n/a"} ms`, "< 1,000 ms per call", `level change ${notes.permissionSync?.change_ms ?? "n/a"} ms, removal ${notes.permissionSync?.removal_ms ?? "n/a"} ms`],
     ["fanout", `${r.fanout?.rate_per_s ?? "n/a"} changes/s, p50 ${r.fanout?.p50_ms ?? "n/a"} ms, p99 ${r.fanout?.p99_ms ?? "n/a"} ms`, "p50 ≤ 10 ms, p99 ≤ 50 ms", `${notes.fanout?.deliveries ?? "n/a"} deliveries, max ${notes.fanout?.max_ms ?? "n/a"} ms`],
+    ["fanout_filtered", `${r.fanout_filtered?.rate_per_s ?? "n/a"} changes/s, p50 ${r.fanout_filtered?.p50_ms ?? "n/a"} ms, p99 ${r.fanout_filtered?.p99_ms ?? "n/a"} ms`, "p50 ≤ 1.1 × fanout (filters set)", `POST p50 ${notes.fanoutFiltered?.post_p50_ms ?? "n/a"} ms vs ${notes.fanout?.post_p50_ms ?? "n/a"} ms, p99 ${notes.fanoutFiltered?.post_p99_ms ?? "n/a"} vs ${notes.fanout?.post_p99_ms ?? "n/a"} ms`],
     ["delivery (burst)", `${notes.burst?.per_s ?? "n/a"} deliveries/s while draining the bulk backlog`, "information", `${notes.burst?.deliveries ?? "n/a"} deliveries`],
     ["delivery", `${r.delivery?.sustained_per_s ?? "n/a"} deliveries/s sustained`, "≥ 1,500/s, ≥ 50 % of ceiling", `${ratio(r.delivery?.sustained_per_s, r.http_client_ceiling?.rps)} of http_client_ceiling${notes.deliveryIngestBound ? "; lower bound: the API could not offer more" : ""}`],
     ["console_log", `p95 ${r.console_log?.p95_ms ?? "n/a"} ms over ${r.console_log?.attempts ?? "n/a"} attempts`, "p95 < 100 ms", `p50 ${notes.console?.p50_ms ?? "n/a"} ms, seed ${notes.console?.seedMs ?? "n/a"} ms`],
@@ -431,7 +480,7 @@ try {
 }
 printTable();
 if (errors.length) process.stdout.write(`\nerrors:\n${errors.map((e) => `  ${e.split("\n")[0]}`).join("\n")}\n`);
-const keys = ["ingest", "ingest_bulk", "permission_sync", "next_trivial", "node_http_pg", "fanout", "delivery", "http_client_ceiling", "console_log"];
+const keys = ["ingest", "ingest_bulk", "permission_sync", "next_trivial", "node_http_pg", "fanout", "fanout_filtered", "delivery", "http_client_ceiling", "console_log"];
 process.stdout.write(`${JSON.stringify(Object.fromEntries(keys.map((k) => [k, results[k] ?? null])))}\n`);
 killAllStarted();
 process.exit(errors.length ? 1 : 0);
