@@ -1,7 +1,7 @@
 // Server start: validate settings, open (and on PGlite migrate) the database, publish the command
 // line bridge when the embedded database is in use, start the embedded delivery worker, and stop
 // cleanly on SIGTERM/SIGINT.
-import { env } from "@/env";
+import { env, secretKeyring } from "@/env";
 import { getDatabase } from "@/db";
 import { publishServerBridge, withdrawServerBridge } from "@/cli/server-bridge";
 import { describeError, logger } from "./logger";
@@ -43,6 +43,8 @@ export async function boot() {
     }
   }
 
+  await encryptPlaintextSecrets(handle);
+
   if (handle.driver === "pglite") {
     const bridge = publishServerBridge(env.DATA_DIR, env.PORT);
     onShutdown(async () => withdrawServerBridge(env.DATA_DIR, bridge));
@@ -72,4 +74,19 @@ export async function boot() {
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/**
+ * Webhook secrets written before they were encrypted (issue #16) are encrypted at the first start
+ * with SECRETS_ENCRYPTION_KEY; values already encrypted are left to `secrets:reencrypt`. A failure
+ * (schema not migrated yet) is logged and the start goes on: plaintext values keep signing.
+ */
+async function encryptPlaintextSecrets(handle: Awaited<ReturnType<typeof getDatabase>>): Promise<void> {
+  try {
+    const { reencryptSecrets } = await import("@/modules/secrets/reencrypt-secrets");
+    const report = await reencryptSecrets(handle.db, secretKeyring(), { type: "system", label: "démarrage" }, { onlyPlaintext: true });
+    if (report.fromPlaintext > 0) logger.info("plaintext webhook secrets encrypted", { count: report.fromPlaintext, kid: report.kid });
+  } catch (error) {
+    logger.error("webhook secrets not encrypted at start", describeError(error));
+  }
 }
