@@ -51,7 +51,7 @@ export const commands: Record<string, Command> = {
       const result = await createService(
         db,
         createServiceInput.parse({ slug: f.slug, nom: f.nom, webhookUrl: f["webhook-url"] }),
-        { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(), actor: cliActor, keyring: secretKeyring() },
+        { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: cliActor, keyring: secretKeyring() },
       );
       return { service: result.service, apiKey: result.apiKey, ...(result.webhookSecret ? { webhookSecret: result.webhookSecret } : {}) };
     },
@@ -78,7 +78,7 @@ export const commands: Record<string, Command> = {
           evenements: commaList(f.evenements),
           territoires: commaList(f.territoires),
         }),
-        { urlPolicy: webhookUrlPolicy(), actor: cliActor, keyring: secretKeyring() },
+        { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: cliActor, keyring: secretKeyring() },
       ),
   },
   "key:create": {

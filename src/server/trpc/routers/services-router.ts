@@ -24,11 +24,11 @@ export const servicesRouter = router({
   get: operatorProcedure.input(serviceIdInput).query(({ ctx, input }) => getServiceDetail(ctx.db, input.serviceId)),
 
   create: adminProcedure.input(createServiceInput).mutation(({ ctx, input }) =>
-    createService(ctx.db, input, { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(), actor: ctx.actor, keyring: secretKeyring() }),
+    createService(ctx.db, input, { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() }),
   ),
 
   update: adminProcedure.input(updateServiceInput).mutation(async ({ ctx, input }) => {
-    const result = await updateService(ctx.db, input, { urlPolicy: webhookUrlPolicy(), actor: ctx.actor, keyring: secretKeyring() });
+    const result = await updateService(ctx.db, input, { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() });
     kickDelivery(); // a re-enable or a URL change may have made deliveries due or released held changes
     // A secret exists only when this call created the endpoint: shown once, like a key.
     return { service: result.service, webhookSecret: result.webhookSecret ?? null };
