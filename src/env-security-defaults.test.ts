@@ -21,6 +21,8 @@ describe("settings (src/env.ts)", () => {
       expect(env.API_KEY_PREFIX).toBe("lc_live_");
       expect(webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS)).toEqual({ allowPrivate: false, requireHttps: true });
     },
+    // The first case loads env.ts and its dependencies cold: seconds on a loaded CI machine.
+    20_000,
   );
 
   it("local tools opt in explicitly", async () => {

@@ -6,23 +6,12 @@ import { getDatabase } from "@/db";
 import { publishServerBridge, withdrawServerBridge } from "@/cli/server-bridge";
 import { describeError, logger } from "./logger";
 import { installPeerAddressHeader } from "./http/client-address";
-
-type Stopper = () => Promise<void>;
-// On globalThis: Next.js may load this module more than once in one process (instrumentation and
-// route bundles), and every copy must register into the one list that the signal handler runs.
-const stoppersKey = Symbol.for("les-communs.shutdown-steps");
-const bootKey = Symbol.for("les-communs.booted");
-const stoppers: Stopper[] = ((globalThis as { [stoppersKey]?: Stopper[] })[stoppersKey] ??= []);
-
-/** Registers work to undo on shutdown (most recent first). */
-export function onShutdown(stop: Stopper) {
-  stoppers.unshift(stop);
-}
+import { onShutdown, processState } from "./process-state";
+import { startDeliveryDriver } from "./delivery-driver";
 
 export async function boot() {
-  const g = globalThis as { [bootKey]?: boolean };
-  if (g[bootKey]) return;
-  g[bootKey] = true;
+  if (processState.booted) return;
+  processState.booted = true;
   // First: every request from now on carries its TCP peer address (client-address.ts).
   installPeerAddressHeader();
 
@@ -50,7 +39,6 @@ export async function boot() {
     onShutdown(async () => withdrawServerBridge(env.DATA_DIR, bridge));
   }
 
-  const { startDeliveryDriver } = await import("./delivery-driver");
   await startDeliveryDriver(handle);
 
   // `npm start` sets NEXT_MANUAL_SIG_HANDLE so that Next.js leaves the signals to this handler:
@@ -62,7 +50,7 @@ export async function boot() {
     logger.info("shutting down", { signal });
     // A step that hangs (a receiver that never answers) must not keep the process alive forever.
     setTimeout(() => process.exit(1), 30_000).unref();
-    for (const stop of stoppers) {
+    for (const stop of processState.shutdownSteps) {
       try {
         await stop();
       } catch (error) {
