@@ -1,19 +1,7 @@
-// Content Security Policy (issue #14, finding 8). Everything from the hub's own origin; inline scripts
-// and styles stay allowed because Next.js and the DSFR bootstrap inline theirs (a nonce-based policy,
-// which needs dynamic rendering of every page, is the operations issue's next step). No framing, no
-// plugins, no <base> hijack, forms post to the hub only.
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join("; ");
+// Content Security Policy (issue #14 finding 8, issue #16). Pages get theirs, with a nonce per
+// response, from src/proxy.ts (src/server/http/content-security-policy.ts). Responses that are not
+// pages (the API's JSON, except its HTML reference /api/docs) get this one: nothing may run or frame them.
+const nonPageContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 // Browser features the hub never uses.
 const permissionsPolicy = [
@@ -60,12 +48,12 @@ const nextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
           { key: "X-Frame-Options", value: "DENY" },
-          { key: "Content-Security-Policy", value: contentSecurityPolicy },
           { key: "Permissions-Policy", value: permissionsPolicy },
           // Ignored by browsers over plain http (local runs); enforced once served over https.
           { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },
         ],
       },
+      { source: "/api/:path((?!docs$).*)", headers: [{ key: "Content-Security-Policy", value: nonPageContentSecurityPolicy }] },
     ];
   },
 };

@@ -19,6 +19,7 @@ export const e2eEnv = {
   NEXTAUTH_URL: appUrl,
   NEXTAUTH_SECRET: "e2e-nextauth-secret-0123456789abcdef0123",
   EMAIL_HASH_SECRET: "e2e-email-hash-secret-0123456789abcdef01",
+  SECRETS_ENCRYPTION_KEY: "ZTJlLXNlY3JldHMtZW5jcnlwdGlvbi1rZXktMDAwMDE=",
   PROCONNECT_ISSUER: `http://localhost:${standinPort}/api/v2`,
   PROCONNECT_CLIENT_ID: "les-communs-local",
   PROCONNECT_CLIENT_SECRET: "les-communs-local-secret-not-for-production",

@@ -8,6 +8,8 @@ const testEnv = {
   NODE_ENV: "test" as const,
   EMAIL_HASH_SECRET: "test-email-hash-secret-0123456789abcdef",
   NEXTAUTH_SECRET: "test-nextauth-secret-0123456789abcdef",
+  // 32 bytes in hex: the key that encrypts webhook secrets at rest in tests.
+  SECRETS_ENCRYPTION_KEY: "7465737420736563726574732d656e6372797074696f6e2d6b65792d30303031",
   NEXTAUTH_URL: "http://127.0.0.1:3999",
   // Both are explicit: the hub's defaults are production-safe whatever NODE_ENV says.
   WEBHOOK_ALLOW_PRIVATE_URLS: "true",

@@ -58,6 +58,35 @@ test.describe("sécurité de la console (ticket 14)", () => {
     expect(journal!.status()).toBe(200);
   });
 
+  test("CSP : un nonce neuf par réponse, porté par chaque script de la page, et aucun script bloqué (ticket 16)", async ({ request, page }) => {
+    const nonces: string[] = [];
+    for (const path of ["/", "/admin/connexion", "/api/docs", "/admin/connexion"]) {
+      const response = await request.get(path);
+      const csp = response.headers()["content-security-policy"] ?? "";
+      const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+      expect(nonce, `nonce dans la CSP de ${path}`).toBeTruthy();
+      expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+      const html = await response.text();
+      const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length, `scripts de ${path}`).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag, `script de ${path}`).toContain(`nonce="${nonce}"`);
+      nonces.push(nonce!);
+    }
+    expect(new Set(nonces).size).toBe(nonces.length);
+    // The API's JSON gets the static policy: nothing may run.
+    expect((await request.get("/api/health")).headers()["content-security-policy"]).toContain("default-src 'none'");
+
+    // In the browser: the DSFR starts (its inline bootstrap ran) and no script is refused.
+    const refused: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    // The console's dashboard, where login lands, runs the most scripts (tRPC client, DSFR).
+    await loginAsOperator(page, "admin@anct.gouv.fr");
+    await expect(page.locator("html")).toHaveAttribute("data-fr-js", "true");
+    expect(refused).toEqual([]);
+  });
+
   test("en-têtes de sécurité et point Inngest non configuré", async ({ request }) => {
     const home = await request.get("/admin/connexion");
     const csp = home.headers()["content-security-policy"] ?? "";

@@ -43,6 +43,8 @@ function ensureLocalSettings() {
   const wanted = {
     EMAIL_HASH_SECRET: existing.EMAIL_HASH_SECRET ?? randomBytes(32).toString("base64url"),
     NEXTAUTH_SECRET: existing.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64url"),
+    // Encrypts webhook signing secrets at rest (issue #16); losing it loses every webhook secret.
+    SECRETS_ENCRYPTION_KEY: existing.SECRETS_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
     NEXTAUTH_URL: existing.NEXTAUTH_URL ?? appUrl,
     PROCONNECT_ISSUER: existing.PROCONNECT_ISSUER ?? `http://localhost:${standinPort}/api/v2`,
     PROCONNECT_CLIENT_ID: existing.PROCONNECT_CLIENT_ID ?? "les-communs-local",

@@ -19,8 +19,10 @@ describe("settings (src/env.ts)", () => {
       const { webhookUrlPolicy } = await import("./modules/webhooks/url-policy");
       expect(env.WEBHOOK_ALLOW_PRIVATE_URLS).toBe(false);
       expect(env.API_KEY_PREFIX).toBe("lc_live_");
-      expect(webhookUrlPolicy()).toEqual({ allowPrivate: false, requireHttps: true });
+      expect(webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS)).toEqual({ allowPrivate: false, requireHttps: true });
     },
+    // The first case loads env.ts and its dependencies cold: seconds on a loaded CI machine.
+    20_000,
   );
 
   it("local tools opt in explicitly", async () => {
@@ -31,6 +33,19 @@ describe("settings (src/env.ts)", () => {
     const { env } = await import("./env");
     const { webhookUrlPolicy } = await import("./modules/webhooks/url-policy");
     expect(env.API_KEY_PREFIX).toBe("lc_test_");
-    expect(webhookUrlPolicy()).toEqual({ allowPrivate: true, requireHttps: false });
+    expect(webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS)).toEqual({ allowPrivate: true, requireHttps: false });
+  });
+
+  it("refuses to start without a valid SECRETS_ENCRYPTION_KEY, naming it (issue #16)", async () => {
+    vi.stubEnv("SECRETS_ENCRYPTION_KEY", undefined);
+    vi.resetModules();
+    await expect(import("./env")).rejects.toThrow(/SECRETS_ENCRYPTION_KEY/);
+    vi.stubEnv("SECRETS_ENCRYPTION_KEY", "un-mot-de-passe");
+    vi.resetModules();
+    await expect(import("./env")).rejects.toThrow(/SECRETS_ENCRYPTION_KEY: doit être une clé de 32 octets/);
+    vi.stubEnv("SECRETS_ENCRYPTION_KEY", "a".repeat(64));
+    vi.stubEnv("SECRETS_ENCRYPTION_PREVIOUS_KEYS", `${"b".repeat(64)}, court`);
+    vi.resetModules();
+    await expect(import("./env")).rejects.toThrow(/SECRETS_ENCRYPTION_PREVIOUS_KEYS/);
   });
 });

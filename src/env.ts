@@ -3,6 +3,7 @@
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 import ipaddr from "ipaddr.js";
+import { buildSecretKeyring, parseEncryptionKey, type SecretKeyring } from "@/modules/secrets/secret-keyring";
 
 const isAddressOrRange = (entry: string) => {
   try {
@@ -13,6 +14,15 @@ const isAddressOrRange = (entry: string) => {
     return false;
   }
 };
+
+/** A 32-byte key in hex or base64; the message of `parseEncryptionKey` when it is not. */
+const encryptionKey = z.string().superRefine((value, ctx) => {
+  try {
+    parseEncryptionKey(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+  }
+});
 
 const bool = (fallback: boolean) =>
   z
@@ -31,6 +41,17 @@ export const env = createEnv({
     DATABASE_PREPARED_STATEMENTS: bool(true),
     /** Secret of the HMAC that stands for user emails. Changing it orphans every stored permission. */
     EMAIL_HASH_SECRET: z.string().min(32, "doit contenir au moins 32 caractères"),
+    /**
+     * Key of the AES-256-GCM encryption of webhook signing secrets at rest (issue #16): 32 bytes, hex
+     * or base64 (`openssl rand -base64 32`). Without it, a database dump would let anyone sign as the hub.
+     */
+    SECRETS_ENCRYPTION_KEY: encryptionKey,
+    /** Former keys, comma-separated, to decrypt values not yet moved by `secrets:reencrypt` (key rotation). */
+    SECRETS_ENCRYPTION_PREVIOUS_KEYS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(encryptionKey)),
     /**
      * Loopback and private webhook targets, and plain http: only when explicitly allowed (local tools
      * and tests set it). No security default follows NODE_ENV (CONTRACT §7): the CLI and the separate
@@ -119,5 +140,11 @@ export const inngestConfigured = Boolean(
 export const DEFAULT_RETRY_SCHEDULE_MS = [
   5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000,
 ];
+
+let keyring: SecretKeyring | undefined;
+/** The keys that encrypt and decrypt secrets at rest, from SECRETS_ENCRYPTION_KEY and SECRETS_ENCRYPTION_PREVIOUS_KEYS. */
+export function secretKeyring(): SecretKeyring {
+  return (keyring ??= buildSecretKeyring(env.SECRETS_ENCRYPTION_KEY, env.SECRETS_ENCRYPTION_PREVIOUS_KEYS));
+}
 
 export const retryScheduleMs = env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_MS;

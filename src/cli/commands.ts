@@ -3,7 +3,7 @@
 // the embedded database while the server runs, by the server on the command line's behalf.
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { env } from "@/env";
+import { env, secretKeyring } from "@/env";
 import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { cliActor } from "@/modules/audit/write-audit";
@@ -24,6 +24,7 @@ import { removeAgent } from "@/modules/agents/remove-agent";
 import { agentEmailSchema, agentLevelSchema } from "@/modules/agents/agent-schemas";
 import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
 import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
+import { reencryptSecrets } from "@/modules/secrets/reencrypt-secrets";
 import { replayFailedDeliveries } from "@/modules/delivery/replay-failed-deliveries";
 
 export type Flags = Record<string, string | true>;
@@ -50,7 +51,7 @@ export const commands: Record<string, Command> = {
       const result = await createService(
         db,
         createServiceInput.parse({ slug: f.slug, nom: f.nom, webhookUrl: f["webhook-url"] }),
-        { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(), actor: cliActor },
+        { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: cliActor, keyring: secretKeyring() },
       );
       return { service: result.service, apiKey: result.apiKey, ...(result.webhookSecret ? { webhookSecret: result.webhookSecret } : {}) };
     },
@@ -77,7 +78,7 @@ export const commands: Record<string, Command> = {
           evenements: commaList(f.evenements),
           territoires: commaList(f.territoires),
         }),
-        { urlPolicy: webhookUrlPolicy(), actor: cliActor },
+        { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: cliActor, keyring: secretKeyring() },
       ),
   },
   "key:create": {
@@ -149,6 +150,13 @@ export const commands: Record<string, Command> = {
         cliActor,
       );
     },
+  },
+  "secrets:reencrypt": {
+    usage: "secrets:reencrypt",
+    flags: z.strictObject({}),
+    // After a change of SECRETS_ENCRYPTION_KEY (the former key in SECRETS_ENCRYPTION_PREVIOUS_KEYS):
+    // moves every webhook secret to the current key, so that the former key can be dropped (issue #16).
+    run: (db) => reencryptSecrets(db, secretKeyring(), cliActor),
   },
 };
 

@@ -144,9 +144,13 @@ export const webhookEndpoints = pgTable(
       .references(() => services.id, { onDelete: "cascade" }),
     url: text("url").notNull(),
     enabled: boolean("enabled").notNull().default(true),
-    /** `whsec_…`: kept usable by the server, which must sign with it. */
+    /**
+     * The `whsec_…` signing secret, encrypted (`v1:<kid>:<iv>:<tag>:<ciphertext>`, AES-256-GCM with
+     * SECRETS_ENCRYPTION_KEY, issue #16); read only through `decryptSecret`. A plaintext value
+     * (written before encryption) is encrypted at the next server start.
+     */
     secret: text("secret").notNull(),
-    /** Previous secret, still used to sign until `previousSecretExpiresAt` (rotation overlap). */
+    /** Previous secret (encrypted likewise), still used to sign until `previousSecretExpiresAt` (rotation overlap). */
     previousSecret: text("previous_secret"),
     previousSecretExpiresAt: ts("previous_secret_expires_at"),
     disabledReason: text("disabled_reason"),

@@ -1,29 +1,18 @@
 // Server start: validate settings, open (and on PGlite migrate) the database, publish the command
 // line bridge when the embedded database is in use, start the embedded delivery worker, and stop
 // cleanly on SIGTERM/SIGINT.
-import { env } from "@/env";
+import { env, secretKeyring } from "@/env";
 import { getDatabase } from "@/db";
 import { publishServerBridge, withdrawServerBridge } from "@/cli/server-bridge";
 import { describeError, logger } from "./logger";
 import { installPeerAddressHeader } from "./http/client-address";
+import { onShutdown, processState } from "./process-state";
+import { startDeliveryDriver } from "./delivery-driver";
 import { startTracingFromEnv } from "./telemetry/tracing-from-env";
 
-type Stopper = () => Promise<void>;
-// On globalThis: Next.js may load this module more than once in one process (instrumentation and
-// route bundles), and every copy must register into the one list that the signal handler runs.
-const stoppersKey = Symbol.for("les-communs.shutdown-steps");
-const bootKey = Symbol.for("les-communs.booted");
-const stoppers: Stopper[] = ((globalThis as { [stoppersKey]?: Stopper[] })[stoppersKey] ??= []);
-
-/** Registers work to undo on shutdown (most recent first). */
-export function onShutdown(stop: Stopper) {
-  stoppers.unshift(stop);
-}
-
 export async function boot() {
-  const g = globalThis as { [bootKey]?: boolean };
-  if (g[bootKey]) return;
-  g[bootKey] = true;
+  if (processState.booted) return;
+  processState.booted = true;
   // First: every request from now on carries its TCP peer address (client-address.ts).
   installPeerAddressHeader();
   // Before any request: Next.js's request spans and the delivery spans go to this provider.
@@ -50,12 +39,13 @@ export async function boot() {
     }
   }
 
+  await encryptPlaintextSecrets(handle);
+
   if (handle.driver === "pglite") {
     const bridge = publishServerBridge(env.DATA_DIR, env.PORT);
     onShutdown(async () => withdrawServerBridge(env.DATA_DIR, bridge));
   }
 
-  const { startDeliveryDriver } = await import("./delivery-driver");
   await startDeliveryDriver(handle);
 
   // `npm start` sets NEXT_MANUAL_SIG_HANDLE so that Next.js leaves the signals to this handler:
@@ -67,7 +57,7 @@ export async function boot() {
     logger.info("shutting down", { signal });
     // A step that hangs (a receiver that never answers) must not keep the process alive forever.
     setTimeout(() => process.exit(1), 30_000).unref();
-    for (const stop of stoppers) {
+    for (const stop of processState.shutdownSteps) {
       try {
         await stop();
       } catch (error) {
@@ -79,4 +69,19 @@ export async function boot() {
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/**
+ * Webhook secrets written before they were encrypted (issue #16) are encrypted at the first start
+ * with SECRETS_ENCRYPTION_KEY; values already encrypted are left to `secrets:reencrypt`. A failure
+ * (schema not migrated yet) is logged and the start goes on: plaintext values keep signing.
+ */
+async function encryptPlaintextSecrets(handle: Awaited<ReturnType<typeof getDatabase>>): Promise<void> {
+  try {
+    const { reencryptSecrets } = await import("@/modules/secrets/reencrypt-secrets");
+    const report = await reencryptSecrets(handle.db, secretKeyring(), { type: "system", label: "démarrage" }, { onlyPlaintext: true });
+    if (report.fromPlaintext > 0) logger.info("plaintext webhook secrets encrypted", { count: report.fromPlaintext, kid: report.kid });
+  } catch (error) {
+    logger.error("webhook secrets not encrypted at start", describeError(error));
+  }
 }

@@ -6,12 +6,7 @@ import { getDatabase } from "@/db";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 import { env, inngestConfigured } from "@/env";
 import { logger } from "./logger";
-import type { EmbeddedWorker } from "./worker/start-embedded-worker";
-
-// On globalThis: Next.js may instantiate this module more than once in one process (route
-// bundles), and every copy must reach the one worker.
-const workerKey = Symbol.for("les-communs.delivery-worker");
-type Holder = { [workerKey]?: EmbeddedWorker };
+import { onShutdown, processState } from "./process-state";
 
 export async function startDeliveryDriver(handle: DatabaseHandle): Promise<void> {
   if (inngestConfigured) {
@@ -22,15 +17,13 @@ export async function startDeliveryDriver(handle: DatabaseHandle): Promise<void>
     logger.info("delivery driver: none (WORKER_ENABLED=false)");
     return;
   }
-  const holder = globalThis as Holder;
-  if (holder[workerKey]) return;
+  if (processState.worker) return;
+  // Imported here, not at the top: routes import kickDelivery and must not pull in the worker.
   const { startEmbeddedWorker } = await import("./worker/start-embedded-worker");
   const worker = await startEmbeddedWorker(handle);
-  holder[workerKey] = worker;
-  // Imported here, not at the top: routes import kickDelivery and must not pull in the boot code.
-  const { onShutdown } = await import("./boot");
+  processState.worker = worker;
   onShutdown(async () => {
-    holder[workerKey] = undefined;
+    processState.worker = undefined;
     await worker.stop();
   });
   logger.info("delivery driver: embedded worker");
@@ -46,15 +39,12 @@ export function kickDelivery(): void {
       void import("./inngest/send-outbox-kick").then((m) => m.sendOutboxKick()).catch(() => {});
       return;
     }
-    (globalThis as Holder)[workerKey]?.wake();
+    processState.worker?.wake();
     notifyOtherProcesses();
   } catch {
     // A missed kick only delays delivery: NOTIFY, the sleep timer or the cron sweep catch up.
   }
 }
-
-const notifyKey = Symbol.for("les-communs.outbox-notify-pending");
-type NotifyHolder = { [notifyKey]?: boolean };
 
 /**
  * Workers of other processes (other hub instances, `src/server/worker/main.ts`) LISTEN on the
@@ -62,11 +52,10 @@ type NotifyHolder = { [notifyKey]?: boolean };
  * serialise commits), and coalesced: one per turn of the event loop, whatever the number of writes.
  */
 function notifyOtherProcesses(): void {
-  const holder = globalThis as NotifyHolder;
-  if (holder[notifyKey]) return;
-  holder[notifyKey] = true;
+  if (processState.notifyPending) return;
+  processState.notifyPending = true;
   setImmediate(() => {
-    holder[notifyKey] = false;
+    processState.notifyPending = false;
     void getDatabase()
       .then((handle) => (handle.driver === "postgres" ? handle.db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`) : undefined))
       .catch(() => {});

@@ -87,6 +87,7 @@ export function hubSettings(databaseUrl, port, extra = {}) {
     PORT: String(port),
     DATABASE_URL: databaseUrl,
     EMAIL_HASH_SECRET: randomBytes(32).toString("base64url"),
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     WEBHOOK_ALLOW_PRIVATE_URLS: "true",

@@ -11,6 +11,7 @@ import { migratePostgres } from "@/db/migrate";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { sessions, users } from "@/db/schema";
 import { runCommand } from "@/cli/commands";
+import { hashSessionToken } from "@/server/auth/hash-session-token";
 import { pgliteDirectory } from "@/db";
 
 async function openForSetup(): Promise<DatabaseHandle> {
@@ -47,7 +48,7 @@ async function main() {
         const [user] = await handle.db.insert(users).values({ email }).returning();
         const token = randomBytes(32).toString("hex");
         // 12 hours: the absolute limit of a console session, longer than any fuzz run.
-        await handle.db.insert(sessions).values({ sessionToken: token, userId: user!.id, expires: new Date(Date.now() + 12 * 3_600_000 - 60_000) });
+        await handle.db.insert(sessions).values({ sessionToken: hashSessionToken(token), userId: user!.id, expires: new Date(Date.now() + 12 * 3_600_000 - 60_000) });
         consoleSessions[role] = token;
       }
     }

@@ -12,6 +12,7 @@ import { openDatabase } from "@/db/client";
 import { parseFlags, runCommand } from "@/cli/commands";
 import { cliActor } from "@/modules/audit/write-audit";
 import { setEndpointEnabled } from "@/modules/console/set-endpoint-enabled";
+import { secretKeyring } from "@/env";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
 import { requireServiceBySlug } from "@/modules/services/find-service";
 
@@ -28,7 +29,7 @@ async function main() {
     if (request.console === "endpoint-enabled") return setEndpointEnabled(db, request.slug!, request.enabled!, cliActor);
     if (request.console === "rotate-secret") {
       const service = await requireServiceBySlug(db, request.slug!);
-      return rotateWebhookSecret(db, service.id, cliActor);
+      return rotateWebhookSecret(db, service.id, cliActor, secretKeyring());
     }
     throw new Error(`unknown request ${JSON.stringify(request)}`);
   };

@@ -134,6 +134,7 @@ export async function startHub({ port, startTimeoutMs = 90_000, extraEnv = {} })
     PORT: String(port),
     DATA_DIR: dataDir,
     EMAIL_HASH_SECRET: randomBytes(32).toString("hex"),
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
     NEXTAUTH_URL: url,
     // Loopback receivers are refused in production unless this development setting allows them.

@@ -10,7 +10,8 @@ export const metadata: Metadata = {
 };
 
 // The guide is part of the build: the page never reads the disk at request time.
-export const dynamic = "force-static";
+// Rendered per request: the page's scripts carry the response's CSP nonce (src/proxy.ts, issue #16).
+export const dynamic = "force-dynamic";
 
 export default function IntegrationPage() {
   const source = readFileSync(path.join(process.cwd(), "docs", "INTEGRATION.md"), "utf8");

@@ -14,6 +14,7 @@ import { loadConsoleSession } from "@/server/auth/load-operator-session";
 import { checkSignIn } from "@/server/auth/check-sign-in";
 import { listAgentGrants } from "./list-agent-grants";
 import { requireAgentAccess } from "./require-agent-access";
+import { hashSessionToken } from "@/server/auth/hash-session-token";
 
 let t: TestDatabase;
 const idToken = (claims: Record<string, unknown>) => `e30.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.sig`;
@@ -40,7 +41,7 @@ async function expectAppError(promise: Promise<unknown>, code: string, pattern?:
 async function newSession(token: string, email: string) {
   const [user] = await t.db.insert(users).values({ email }).onConflictDoUpdate({ target: users.email, set: { email } }).returning();
   const now = Date.now();
-  await t.db.insert(sessions).values({ sessionToken: token, userId: user!.id, createdAt: new Date(now), expires: new Date(now + 30 * 60_000) });
+  await t.db.insert(sessions).values({ sessionToken: hashSessionToken(token), userId: user!.id, createdAt: new Date(now), expires: new Date(now + 30 * 60_000) });
 }
 
 describe("agent:add / agent:remove", () => {
@@ -99,7 +100,7 @@ describe("agent sessions and sign-in", () => {
     expect(session?.agent?.grants.map((g) => [g.slug, g.niveau])).toEqual([["aides-territoires", "lecture"]]);
     await runCommand(t.db, "agent:remove", { service: "aides-territoires", email: "session@at.fr" });
     expect(await loadConsoleSession(t.db, "t-agent")).toBeNull();
-    expect(await t.db.select().from(sessions).where(eq(sessions.sessionToken, "t-agent"))).toEqual([]);
+    expect(await t.db.select().from(sessions).where(eq(sessions.sessionToken, hashSessionToken("t-agent")))).toEqual([]);
   });
 
   it("gives a person who is both operator and agent both identities", async () => {

@@ -5,6 +5,7 @@ import { Webhook } from "standardwebhooks";
 import { auditLog, deliveries, deliveryAttempts, events, heldChanges, services, webhookEndpoints } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
+import { secretKeyring } from "@/env";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
 import { sendTestEvent } from "@/modules/webhooks/send-test-event";
 import { deliveryOptionsFromEnv, type DeliveryOptions } from "./delivery-options";
@@ -503,7 +504,7 @@ describe("webhook delivery", () => {
   it("signs with the old and the new secret during a rotation overlap", async () => {
     const r = await receiver();
     const { author, target, projectId } = await pair(r.url);
-    const { secret } = await rotateWebhookSecret(database.db, target.serviceId, operator);
+    const { secret } = await rotateWebhookSecret(database.db, target.serviceId, operator, secretKeyring());
     expect(secret).toMatch(/^whsec_/);
     await changeProject(database.db, projectId, author.serviceId);
     runLoop();

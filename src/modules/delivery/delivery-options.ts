@@ -3,7 +3,8 @@
 // that maps settings to options.
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { env, retryScheduleMs } from "@/env";
+import { env, retryScheduleMs, secretKeyring } from "@/env";
+import type { SecretKeyring } from "@/modules/secrets/secret-keyring";
 import type { UrlPolicy } from "@/modules/webhooks/check-webhook-url";
 import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
 
@@ -17,6 +18,8 @@ export type DeliveryOptions = {
   /** Deliveries claimed per round trip. */
   batchSize: number;
   urlPolicy: UrlPolicy;
+  /** Decrypts the endpoints' signing secrets at the moment of signing (issue #16). */
+  keyring: SecretKeyring;
   /** Identifies this worker in lease columns (unique per process). */
   owner: string;
   /** Consecutive failures after which the console shows the endpoint as failing. */
@@ -42,7 +45,8 @@ export function deliveryOptionsFromEnv(overrides: Partial<DeliveryOptions> = {})
     timeoutMs,
     leaseMs: timeoutMs + 15_000,
     batchSize: 64,
-    urlPolicy: webhookUrlPolicy(),
+    urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS),
+    keyring: secretKeyring(),
     owner: newWorkerId("worker"),
     warnAfterFailures: 4,
     disableAfterMs: 5 * DAY_MS,

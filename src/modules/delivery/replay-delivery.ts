@@ -27,7 +27,7 @@ export async function replayDelivery(
   db: Db,
   deliveryId: number,
   actor: Actor,
-  options: Pick<DeliveryOptions, "urlPolicy" | "timeoutMs"> = deliveryOptionsFromEnv(),
+  options: Pick<DeliveryOptions, "urlPolicy" | "timeoutMs" | "keyring"> = deliveryOptionsFromEnv(),
 ): Promise<{ deliveryId: number; state: DeliveryState }> {
   const owner = `replay:${randomBytes(6).toString("hex")}`;
   // Reserve the attempt (lease) and write the trace first; no transaction stays open during HTTP.

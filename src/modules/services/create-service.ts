@@ -4,15 +4,19 @@ import { AppError } from "@/modules/errors/app-error";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { createApiKey } from "@/modules/keys/create-api-key";
 import { checkWebhookUrl, type UrlPolicy } from "@/modules/webhooks/check-webhook-url";
+import type { SecretKeyring } from "@/modules/secrets/secret-keyring";
 import { redactEndpoint, upsertEndpoint } from "@/modules/webhooks/upsert-endpoint";
 import { findServiceBySlug, viewService } from "./find-service";
 import type { CreateServiceInput } from "./service-schemas";
 
-/** Creates a connected service with its first API key (and its endpoint when a URL is given). */
+/**
+ * Creates a connected service with its first API key (and its endpoint when a URL is given, whose
+ * secret is returned once and stored encrypted with `options.keyring`).
+ */
 export async function createService(
   db: Db,
   input: CreateServiceInput,
-  options: { keyPrefix: string; urlPolicy: UrlPolicy; actor: Actor },
+  options: { keyPrefix: string; urlPolicy: UrlPolicy; actor: Actor; keyring: SecretKeyring },
 ) {
   if (input.webhookUrl) await checkWebhookUrl(input.webhookUrl, options.urlPolicy);
   return db.transaction(async (tx) => {
@@ -30,7 +34,7 @@ export async function createService(
     const key = await createApiKey(tx, service.id, options.keyPrefix, options.actor);
     let webhookSecret: string | undefined;
     if (input.webhookUrl) {
-      const { endpoint, secretCreated } = await upsertEndpoint(tx, service.id, { url: input.webhookUrl });
+      const { endpoint, secretCreated } = await upsertEndpoint(tx, service.id, { url: input.webhookUrl }, options.keyring);
       webhookSecret = secretCreated ?? undefined;
       await writeAudit(tx, options.actor, {
         action: "webhook_endpoint.set",

@@ -1,3 +1,4 @@
+import type { SecretKeyring } from "@/modules/secrets/secret-keyring";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { services, webhookEndpoints } from "@/db/schema";
@@ -58,7 +59,7 @@ async function setSubscription(
 export async function updateService(
   db: Db,
   input: UpdateServiceInput,
-  options: { urlPolicy: UrlPolicy; actor: Actor },
+  options: { urlPolicy: UrlPolicy; actor: Actor; keyring: SecretKeyring },
 ): Promise<{ service: ServiceView; endpoint: ServiceView["endpoint"]; webhookSecret?: string }> {
   if (input.webhookUrl) await checkWebhookUrl(input.webhookUrl, options.urlPolicy);
   return db.transaction(async (tx) => {
@@ -93,7 +94,7 @@ export async function updateService(
       const { endpoint, secretCreated, before } = await upsertEndpoint(tx, existing.id, {
         url: input.webhookUrl,
         ...(enableEndpoint ? { enabled: true } : {}),
-      });
+      }, options.keyring);
       webhookSecret = secretCreated ?? undefined;
       await writeAudit(tx, options.actor, {
         action: input.webhookUrl !== undefined ? "webhook_endpoint.set" : "webhook_endpoint.enable",

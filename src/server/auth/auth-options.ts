@@ -8,6 +8,8 @@ import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { env } from "@/env";
 import { writeAudit } from "@/modules/audit/write-audit";
 import { checkSignIn, readIdTokenClaims } from "./check-sign-in";
+import { hashSessionToken } from "./hash-session-token";
+import { protectAdapterTokens } from "./protect-adapter-tokens";
 import { acceptedAcrByRole, proconnectProvider } from "./proconnect-provider";
 import { sessionCookieName, sessionPolicy } from "./session-policy";
 
@@ -20,12 +22,15 @@ import { sessionCookieName, sessionPolicy } from "./session-policy";
  */
 export async function getAuthOptions(action?: string): Promise<NextAuthOptions> {
   const db = await getDb();
-  const adapter = DrizzleAdapter(db, {
-    usersTable: users,
-    accountsTable: accounts,
-    sessionsTable: sessions,
-    verificationTokensTable: verificationTokens,
-  }) as Adapter;
+  // Sessions stored by the hash of their cookie, no OIDC access/refresh token stored (issue #16).
+  const adapter = protectAdapterTokens(
+    DrizzleAdapter(db, {
+      usersTable: users,
+      accountsTable: accounts,
+      sessionsTable: sessions,
+      verificationTokensTable: verificationTokens,
+    }) as Adapter,
+  );
   const previousSessions: string[] = [];
   if (action === "callback") {
     adapter.getSessionAndUser = async (sessionToken) => {
@@ -70,12 +75,13 @@ export async function getAuthOptions(action?: string): Promise<NextAuthOptions> 
     },
     events: {
       // The adapter stores tokens only when an account is first linked; logout needs the latest
-      // id_token (trap 13), so keep it and when it was used.
+      // id_token (trap 13), so keep it and when it was used. Access and refresh tokens are never
+      // used after login: none is kept (issue #16).
       async signIn({ user, account }) {
         if (!account) return;
         await db.transaction(async (tx) => {
           // The session the browser held before this login ends with it (see getAuthOptions).
-          if (previousSessions.length > 0) await tx.delete(sessions).where(inArray(sessions.sessionToken, previousSessions));
+          if (previousSessions.length > 0) await tx.delete(sessions).where(inArray(sessions.sessionToken, previousSessions.map(hashSessionToken)));
           await tx
             .update(accounts)
             .set({

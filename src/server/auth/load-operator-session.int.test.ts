@@ -8,6 +8,7 @@ import { loadOperatorSession } from "./load-operator-session";
 import { checkSignIn } from "./check-sign-in";
 import { sessionCookieName, sessionPolicy } from "./session-policy";
 import { acceptedAcrByRole } from "./proconnect-provider";
+import { hashSessionToken } from "./hash-session-token";
 
 let database: TestDatabase;
 let operatorId: string;
@@ -17,7 +18,7 @@ const idToken = (claims: Record<string, unknown>) => `e30.${Buffer.from(JSON.str
 
 async function newSession(token: string, createdAt: Date, expires: Date, email = "admin@anct.gouv.fr") {
   const [user] = await database.db.insert(users).values({ email }).onConflictDoUpdate({ target: users.email, set: { email } }).returning();
-  await database.db.insert(sessions).values({ sessionToken: token, userId: user!.id, createdAt, expires });
+  await database.db.insert(sessions).values({ sessionToken: hashSessionToken(token), userId: user!.id, createdAt, expires });
 }
 
 beforeAll(async () => {
@@ -37,7 +38,7 @@ describe("loadOperatorSession", () => {
     await newSession("s-active", new Date(now.getTime() - 10 * minute), new Date(now.getTime() + 5 * minute));
     const identity = await loadOperatorSession(database.db, "s-active", now);
     expect(identity).toMatchObject({ operatorId, role: "admin", email: "admin@anct.gouv.fr" });
-    const [row] = await database.db.select().from(sessions).where(eq(sessions.sessionToken, "s-active"));
+    const [row] = await database.db.select().from(sessions).where(eq(sessions.sessionToken, hashSessionToken("s-active")));
     expect(row!.expires.getTime()).toBe(now.getTime() + sessionPolicy.inactivityMs);
   });
 
@@ -45,7 +46,7 @@ describe("loadOperatorSession", () => {
     const now = new Date();
     await newSession("s-idle", new Date(now.getTime() - 40 * minute), new Date(now.getTime() - 1));
     expect(await loadOperatorSession(database.db, "s-idle", now)).toBeNull();
-    expect(await database.db.select().from(sessions).where(eq(sessions.sessionToken, "s-idle"))).toHaveLength(0);
+    expect(await database.db.select().from(sessions).where(eq(sessions.sessionToken, hashSessionToken("s-idle")))).toHaveLength(0);
   });
 
   it("ends a session older than 12 hours even when active", async () => {
@@ -59,7 +60,7 @@ describe("loadOperatorSession", () => {
     const createdAt = new Date(now.getTime() - sessionPolicy.absoluteMs + 10 * minute);
     await newSession("s-late", createdAt, new Date(now.getTime() + minute));
     expect(await loadOperatorSession(database.db, "s-late", now)).not.toBeNull();
-    const [row] = await database.db.select().from(sessions).where(eq(sessions.sessionToken, "s-late"));
+    const [row] = await database.db.select().from(sessions).where(eq(sessions.sessionToken, hashSessionToken("s-late")));
     expect(row!.expires.getTime()).toBe(createdAt.getTime() + sessionPolicy.absoluteMs);
   });
 

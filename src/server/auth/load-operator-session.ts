@@ -7,6 +7,7 @@ import type { Db } from "@/db/client";
 import { operators, sessions, users } from "@/db/schema";
 import type { AgentGrant } from "@/modules/agents/agent-schemas";
 import { listAgentGrants } from "@/modules/agents/list-agent-grants";
+import { hashSessionToken } from "./hash-session-token";
 import { sessionPolicy } from "./session-policy";
 
 export type OperatorIdentity = {
@@ -30,17 +31,19 @@ export type AgentIdentity = {
 export type ConsoleSession = { operator: OperatorIdentity | null; agent: AgentIdentity | null };
 
 /** The operator behind a session token, or null (see loadConsoleSession). */
-export async function loadOperatorSession(db: Db, sessionToken: string | undefined | null, now = new Date()): Promise<OperatorIdentity | null> {
-  return (await loadConsoleSession(db, sessionToken, now))?.operator ?? null;
+export async function loadOperatorSession(db: Db, cookieValue: string | undefined | null, now = new Date()): Promise<OperatorIdentity | null> {
+  return (await loadConsoleSession(db, cookieValue, now))?.operator ?? null;
 }
 
 /**
- * Resolves a session token to who holds it: `operator` when an active operator has the session's
+ * Resolves a session cookie's value to who holds it (the session row is found by the value's hash,
+ * `hashSessionToken`; the identities' `sessionToken` is that stored hash): `operator` when an active operator has the session's
  * email, `agent` when that email holds at least one service grant (both may be set). Returns null
  * (and deletes the session) when the session is expired, too old, or its person is neither.
  */
-export async function loadConsoleSession(db: Db, sessionToken: string | undefined | null, now = new Date()): Promise<ConsoleSession | null> {
-  if (!sessionToken) return null;
+export async function loadConsoleSession(db: Db, cookieValue: string | undefined | null, now = new Date()): Promise<ConsoleSession | null> {
+  if (!cookieValue) return null;
+  const sessionToken = hashSessionToken(cookieValue);
   const [row] = await db
     .select({
       sessionToken: sessions.sessionToken,

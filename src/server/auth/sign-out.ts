@@ -36,6 +36,9 @@ export async function signOutAction(): Promise<never> {
     idToken = account?.idToken ?? null;
     await db.transaction(async (tx) => {
       await tx.delete(sessions).where(eq(sessions.sessionToken, holder.sessionToken));
+      // The id_token only serves this logout's id_token_hint: it goes with the person's last session (issue #16).
+      const [other] = await tx.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.userId, holder.userId)).limit(1);
+      if (!other) await tx.update(accounts).set({ id_token: null }).where(eq(accounts.userId, holder.userId));
       if (operator) await writeAudit(tx, { type: "operator", operatorId: operator.operatorId, label: operator.email }, {
         action: "auth.logout",
         targetType: "operator",

@@ -9,6 +9,7 @@ import { env } from "@/env";
 import { captureLogs } from "@/server/logger";
 import { describeError, toAppError } from "@/server/http/error-response";
 import { sessionCookieName } from "@/server/auth/session-policy";
+import { hashSessionToken } from "@/server/auth/hash-session-token";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { handleTrpcRequest } from "./http-handler";
 import { TRPC_BODY_LIMIT_BYTES, TRPC_MAX_BATCH_SIZE } from "./http-limits";
@@ -20,7 +21,7 @@ async function session(email: string, role: "admin" | "lecteur"): Promise<string
   await database.db.insert(operators).values({ email, role });
   const [user] = await database.db.insert(users).values({ email }).returning();
   const token = `jeton-${role}-${Math.random().toString(36).slice(2)}`;
-  await database.db.insert(sessions).values({ sessionToken: token, userId: user!.id, expires: new Date(Date.now() + 20 * 60_000) });
+  await database.db.insert(sessions).values({ sessionToken: hashSessionToken(token), userId: user!.id, expires: new Date(Date.now() + 20 * 60_000) });
   return token;
 }
 

@@ -5,7 +5,8 @@ import type { ReactNode } from "react";
 import { buildOpenApiDocument } from "@/modules/openapi/build-openapi-document";
 
 export const metadata: Metadata = { title: "Référence de l'API" };
-export const dynamic = "force-static";
+// Rendered per request: the page's scripts carry the response's CSP nonce (src/proxy.ts, issue #16).
+export const dynamic = "force-dynamic";
 
 type Schema = Record<string, any>;
 

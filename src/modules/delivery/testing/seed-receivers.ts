@@ -5,13 +5,16 @@ import { writeTxid } from "@/db/combine-writes";
 import { projects, services, webhookEndpoints } from "@/db/schema";
 import type { Db } from "@/db/client";
 import { enqueueEvent } from "@/modules/outbox/enqueue-event";
+import { secretKeyring } from "@/env";
+import { encryptSecret } from "@/modules/secrets/encrypt-secret";
 import { generateWebhookSecret } from "@/modules/webhooks/generate-webhook-secret";
 
+/** A service, with an endpoint at `url` when given; `secret` is its plaintext, stored encrypted as the hub stores it. */
 export async function seedService(db: Db, slug: string, url?: string) {
   const [service] = await db.insert(services).values({ slug, nom: `Service ${slug}` }).returning();
   if (!url) return { serviceId: service!.id, endpointId: null, secret: null };
   const secret = generateWebhookSecret();
-  const [endpoint] = await db.insert(webhookEndpoints).values({ serviceId: service!.id, url, secret }).returning();
+  const [endpoint] = await db.insert(webhookEndpoints).values({ serviceId: service!.id, url, secret: encryptSecret(secretKeyring(), secret) }).returning();
   return { serviceId: service!.id, endpointId: endpoint!.id, secret };
 }
 

@@ -1,6 +1,6 @@
 // Connected services: thin over the domain modules, with the same zod schemas as the REST API and CLI.
 import { z } from "zod";
-import { env } from "@/env";
+import { env, secretKeyring } from "@/env";
 import { router, operatorProcedure, adminProcedure } from "../init";
 import { createService } from "@/modules/services/create-service";
 import { updateService } from "@/modules/services/update-service";
@@ -24,11 +24,11 @@ export const servicesRouter = router({
   get: operatorProcedure.input(serviceIdInput).query(({ ctx, input }) => getServiceDetail(ctx.db, input.serviceId)),
 
   create: adminProcedure.input(createServiceInput).mutation(({ ctx, input }) =>
-    createService(ctx.db, input, { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(), actor: ctx.actor }),
+    createService(ctx.db, input, { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() }),
   ),
 
   update: adminProcedure.input(updateServiceInput).mutation(async ({ ctx, input }) => {
-    const result = await updateService(ctx.db, input, { urlPolicy: webhookUrlPolicy(), actor: ctx.actor });
+    const result = await updateService(ctx.db, input, { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() });
     kickDelivery(); // a re-enable or a URL change may have made deliveries due or released held changes
     // A secret exists only when this call created the endpoint: shown once, like a key.
     return { service: result.service, webhookSecret: result.webhookSecret ?? null };
@@ -60,7 +60,7 @@ export const servicesRouter = router({
       }),
     ),
 
-  rotateSecret: adminProcedure.input(serviceIdInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input.serviceId, ctx.actor)),
+  rotateSecret: adminProcedure.input(serviceIdInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input.serviceId, ctx.actor, secretKeyring())),
 
   sendTestEvent: adminProcedure.input(serviceIdInput).mutation(async ({ ctx, input }) => {
     const result = await sendTestEvent(ctx.db, input.serviceId, ctx.actor);

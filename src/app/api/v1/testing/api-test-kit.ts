@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { services } from "@/db/schema";
 import { cliActor } from "@/modules/audit/write-audit";
 import { createApiKey } from "@/modules/keys/create-api-key";
+import { secretKeyring } from "@/env";
 import { upsertEndpoint } from "@/modules/webhooks/upsert-endpoint";
 
 export type Slug = "mec" | "tet" | "recoco" | "aides-territoires";
@@ -13,7 +14,7 @@ export async function keyFor(db: Db, slug: Slug, options: { endpoint?: boolean }
   const [service] = await db.select().from(services).where(eq(services.slug, slug));
   if (!service) throw new Error(`seeded service ${slug} missing`);
   const { apiKey } = await createApiKey(db, service.id, "lc_test_", cliActor);
-  if (options.endpoint) await upsertEndpoint(db, service.id, { url: `http://127.0.0.1:9/${slug}` });
+  if (options.endpoint) await upsertEndpoint(db, service.id, { url: `http://127.0.0.1:9/${slug}` }, secretKeyring());
   return { key: apiKey, serviceId: service.id };
 }
 
