@@ -4,7 +4,8 @@ import { isAppError } from "@/modules/errors/app-error";
 import type { UrlPolicy } from "@/modules/webhooks/check-webhook-url";
 import { postWebhook, type HttpOutcome } from "./post-webhook";
 import { resolveTarget } from "./resolve-target";
-import { liveSecrets, signatureHeaders, type SigningKeys } from "./sign-webhook";
+import { buildWebhookRequest } from "./build-webhook-request";
+import type { SigningKeys } from "./sign-webhook";
 
 export type AttemptTarget = SigningKeys & { eventId: string; url: string; body: string | null };
 
@@ -33,7 +34,7 @@ export async function attemptDelivery(
     if (isAppError(error)) return failed(/ne se résout pas/.test(error.message) ? "dns" : "blocked", error.message);
     return failed("dns", String(error).slice(0, 500));
   }
-  const headers = signatureHeaders(target.eventId, target.body, liveSecrets(target, startedAt), startedAt);
-  const outcome = await postWebhook(vetted, headers, target.body, options.timeoutMs);
+  const request = buildWebhookRequest(target.eventId, target.body, target, startedAt);
+  const outcome = await postWebhook(vetted, request.headers, request.body, options.timeoutMs);
   return { ...outcome, startedAt };
 }
