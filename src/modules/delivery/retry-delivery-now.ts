@@ -63,18 +63,20 @@ export async function retryDeliveryNow(db: Db, scope: DeliveryScope, actor: Acto
         );
       }
     }
+    if (row.project_id) {
+      // Before the head moves: compared with the head's stored time (microseconds), not a JS Date.
+      await tx.execute(sql`
+        update deliveries s set next_attempt_at = now(), updated_at = now()
+        from deliveries h
+        where h.id = ${scope.deliveryId} and s.endpoint_id = h.endpoint_id and s.project_id = h.project_id and s.id > h.id
+          and s.state = 'pending' and s.next_attempt_at > now() and s.next_attempt_at <= h.next_attempt_at`);
+    }
     const [updated] = rowsOf<{ next_attempt_at: string | Date }>(
       await tx.execute(sql`
         update deliveries set next_attempt_at = least(next_attempt_at, now()), next_trigger = 'manual', updated_at = now()
         where id = ${scope.deliveryId}
         returning next_attempt_at`),
     );
-    if (row.project_id) {
-      await tx.execute(sql`
-        update deliveries set next_attempt_at = now(), updated_at = now()
-        where endpoint_id = ${row.endpoint_id} and project_id = ${row.project_id} and id > ${scope.deliveryId}
-          and state = 'pending' and next_attempt_at > now() and next_attempt_at <= ${previous.toISOString()}::timestamptz`);
-    }
     const next = new Date(updated!.next_attempt_at);
     await writeAudit(tx, actor, {
       action: "delivery.retry_now",
