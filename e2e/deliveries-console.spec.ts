@@ -69,7 +69,7 @@ test("une livraison en attente de nouvelle tentative : heure affichée, filtres,
   await expect(page.getByText("Aucune livraison ne correspond à ce filtre.")).toHaveCount(0);
   await checkAccessibility(page, "livraisons-filtre-invalide");
   await page.goto("/admin/livraisons?until=2026-02-31&projectId=abc");
-  await expect(page.getByText(/AAAA-MM-JJ|date/).first()).toBeVisible();
+  await expect(page.getByText("date invalide : une date du calendrier est attendue (AAAA-MM-JJ), entre 1900 et 9999")).toBeVisible();
   await expect(page.getByText("identifiant de projet attendu : l'identifiant complet ou ses 8 premiers caractères, tel qu'affiché dans la liste")).toBeVisible();
 
   // The payload as the receiver got it, signature masked.

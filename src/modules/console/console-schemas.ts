@@ -5,15 +5,20 @@ import { isoInstantSchema, storableString } from "@/modules/validation/input-rul
 import { projectIdFilterSchema } from "./project-id-filter";
 import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
 
-const isoDate = isoInstantSchema;
+
+// A filter date typed in the console: one clear message on the field, whichever rule it breaks
+// (the union of date and date-time would say "entrée invalide").
+const filterDate = z.string().refine((value) => isoInstantSchema.safeParse(value).success, {
+  error: "date invalide : une date du calendrier est attendue (AAAA-MM-JJ), entre 1900 et 9999",
+});
 
 const deliveryFilterFields = z.strictObject({
   serviceId: z.uuid({ error: "identifiant de service invalide" }).optional(),
   state: z.enum(deliveryStates).optional(),
   eventType: storableString(z.string().trim().min(1).max(100)).optional(),
   projectId: projectIdFilterSchema.optional(),
-  since: isoDate.optional(),
-  until: isoDate.optional(),
+  since: filterDate.optional(),
+  until: filterDate.optional(),
 });
 
 /** Start of `since` and end of `until` (a bare date means the whole of that day, UTC). */
