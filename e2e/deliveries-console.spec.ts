@@ -33,7 +33,8 @@ test.afterAll(async () => {
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
-test.describe.configure({ mode: "serial" });
+// Serial, and generous: the CLI and the server share a loaded machine with other runs.
+test.describe.configure({ mode: "serial", timeout: 240_000 });
 
 let serviceId = "";
 let sourceKey = "";
@@ -68,13 +69,11 @@ test("une livraison en attente de nouvelle tentative : heure affichée, filtres,
   await expect(page.getByText("la date de début doit précéder la date de fin (« Jusqu'au »)")).toBeVisible();
   await expect(page.getByText("Aucune livraison ne correspond à ce filtre.")).toHaveCount(0);
   await checkAccessibility(page, "livraisons-filtre-invalide");
-  await page.goto("/admin/livraisons?until=2026-02-31&projectId=abc");
-  await expect(page.getByText("date invalide : une date du calendrier est attendue (AAAA-MM-JJ), entre 1900 et 9999")).toBeVisible();
-  await expect(page.getByText("identifiant de projet attendu : l'identifiant complet ou ses 8 premiers caractères, tel qu'affiché dans la liste")).toBeVisible();
 
   // The payload as the receiver got it, signature masked.
   await page.goto(`/admin/livraisons?projectId=${projectId}`);
-  await page.getByRole("link", { name: /^n° \d+$/ }).click();
+  const detail = await page.getByRole("link", { name: /^n° \d+$/ }).getAttribute("href");
+  await page.goto(detail!);
   await page.getByRole("button", { name: "Afficher le contenu envoyé" }).click();
   const got = received[0]!;
   await expect(page.getByTestId("payload-header-webhook-id")).toContainText(String(got.headers["webhook-id"]));
@@ -147,4 +146,12 @@ test("rejouer tous les échecs : confirmation avec le nombre, liste actualisée,
   await page.getByRole("link", { name: "Exporter ces projets (CSV)" }).click();
   const projectsCsv = fs.readFileSync((await (await projectsDownload).path())!, "utf8");
   expect(projectsCsv).toContain(`"'=Projet 2; ""test"""`);
+});
+
+test("une date impossible et un identifiant de projet mal formé sont refusés sur leur champ", async ({ page }) => {
+  await loginAsOperator(page, "admin@anct.gouv.fr");
+  await page.goto("/admin/livraisons?until=2026-02-31&projectId=abc");
+  await expect(page.getByText("date invalide : une date du calendrier est attendue (AAAA-MM-JJ), entre 1900 et 9999")).toBeVisible();
+  await expect(page.getByText("identifiant de projet attendu : l'identifiant complet ou ses 8 premiers caractères, tel qu'affiché dans la liste")).toBeVisible();
+  await checkAccessibility(page, "livraisons-date-impossible");
 });
