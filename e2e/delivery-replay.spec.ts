@@ -112,6 +112,8 @@ test("rejoue toutes les livraisons en échec d'un filtre, avec la progression, p
 
   receiverStatus = 200;
   await page.getByRole("button", { name: "Rejouer toutes les livraisons en échec de ce filtre" }).click();
+  await expect(page.getByTestId("replay-all-count")).toContainText("2 livraisons vont être renvoyées");
+  await page.getByRole("button", { name: "Confirmer le renvoi" }).click();
   await expect(page.getByText("2 livraison(s) rejouée(s).")).toBeVisible({ timeout: 30_000 });
   await page.goto(failedList);
   await expect(page.getByText("Aucune livraison ne correspond à ce filtre.")).toBeVisible();

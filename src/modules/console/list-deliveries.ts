@@ -2,7 +2,8 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { deliveries, services } from "@/db/schema";
-import type { DeliveryFilter } from "./console-schemas";
+import { filterRange, type DeliveryFilter } from "./console-schemas";
+import { projectIdBounds } from "./project-id-filter";
 
 export function deliveryFilterConditions(filter: DeliveryFilter): SQL[] {
   const conditions: SQL[] = [];
@@ -10,15 +11,15 @@ export function deliveryFilterConditions(filter: DeliveryFilter): SQL[] {
   if (filter.state) conditions.push(eq(deliveries.state, filter.state));
   if (filter.eventType) conditions.push(eq(deliveries.eventType, filter.eventType));
   // Through the project's events (events_project_idx): deliveries have no index by project alone.
-  if (filter.projectId) conditions.push(sql`${deliveries.eventId} in (select id from events where project_id = ${filter.projectId})`);
-  if (filter.since) conditions.push(gte(deliveries.createdAt, new Date(filter.since)));
-  if (filter.until) conditions.push(lte(deliveries.createdAt, endOfDayIfDate(filter.until)));
+  if (filter.projectId) {
+    // The full id or the short one the list shows (project-id-filter.ts).
+    const [low, high] = projectIdBounds(filter.projectId);
+    conditions.push(sql`${deliveries.eventId} in (select id from events where project_id between ${low}::uuid and ${high}::uuid)`);
+  }
+  const range = filterRange(filter);
+  if (range.since) conditions.push(gte(deliveries.createdAt, range.since));
+  if (range.until) conditions.push(lte(deliveries.createdAt, range.until));
   return conditions;
-}
-
-// A bare date as the upper bound means "until the end of that day".
-function endOfDayIfDate(value: string): Date {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59.999Z`) : new Date(value);
 }
 
 export async function listDeliveries(db: DbOrTx, input: DeliveryFilter & { cursor?: number; limit: number }) {

@@ -7,7 +7,8 @@ import type { SecretKeyring } from "@/modules/secrets/secret-keyring";
 import type { UrlPolicy } from "@/modules/webhooks/check-webhook-url";
 import { postWebhook, type HttpOutcome } from "./post-webhook";
 import { resolveTarget } from "./resolve-target";
-import { liveSecrets, signatureHeaders, type SigningKeys } from "./sign-webhook";
+import { buildWebhookRequest } from "./build-webhook-request";
+import { liveSecrets, type SigningKeys } from "./sign-webhook";
 
 export type AttemptTarget = SigningKeys & { eventId: string; url: string; body: string | null };
 
@@ -44,7 +45,7 @@ export async function attemptDelivery(
     if (error instanceof SecretDecryptionError) return failed("secret", error.message);
     throw error;
   }
-  const headers = signatureHeaders(target.eventId, target.body, secrets, startedAt);
-  const outcome = await postWebhook(vetted, headers, target.body, options.timeoutMs);
+  const request = buildWebhookRequest(target.eventId, target.body, secrets, startedAt);
+  const outcome = await postWebhook(vetted, request.headers, request.body, options.timeoutMs);
   return { ...outcome, startedAt };
 }

@@ -106,7 +106,7 @@ async function readExcerpt(body: Readable, waitMs: number): Promise<string | nul
 
 /**
  * POSTs one signed webhook body to a vetted target.
- * Takes the target (pinned address), the Standard Webhooks headers, the body and the timeout in ms,
+ * Takes the target (pinned address), every header to send (build-webhook-request.ts), the body and the timeout in ms,
  * which bounds everything up to the response's status line. Returns the HTTP outcome (status code,
  * ≤ 2 KiB excerpt, Retry-After, error class, duration in ms); never throws. A 2xx is a success
  * whatever happens to the body afterwards (CONTRACT §8, issue #15 item 3).
@@ -128,7 +128,8 @@ export async function postWebhook(
     const response = await poolFor(target, timeoutMs).request({
       path: `${target.url.pathname}${target.url.search}`,
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "LesCommuns-Webhooks/1.0", ...headers },
+      // Exactly the headers given (build-webhook-request.ts): the console's payload view shows them.
+      headers,
       body,
       signal: controller.signal,
     });

@@ -1,7 +1,8 @@
 // Operator bulk recovery: failed deliveries matching a filter re-enter the queue with a fresh retry
 // cycle. Same webhook-id, same stored body; their next attempt is logged as `manual`.
 import { sql, type SQL } from "drizzle-orm";
-import { rowsOf, type Db } from "@/db/client";
+import { rowsOf, type Db, type DbOrTx } from "@/db/client";
+import { projectIdBounds } from "@/modules/console/project-id-filter";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 import { pushBackLanesSql } from "./hold-lane-for-replay";
@@ -11,10 +12,12 @@ export type FailedDeliveriesFilter = {
   since?: Date;
   until?: Date;
   eventType?: string;
+  /** A full project id or the 8-digit short id the console shows. */
   projectId?: string;
 };
 
-export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFilter, actor: Actor): Promise<{ replayed: number }> {
+/** The failed deliveries a bulk replay takes for `filter` (those whose body is not purged). */
+export function replayableFailedConditions(filter: FailedDeliveriesFilter): SQL {
   // Purged deliveries cannot be sent again (render-delivery-body.ts).
   const conditions: SQL[] = [
     sql`state = 'failed'`,
@@ -24,7 +27,25 @@ export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFil
   if (filter.since) conditions.push(sql`created_at >= ${filter.since.toISOString()}::timestamptz`);
   if (filter.until) conditions.push(sql`created_at < ${filter.until.toISOString()}::timestamptz`);
   if (filter.eventType) conditions.push(sql`event_type = ${filter.eventType}`);
-  if (filter.projectId) conditions.push(sql`event_id in (select id from events where project_id = ${filter.projectId})`);
+  if (filter.projectId) {
+    // The full id or the short one the console's list shows (project-id-filter.ts).
+    const [low, high] = projectIdBounds(filter.projectId);
+    conditions.push(sql`event_id in (select id from events where project_id between ${low}::uuid and ${high}::uuid)`);
+  }
+  return sql.join(conditions, sql` and `);
+}
+
+/**
+ * How many deliveries `replayFailedDeliveries` would put back in the queue for `filter` now: the
+ * count the console's confirmation states ("127 livraisons vont être renvoyées", issue #11).
+ */
+export async function countReplayableFailed(db: DbOrTx, filter: FailedDeliveriesFilter): Promise<number> {
+  const [row] = rowsOf<{ n: string | number }>(await db.execute(sql`select count(*) as n from deliveries where ${replayableFailedConditions(filter)}`));
+  return Number(row?.n ?? 0);
+}
+
+/** Puts the failed deliveries of `filter` back in the queue for `actor` (audited). Returns how many. */
+export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFilter, actor: Actor): Promise<{ replayed: number }> {
   return db.transaction(async (tx) => {
     // A replayed delivery becomes its lane's head again, possibly while a later one of the lane is
     // queued or in flight: the claim sends it only once nothing of its lane is in flight, and the
@@ -34,7 +55,7 @@ export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFil
       await tx.execute(sql`
         with picked as (
           select id, endpoint_id, project_id from deliveries
-          where ${sql.join(conditions, sql` and `)}
+          where ${replayableFailedConditions(filter)}
           for update
         ),
         held as (

@@ -1,5 +1,7 @@
 "use client";
+import { useEffect } from "react";
 import { useRouter } from "next/navigation";
+import { createModal } from "@codegouvfr/react-dsfr/Modal";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { trpc } from "@/server/trpc/react-provider";
@@ -28,9 +30,22 @@ export function ReplayDeliveryButton({ deliveryId }: { deliveryId: number }) {
 
 type Filter = { serviceId?: string; eventType?: string; projectId?: string; since?: string; until?: string };
 
-export function ReplayFailedButton({ filter }: { filter: Filter }) {
+// Module scope: one modal per page, created once (react-dsfr binds it to the DSFR script by id).
+const replayAllModal = createModal({ id: "replay-all-modal", isOpenedByDefault: false });
+
+/** "127 livraisons vont être renvoyées", in correct French for 1 and for several. */
+export function replayCountSentence(count: number): string {
+  return count === 1 ? "1 livraison va être renvoyée" : `${count.toLocaleString("fr-FR")} livraisons vont être renvoyées`;
+}
+
+/**
+ * Replays every failed delivery of the list's filter, after a DSFR confirmation stating how many
+ * (`count`, computed by the page for the same filter, issue #11); the list refreshes when the
+ * replay is queued and again when every replayed delivery has been tried.
+ */
+export function ReplayFailedButton({ filter, count }: { filter: Filter; count: number }) {
   const router = useRouter();
-  const replay = trpc.deliveries.replayFailed.useMutation();
+  const replay = trpc.deliveries.replayFailed.useMutation({ onSuccess: () => router.refresh() });
   const started = replay.data !== undefined && replay.data.replayed > 0;
   // Progress: how many of the requeued deliveries are still waiting in the queue.
   const queue = trpc.deliveries.list.useQuery(
@@ -40,11 +55,25 @@ export function ReplayFailedButton({ filter }: { filter: Filter }) {
   const total = replay.data?.replayed ?? 0;
   const remaining = queue.data ? Math.min(queue.data.items.length, total) : total;
   const done = started && queue.data !== undefined && remaining === 0;
+  useEffect(() => {
+    if (done) router.refresh();
+  }, [done, router]);
+  if (count === 0 && !replay.data) return null;
   return (
     <div className="fr-my-2w">
-      <Button priority="secondary" iconId="fr-icon-refresh-line" onClick={() => replay.mutate(filter)} disabled={replay.isPending || (started && !done)}>
+      <Button priority="secondary" iconId="fr-icon-refresh-line" nativeButtonProps={replayAllModal.buttonProps} disabled={replay.isPending || (started && !done)}>
         Rejouer toutes les livraisons en échec de ce filtre
       </Button>
+      <replayAllModal.Component
+        title="Rejouer toutes les livraisons en échec ?"
+        buttons={[
+          { children: "Annuler", priority: "secondary" },
+          { children: "Confirmer le renvoi", onClick: () => replay.mutate(filter) },
+        ]}
+      >
+        <p data-testid="replay-all-count">{replayCountSentence(count)} à leur destinataire, avec le même identifiant (webhook-id) et le même contenu.</p>
+        <p>Elles reprennent un cycle de tentatives complet. Les livraisons dont le contenu a été purgé ne sont pas renvoyées.</p>
+      </replayAllModal.Component>
       <MutationError error={replay.error} />
       {replay.data && replay.data.replayed === 0 && <p role="status" className="fr-mt-1w">Aucune livraison en échec ne correspond à ce filtre.</p>}
       {started && (
@@ -54,13 +83,25 @@ export function ReplayFailedButton({ filter }: { filter: Filter }) {
           </label>
           <br />
           <progress id="replay-progress" max={total} value={total - remaining} style={{ width: "100%" }} />
-          {done && (
-            <Alert className="fr-mt-1w" small severity="success" description="Toutes les livraisons rejouées ont été tentées. Actualisez la liste pour voir leur état." />
-          )}
-          {done && (
-            <Button className="fr-mt-1w" size="small" priority="tertiary" onClick={() => router.refresh()}>Actualiser la liste</Button>
-          )}
+          {done && <Alert className="fr-mt-1w" small severity="success" description="Toutes les livraisons rejouées ont été tentées : la liste est à jour." />}
         </div>
+      )}
+    </div>
+  );
+}
+
+/** "Réessayer maintenant" for a delivery waiting for its next automatic attempt (issue #11). */
+export function RetryNowButton({ deliveryId }: { deliveryId: number }) {
+  const router = useRouter();
+  const retry = trpc.deliveries.retryNow.useMutation({ onSuccess: () => router.refresh() });
+  return (
+    <div className="fr-my-2w">
+      <Button priority="secondary" iconId="fr-icon-time-line" onClick={() => retry.mutate({ deliveryId })} disabled={retry.isPending || retry.isSuccess}>
+        Réessayer maintenant
+      </Button>
+      <MutationError error={retry.error} />
+      {retry.isSuccess && (
+        <Alert className="fr-mt-1w" small severity="success" description="La livraison est due maintenant : elle sera tentée dans les secondes qui viennent." />
       )}
     </div>
   );

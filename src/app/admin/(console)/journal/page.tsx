@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getServerCaller } from "@/server/trpc/server-caller";
 import { listAuditInput } from "@/modules/console/console-schemas";
 import { formatDateTime } from "../../_components/format";
+import { ExportLink } from "../../_components/export-link";
 import { firstValue, type RawSearchParams } from "../../_components/search-params";
 
 export const metadata: Metadata = { title: "Journal d'audit" };
@@ -24,6 +25,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <h1>Journal d'audit</h1>
       <p>Chaque modification faite depuis la console ou la ligne de commande, avec son auteur et les valeurs avant et après (sans secret ni donnée personnelle).</p>
+      <ExportLink kind="journal" params={{ action: parsed.success ? parsed.data.action : undefined }}>Exporter ce journal (CSV)</ExportLink>
       <div className="fr-table fr-table--sm">
         <table>
           <caption className="fr-sr-only">Journal d'audit, les entrées les plus récentes d'abord</caption>

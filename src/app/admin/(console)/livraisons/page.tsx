@@ -10,6 +10,8 @@ import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { listDeliveriesInput } from "@/modules/console/console-schemas";
 import { deliveryStateLabels, deliveryStateSeverity, formatDateTime } from "../../_components/format";
 import { ReplayFailedButton } from "../../_components/replay-buttons";
+import { ExportLink } from "../../_components/export-link";
+import { isParked } from "@/modules/webhooks/park-deliveries";
 import { firstValue, type RawSearchParams } from "../../_components/search-params";
 
 export const metadata: Metadata = { title: "Livraisons" };
@@ -34,6 +36,14 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
   const filter = parsed.success
     ? { serviceId: parsed.data.serviceId, eventType: parsed.data.eventType, projectId: parsed.data.projectId, since: parsed.data.since, until: parsed.data.until }
     : {};
+  const showReplayAll = operator?.role === "admin" && page !== null && (values.state === undefined || values.state === "failed");
+  // The confirmation states how many deliveries the replay takes, for this very filter (issue #11).
+  const replayCount = showReplayAll ? (await caller.deliveries.countReplayable(filter)).count : 0;
+  // One message per field, on the field (DSFR error state).
+  const fieldErrors: Record<string, string> = {};
+  if (!parsed.success) for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "")] ??= issue.message;
+  const fieldState = (name: string) => (fieldErrors[name] ? { state: "error" as const, stateRelatedMessage: fieldErrors[name] } : {});
+
   const query = (extra: Record<string, string>) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...values, cursor: undefined, ...extra })) if (v !== undefined && v !== "") params.set(k, String(v));
@@ -46,31 +56,36 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         <fieldset className="fr-fieldset">
           <legend className="fr-fieldset__legend">Filtrer les livraisons</legend>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-4">
-            <Select label="Service destinataire" nativeSelectProps={{ name: "serviceId", defaultValue: values.serviceId ?? "" }}>
+            <Select label="Service destinataire" {...fieldState("serviceId")} nativeSelectProps={{ name: "serviceId", defaultValue: values.serviceId ?? "" }}>
               <option value="">Tous</option>
               {services.map((s) => <option key={s.id} value={s.id}>{s.nom}</option>)}
             </Select>
           </div>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-4">
-            <Select label="État" nativeSelectProps={{ name: "state", defaultValue: values.state ?? "" }}>
+            <Select label="État" {...fieldState("state")} nativeSelectProps={{ name: "state", defaultValue: values.state ?? "" }}>
               <option value="">Tous</option>
               {deliveryStates.map((s) => <option key={s} value={s}>{deliveryStateLabels[s]}</option>)}
             </Select>
           </div>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-4">
-            <Select label="Type d'événement" nativeSelectProps={{ name: "eventType", defaultValue: values.eventType ?? "" }}>
+            <Select label="Type d'événement" {...fieldState("eventType")} nativeSelectProps={{ name: "eventType", defaultValue: values.eventType ?? "" }}>
               <option value="">Tous</option>
               {eventTypes.map((t) => <option key={t} value={t}>{t}</option>)}
             </Select>
           </div>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-4">
-            <Input label="Identifiant du projet" nativeInputProps={{ name: "projectId", defaultValue: values.projectId ?? "" }} />
+            <Input
+              label="Identifiant du projet"
+              hintText="Les 8 premiers caractères affichés dans la liste, ou l'identifiant complet"
+              {...fieldState("projectId")}
+              nativeInputProps={{ name: "projectId", defaultValue: values.projectId ?? "" }}
+            />
           </div>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-4">
-            <Input label="Créées depuis le" nativeInputProps={{ name: "since", type: "date", defaultValue: values.since ?? "" }} />
+            <Input label="Créées depuis le" {...fieldState("since")} nativeInputProps={{ name: "since", type: "date", defaultValue: values.since ?? "" }} />
           </div>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-4">
-            <Input label="Jusqu'au" nativeInputProps={{ name: "until", type: "date", defaultValue: values.until ?? "" }} />
+            <Input label="Jusqu'au" {...fieldState("until")} nativeInputProps={{ name: "until", type: "date", defaultValue: values.until ?? "" }} />
           </div>
           <div className="fr-fieldset__element">
             <button type="submit" className="fr-btn">Filtrer</button>{" "}
@@ -79,9 +94,10 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         </fieldset>
       </form>
 
-      {!parsed.success && <Alert severity="error" as="h2" title="Filtre invalide" description={parsed.error.issues.map((i) => `${i.path.join(".")} : ${i.message}`).join(" ; ")} />}
+      {!parsed.success && <Alert severity="error" as="h2" small description="Filtre invalide : corrigez les champs signalés." />}
 
-      {operator?.role === "admin" && page && (values.state === undefined || values.state === "failed") && <ReplayFailedButton filter={filter} />}
+      {showReplayAll && <ReplayFailedButton filter={filter} count={replayCount} />}
+      {page && <ExportLink kind="livraisons" params={{ ...filter, state: parsed.data?.state }}>Exporter ces livraisons (CSV)</ExportLink>}
 
       {page && (
         <>
@@ -109,7 +125,14 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
                     <td>{d.serviceSlug}</td>
                     <td><code>{d.eventType}</code></td>
                     <td>{d.projectId ? <Link href={`/admin/projets/${d.projectId}`}>{d.projectId.slice(0, 8)}… (v{d.projectVersion})</Link> : "—"}</td>
-                    <td><Badge severity={deliveryStateSeverity[d.state]} small>{deliveryStateLabels[d.state]}</Badge></td>
+                    <td>
+                      <Badge severity={deliveryStateSeverity[d.state]} small>{deliveryStateLabels[d.state]}</Badge>
+                      {d.state === "pending" && (
+                        <span className="fr-text--xs fr-mb-0" style={{ display: "block" }} data-testid="next-attempt">
+                          {isParked(d.nextAttemptAt) ? "à la réactivation du webhook ou du service" : `prochaine tentative : ${formatDateTime(d.nextAttemptAt)}`}
+                        </span>
+                      )}
+                    </td>
                     <td>{d.attemptCount}</td>
                     <td>{d.lastStatusCode ?? (d.lastError ? "erreur réseau" : "—")}</td>
                   </tr>

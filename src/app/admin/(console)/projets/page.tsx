@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { getServerCaller } from "@/server/trpc/server-caller";
 import { searchProjectsInput } from "@/modules/console/console-schemas";
+import { ExportLink } from "../../_components/export-link";
 import { formatDateTime } from "../../_components/format";
 import { firstValue, type RawSearchParams } from "../../_components/search-params";
 
@@ -27,6 +28,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
           <button className="fr-btn" type="submit" title="Rechercher">Rechercher</button>
         </div>
       </form>
+      {parsed.success && <ExportLink kind="projets" params={{ query: parsed.data.query }}>Exporter ces projets (CSV)</ExportLink>}
       {!parsed.success && <Alert severity="error" as="h2" title="Recherche invalide" description={parsed.error.issues.map((i) => i.message).join(" ; ")} />}
       <div className="fr-table">
         <table>

@@ -6,7 +6,8 @@ import { Breadcrumb } from "@codegouvfr/react-dsfr/Breadcrumb";
 import { getServerCaller } from "@/server/trpc/server-caller";
 import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { deliveryStateLabels, deliveryStateSeverity, formatDateTime } from "../../../_components/format";
-import { ReplayDeliveryButton } from "../../../_components/replay-buttons";
+import { ReplayDeliveryButton, RetryNowButton } from "../../../_components/replay-buttons";
+import { DeliveryPayload } from "../../../_components/delivery-payload";
 import { isParked } from "@/modules/webhooks/park-deliveries";
 
 export const metadata: Metadata = { title: "Livraison" };
@@ -21,6 +22,8 @@ export default async function DeliveryPage({ params }: { params: Promise<{ deliv
   ]);
   if (!delivery) notFound();
   const replayable = delivery.state === "failed" || delivery.state === "delivered";
+  // Waiting for its next automatic attempt (not parked behind a disabled webhook or service).
+  const retryable = delivery.state === "pending" && !isParked(delivery.nextAttemptAt) && delivery.nextAttemptAt.getTime() > Date.now();
   return (
     <>
       <Breadcrumb currentPageLabel={`Livraison n° ${delivery.id}`} segments={[{ label: "Console", linkProps: { href: "/admin" } }, { label: "Livraisons", linkProps: { href: "/admin/livraisons" } }]} />
@@ -50,6 +53,10 @@ export default async function DeliveryPage({ params }: { params: Promise<{ deliv
         </dd>
       </dl>
       {operator?.role === "admin" && replayable && <ReplayDeliveryButton deliveryId={delivery.id} />}
+      {operator?.role === "admin" && retryable && <RetryNowButton deliveryId={delivery.id} />}
+
+      <h2>Contenu envoyé</h2>
+      <DeliveryPayload deliveryId={delivery.id} />
 
       <h2>Tentatives</h2>
       <div className="fr-table">
