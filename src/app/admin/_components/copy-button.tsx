@@ -44,8 +44,13 @@ export function CopyButton({ value, what }: { value: string; what: string }) {
         iconPosition="left"
         onClick={async () => setOutcome((await copyText(value)) ? "copied" : "failed")}
       >
-        {outcome === "copied" ? "Copié" : "Copier"}
-        <span className="fr-sr-only"> {what}</span>
+        {outcome === "copied" ? (
+          "Copié"
+        ) : (
+          <>
+            Copier<span className="fr-sr-only"> {what}</span>
+          </>
+        )}
       </Button>
       <span role="status" aria-live="polite" className="fr-sr-only">
         {outcome === "copied" ? `Copie effectuée : ${what} est dans le presse-papiers.` : outcome === "failed" ? "La copie a échoué : sélectionnez le texte et copiez-le." : ""}
