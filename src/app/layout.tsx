@@ -5,7 +5,8 @@ import { Header } from "@codegouvfr/react-dsfr/Header";
 import { headerFooterDisplayItem } from "@codegouvfr/react-dsfr/Display";
 import { DsfrProvider, StartDsfrOnHydration } from "@/dsfr-bootstrap";
 import { DsfrHead, getHtmlAttributes } from "@/dsfr-bootstrap/server-only-index";
-import { SiteSkipLinks, regionIds } from "./_components/site-skip-links";
+import { regionIds } from "./_components/region-ids";
+import { SiteSkipLinks } from "./_components/site-skip-links";
 
 export const metadata: Metadata = {
   title: { default: "Les Communs", template: "%s — Les Communs" },

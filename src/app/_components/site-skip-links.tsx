@@ -3,9 +3,8 @@
 // console's menu where there is one, and to the footer.
 import { usePathname } from "next/navigation";
 import { SkipLinks } from "@codegouvfr/react-dsfr/SkipLinks";
+import { regionIds } from "./region-ids";
 
-/** Ids the layouts give their regions; the links below point at them. */
-export const regionIds = { content: "contenu", consoleMenu: "menu-console", footer: "pied-de-page" } as const;
 
 export function SiteSkipLinks() {
   const pathname = usePathname();

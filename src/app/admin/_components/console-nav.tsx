@@ -1,7 +1,7 @@
 "use client";
 import { usePathname } from "next/navigation";
 import { SideMenu } from "@codegouvfr/react-dsfr/SideMenu";
-import { regionIds } from "@/app/_components/site-skip-links";
+import { regionIds } from "@/app/_components/region-ids";
 
 const sections = [
   { href: "/admin", text: "Tableau de bord" },
