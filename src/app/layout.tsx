@@ -3,8 +3,11 @@ import type { ReactNode } from "react";
 import { headers } from "next/headers";
 import { Footer } from "@codegouvfr/react-dsfr/Footer";
 import { Header } from "@codegouvfr/react-dsfr/Header";
+import { headerFooterDisplayItem } from "@codegouvfr/react-dsfr/Display";
 import { DsfrProvider, StartDsfrOnHydration } from "@/dsfr-bootstrap";
 import { DsfrHead, getHtmlAttributes } from "@/dsfr-bootstrap/server-only-index";
+import { regionIds } from "./_components/region-ids";
+import { SiteSkipLinks } from "./_components/site-skip-links";
 
 export const metadata: Metadata = {
   title: { default: "Les Communs", template: "%s — Les Communs" },
@@ -21,19 +24,28 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       </head>
       <body>
         <DsfrProvider lang="fr">
+          <SiteSkipLinks />
           <Header
             brandTop={<>République<br />Française</>}
             homeLinkProps={{ href: "/", title: "Accueil — Les Communs" }}
             serviceTitle="Les Communs"
             serviceTagline="Le hub des projets des collectivités"
-            quickAccessItems={[{ iconId: "fr-icon-settings-5-line", linkProps: { href: "/admin" }, text: "Console" }]}
+            quickAccessItems={[{ iconId: "fr-icon-settings-5-line", linkProps: { href: "/admin" }, text: "Console" }, headerFooterDisplayItem]}
           />
-          <main id="contenu" className="fr-container fr-py-6w" tabIndex={-1}>
+          <main id={regionIds.content} className="fr-container fr-py-6w" tabIndex={-1}>
             {children}
           </main>
+          {/* The status is the one stated on /accessibilite; see that page for what it rests on. */}
           <Footer
-            accessibility="non compliant"
-            bottomItems={[{ text: "Documentation de l'API", linkProps: { href: "/api/docs" } }]}
+            id={regionIds.footer}
+            accessibility="partially compliant"
+            accessibilityLinkProps={{ href: "/accessibilite" }}
+            termsLinkProps={{ href: "/mentions-legales" }}
+            bottomItems={[
+              { text: "Données personnelles", linkProps: { href: "/donnees-personnelles" } },
+              { text: "Documentation de l'API", linkProps: { href: "/api/docs" } },
+              headerFooterDisplayItem,
+            ]}
           />
         </DsfrProvider>
         <StartDsfrOnHydration />

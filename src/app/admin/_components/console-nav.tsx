@@ -1,6 +1,7 @@
 "use client";
 import { usePathname } from "next/navigation";
 import { SideMenu } from "@codegouvfr/react-dsfr/SideMenu";
+import { regionIds } from "@/app/_components/region-ids";
 
 const sections = [
   { href: "/admin", text: "Tableau de bord" },
@@ -17,5 +18,5 @@ export function ConsoleNav({ isAdmin }: { isAdmin: boolean }) {
     linkProps: { href: s.href },
     isActive: s.href === "/admin" ? pathname === "/admin" : pathname.startsWith(s.href),
   }));
-  return <SideMenu align="left" burgerMenuButtonText="Menu de la console" title="Console" items={items} />;
+  return <SideMenu id={regionIds.consoleMenu} align="left" burgerMenuButtonText="Menu de la console" title="Console" items={items} />;
 }

@@ -1,12 +1,15 @@
 "use client";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { CopyButton } from "./copy-button";
+import { toFormErrors, type FormErrors, type MutationErrorLike } from "./form-errors";
 
-type ErrorLike = { message: string; data?: { details?: unknown } | null } | null;
-
-/** A refused or failed action, with the validation details the server gave. */
-export function MutationError({ error }: { error: ErrorLike }) {
-  if (!error) return null;
-  const details = Array.isArray(error.data?.details) ? (error.data!.details as { path: string; message: string }[]) : [];
+/**
+ * A refused or failed action. Forms pass their `summary` (from useFormErrors: reasons already shown
+ * on fields are left out); buttons pass the error itself.
+ */
+export function MutationError({ error, summary }: { error?: MutationErrorLike; summary?: FormErrors<string>["summary"] }) {
+  const shown = summary !== undefined ? summary : toFormErrors(error, {}).summary;
+  if (!shown) return null;
   return (
     <Alert
       className="fr-my-2w"
@@ -14,11 +17,11 @@ export function MutationError({ error }: { error: ErrorLike }) {
       small
       description={
         <>
-          {error.message}
-          {details.length > 0 && (
+          {shown.message}
+          {shown.reasons.length > 0 && (
             <ul>
-              {details.map((d) => (
-                <li key={`${d.path}-${d.message}`}>{d.path} : {d.message}</li>
+              {shown.reasons.map((reason) => (
+                <li key={reason}>{reason}</li>
               ))}
             </ul>
           )}
@@ -28,8 +31,15 @@ export function MutationError({ error }: { error: ErrorLike }) {
   );
 }
 
+/** What a value shown once is, for the sentences around it (French agrees with its gender). */
+const shownOnceKinds = {
+  key: { what: "la clé d'API", warning: "Copiez-la maintenant : elle ne sera plus jamais affichée." },
+  secret: { what: "le secret de signature", warning: "Copiez-le maintenant : il ne sera plus jamais affiché." },
+} as const;
+
 /** A secret shown once: the server keeps only its hash (keys) or will never show it again (webhook secrets). */
-export function ShownOnce({ title, value, testId }: { title: string; value: string; testId: string }) {
+export function ShownOnce({ title, value, testId, kind }: { title: string; value: string; testId: string; kind: keyof typeof shownOnceKinds }) {
+  const { what, warning } = shownOnceKinds[kind];
   return (
     <Alert
       className="fr-my-2w"
@@ -38,9 +48,10 @@ export function ShownOnce({ title, value, testId }: { title: string; value: stri
       description={
         <>
           <span className="fr-mb-1w" style={{ display: "block" }}>
-            Copiez-la maintenant : elle ne sera plus jamais affichée.
+            {warning}
           </span>
-          <code data-testid={testId} style={{ wordBreak: "break-all" }}>{value}</code>
+          <code data-testid={testId} style={{ wordBreak: "break-all", display: "block" }} className="fr-mb-1w">{value}</code>
+          <CopyButton value={value} what={what} />
         </>
       }
     />

@@ -7,7 +7,9 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { trpc } from "@/server/trpc/react-provider";
+import { fieldState } from "./form-errors";
 import { MutationError, ShownOnce } from "./mutation-error";
+import { useFormErrors } from "./use-form-errors";
 
 export function CreateKeyButton({ serviceId }: { serviceId: string }) {
   const router = useRouter();
@@ -20,7 +22,7 @@ export function CreateKeyButton({ serviceId }: { serviceId: string }) {
       <MutationError error={create.error} />
       {create.data && (
         <div role="status">
-          <ShownOnce title={`Nouvelle clé ${create.data.prefix}`} value={create.data.apiKey} testId="created-api-key" />
+          <ShownOnce kind="key" title={`Nouvelle clé ${create.data.prefix}`} value={create.data.apiKey} testId="created-api-key" />
         </div>
       )}
     </div>
@@ -57,22 +59,26 @@ export function WebhookSettings(props: { slug: string; serviceId: string; url: s
   const toggleService = trpc.services.update.useMutation({ onSuccess: () => router.refresh() });
   const rotate = trpc.services.rotateSecret.useMutation({ onSuccess: () => router.refresh() });
   const test = trpc.services.sendTestEvent.useMutation();
+  const errors = useFormErrors(update.error, { webhookUrl: "URL du webhook" });
   return (
     <div>
       <form
+        ref={errors.formRef}
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           update.mutate({ slug: props.slug, webhookUrl: url });
         }}
       >
-        <Input label="URL du webhook" hintText="Les événements des autres services y sont envoyés, signés (Standard Webhooks)." nativeInputProps={{ type: "url", required: true, value: url, onChange: (e) => setUrl(e.target.value) }} />
+        <Input label="URL du webhook" hintText="Les événements des autres services y sont envoyés, signés (Standard Webhooks)." {...fieldState(errors, "webhookUrl")} nativeInputProps={{ type: "url", required: true, "aria-invalid": errors.fields.webhookUrl ? true : undefined, value: url, onChange: (e) => setUrl(e.target.value) }} />
         <Button type="submit" disabled={update.isPending}>Enregistrer l'URL</Button>
       </form>
-      <MutationError error={update.error} />
-      {update.data?.webhookSecret && <div role="status"><ShownOnce title="Secret de signature du webhook" value={update.data.webhookSecret} testId="created-webhook-secret" /></div>}
-      {update.isSuccess && !update.data?.webhookSecret && <p role="status" className="fr-text--sm">URL enregistrée.</p>}
+      <MutationError summary={errors.summary} />
+      {update.data?.webhookSecret && <div role="status"><ShownOnce kind="secret" title="Secret de signature du webhook" value={update.data.webhookSecret} testId="created-webhook-secret" /></div>}
+      {update.isSuccess && !update.data?.webhookSecret && <div role="status"><Alert className="fr-my-2w" severity="success" small description="URL du webhook enregistrée." /></div>}
 
-      <ul className="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
+      {/* --icon-left on the group: without it, DSFR sizes icon buttons in a group as icon-only and cuts their labels. */}
+      <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mt-3w">
         {props.enabled !== null && (
           <li>
             <Button priority="secondary" onClick={() => toggle.mutate({ slug: props.slug, enabled: !props.enabled })} disabled={toggle.isPending}>
@@ -82,14 +88,14 @@ export function WebhookSettings(props: { slug: string; serviceId: string; url: s
         )}
         {props.enabled !== null && (
           <li>
-            <Button priority="secondary" iconId="fr-icon-refresh-line" onClick={() => rotate.mutate({ serviceId: props.serviceId })} disabled={rotate.isPending}>
+            <Button priority="secondary" iconId="fr-icon-refresh-line" iconPosition="left" onClick={() => rotate.mutate({ serviceId: props.serviceId })} disabled={rotate.isPending}>
               Renouveler le secret
             </Button>
           </li>
         )}
         {props.enabled !== null && (
           <li>
-            <Button priority="secondary" iconId="fr-icon-send-plane-line" onClick={() => test.mutate({ serviceId: props.serviceId })} disabled={test.isPending}>
+            <Button priority="secondary" iconId="fr-icon-send-plane-line" iconPosition="left" onClick={() => test.mutate({ serviceId: props.serviceId })} disabled={test.isPending}>
               Envoyer un événement de test
             </Button>
           </li>
@@ -103,7 +109,7 @@ export function WebhookSettings(props: { slug: string; serviceId: string; url: s
       <MutationError error={toggle.error ?? rotate.error ?? test.error ?? toggleService.error} />
       {rotate.data && (
         <div role="status">
-          <ShownOnce title="Nouveau secret de signature" value={rotate.data.secret} testId="rotated-webhook-secret" />
+          <ShownOnce kind="secret" title="Nouveau secret de signature" value={rotate.data.secret} testId="rotated-webhook-secret" />
           <p className="fr-text--sm">L'ancien secret signe encore, à côté du nouveau, pendant 24 heures.</p>
         </div>
       )}

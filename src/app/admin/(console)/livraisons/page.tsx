@@ -106,12 +106,13 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
               <caption className="fr-sr-only">Livraisons de webhooks, les plus récentes d'abord</caption>
               <thead>
                 <tr>
+                  {/* State first: at 375 px the last columns are off-screen (issue #11). */}
+                  <th scope="col">État</th>
                   <th scope="col">N°</th>
                   <th scope="col">Créée le</th>
                   <th scope="col">Destinataire</th>
                   <th scope="col">Événement</th>
                   <th scope="col">Projet (version)</th>
-                  <th scope="col">État</th>
                   <th scope="col">Tentatives</th>
                   <th scope="col">Dernier statut HTTP</th>
                 </tr>
@@ -120,11 +121,6 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
                 {page.items.length === 0 && <tr><td colSpan={8}>Aucune livraison ne correspond à ce filtre.</td></tr>}
                 {page.items.map((d) => (
                   <tr key={d.id} data-testid={`delivery-row-${d.id}`}>
-                    <td><Link href={`/admin/livraisons/${d.id}`}>n° {d.id}</Link></td>
-                    <td>{formatDateTime(d.createdAt)}</td>
-                    <td>{d.serviceSlug}</td>
-                    <td><code>{d.eventType}</code></td>
-                    <td>{d.projectId ? <Link href={`/admin/projets/${d.projectId}`}>{d.projectId.slice(0, 8)}… (v{d.projectVersion})</Link> : "—"}</td>
                     <td>
                       <Badge severity={deliveryStateSeverity[d.state]} small>{deliveryStateLabels[d.state]}</Badge>
                       {d.state === "pending" && (
@@ -133,6 +129,11 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
                         </span>
                       )}
                     </td>
+                    <td><Link href={`/admin/livraisons/${d.id}`}>n° {d.id}</Link></td>
+                    <td>{formatDateTime(d.createdAt)}</td>
+                    <td>{d.serviceSlug}</td>
+                    <td><code>{d.eventType}</code></td>
+                    <td>{d.projectId ? <Link href={`/admin/projets/${d.projectId}`}>{d.projectId.slice(0, 8)}… (v{d.projectVersion})</Link> : "—"}</td>
                     <td>{d.attemptCount}</td>
                     <td>{d.lastStatusCode ?? (d.lastError ? "erreur réseau" : "—")}</td>
                   </tr>

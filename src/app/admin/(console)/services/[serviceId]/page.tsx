@@ -74,11 +74,12 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
           <caption className="fr-sr-only">Clés d'API du service</caption>
           <thead>
             <tr>
+              {/* State and action first: at 375 px the last columns are off-screen (issue #11). */}
+              <th scope="col">État</th>
               <th scope="col">Préfixe</th>
+              {isAdmin && <th scope="col">Action</th>}
               <th scope="col">Créée le</th>
               <th scope="col">Dernière utilisation</th>
-              <th scope="col">État</th>
-              {isAdmin && <th scope="col">Action</th>}
             </tr>
           </thead>
           <tbody>
@@ -87,11 +88,11 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
             )}
             {service.keys.map((k) => (
               <tr key={k.id}>
+                <td>{k.revokedAt ? <Badge severity="error" small>Révoquée</Badge> : <Badge severity="success" small>Active</Badge>}</td>
                 <td><code>{k.prefix}</code></td>
+                {isAdmin && <td>{!k.revokedAt && <RevokeKeyButton serviceId={service.id} prefix={k.prefix} />}</td>}
                 <td>{formatDateTime(k.createdAt)}</td>
                 <td>{formatDateTime(k.lastUsedAt)}</td>
-                <td>{k.revokedAt ? <Badge severity="error" small>Révoquée</Badge> : <Badge severity="success" small>Active</Badge>}</td>
-                {isAdmin && <td>{!k.revokedAt && <RevokeKeyButton serviceId={service.id} prefix={k.prefix} />}</td>}
               </tr>
             ))}
           </tbody>
