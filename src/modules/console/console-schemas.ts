@@ -25,10 +25,20 @@ export const listDeliveriesInput = deliveryFilterSchema.extend({
 export const deliveryIdInput = z.strictObject({ deliveryId: z.number().int().positive() });
 
 export const searchProjectsInput = z.strictObject({
-  query: storableString(z.string().trim().max(200)).default(""),
+  query: storableString(z.string().trim().max(200, "au plus 200 caractères")).default(""),
+  serviceId: z.uuid({ error: "service inconnu" }).optional(),
+  status: z.string().regex(/^[A-Z][A-Z_]{0,49}$/, "statut générique inconnu").optional(),
+  /** INSEE code of a commune (5 characters, 2A/2B for Corsica) or SIREN of an EPCI (9 digits). */
+  collectivite: z
+    .string()
+    .trim()
+    .regex(/^(?:[0-9][0-9AB][0-9]{3}|[0-9]{9})$/, "code INSEE de commune (5 caractères) ou SIREN d'EPCI (9 chiffres) attendu")
+    .optional(),
   cursor: storableString(z.string().max(200)).optional(),
   limit: z.number().int().min(1).max(100).default(25),
 });
+
+export type SearchProjectsInput = z.output<typeof searchProjectsInput>;
 
 export const projectIdInput = z.strictObject({ projectId: z.uuid({ error: "identifiant de projet invalide" }) });
 
