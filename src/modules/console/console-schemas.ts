@@ -42,11 +42,25 @@ export type SearchProjectsInput = z.output<typeof searchProjectsInput>;
 
 export const projectIdInput = z.strictObject({ projectId: z.uuid({ error: "identifiant de projet invalide" }) });
 
-export const listAuditInput = z.strictObject({
-  cursor: z.number().int().positive().optional(),
-  limit: z.number().int().min(1).max(200).default(50),
-  action: storableString(z.string().trim().max(100)).optional(),
-});
+/** A calendar day typed in a date field (YYYY-MM-DD, 1900–9999), read in Europe/Paris time. */
+const parisDay = z
+  .string()
+  .regex(/^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "date attendue au format AAAA-MM-JJ, entre 1900 et 9999")
+  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), "date inexistante");
+
+/** Filters of the audit log (issue #11): author, service, action, days (inclusive, Paris time). */
+export const listAuditInput = z
+  .strictObject({
+    cursor: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    action: z.string().trim().regex(/^[a-z_]+\.[a-z_]+$/, "action inconnue").optional(),
+    operatorId: z.uuid({ error: "opérateur inconnu" }).optional(),
+    serviceId: z.uuid({ error: "service inconnu" }).optional(),
+    since: parisDay.optional(),
+    until: parisDay.optional(),
+  })
+  .refine((f) => !f.since || !f.until || f.since <= f.until, { path: ["until"], message: "la date de fin précède la date de début" });
+export type ListAuditInput = z.output<typeof listAuditInput>;
 
 export const serviceIdInput = z.strictObject({ serviceId: z.uuid({ error: "identifiant de service invalide" }) });
 
