@@ -27,9 +27,9 @@ beforeAll(async () => {
   await writeAudit(handle.db, alice, { action: "service.update", targetType: "service", targetId: tetId, before: { nom: "TeT" }, after: { nom: "Territoires en Transitions" } });
   await writeAudit(handle.db, bob, { action: "api_key.revoke", targetType: "service", targetId: mecId, before: { prefix: "lc_x" } });
   await writeAudit(handle.db, alice, { action: "operator.deactivate", targetType: "operator", targetId: b!.id, before: { active: true }, after: { active: false } });
-  // Dated at the edges of 1 March 2026 in Paris (UTC+1): 22:59:59 UTC on 28 Feb is the 28th in Paris
-  // until 23:00 UTC, then the 1st.
-  await handle.db.execute(sql`update ${auditLog} set created_at = '2026-02-28T22:30:00Z' where action = 'service.update'`);
+  // Dated at the edges of 1 March 2026 in Paris (UTC+1): 00:30 and 23:30 on the 1st, 00:30 on the 2nd
+  // (in UTC: 23:30 on 28 Feb, 22:30 and 23:30 on 1 March).
+  await handle.db.execute(sql`update ${auditLog} set created_at = '2026-02-28T23:30:00Z' where action = 'service.update'`);
   await handle.db.execute(sql`update ${auditLog} set created_at = '2026-03-01T22:30:00Z' where action = 'api_key.revoke'`);
   await handle.db.execute(sql`update ${auditLog} set created_at = '2026-03-01T23:30:00Z' where action = 'operator.deactivate'`);
 });
