@@ -38,7 +38,7 @@ test.describe("console administrateur", () => {
     await screenshot(page, "service");
 
     await page.goto("/admin/journal");
-    await expect(page.getByRole("cell", { name: "api_key.revoke" }).first()).toBeVisible();
+    await expect(page.getByRole("cell", { name: "Révocation d'une clé d'API" }).first()).toBeVisible();
   });
 
   test("modifie une correspondance de statut et choisit un libellé par défaut", async ({ page }) => {
@@ -60,7 +60,7 @@ test.describe("console administrateur", () => {
     await expect(row).toContainText("Par défaut");
 
     await page.goto("/admin/journal");
-    await expect(page.getByRole("cell", { name: "status_mapping.set" }).first()).toBeVisible();
+    await expect(page.getByRole("cell", { name: "Correspondance de statut enregistrée" }).first()).toBeVisible();
   });
 
   test("chaque écran respecte l'accessibilité (axe : aucune violation grave)", async ({ page }) => {

@@ -119,7 +119,7 @@ test("rejoue toutes les livraisons en échec d'un filtre, avec la progression, p
   await expect(page.getByText("Aucune livraison ne correspond à ce filtre.")).toBeVisible();
   await page.goto("/admin/journal?action=deliveries.replay_failed");
   await expect(page.getByTestId("audit-row")).toHaveCount(1);
-  await expect(page.getByTestId("audit-row")).toContainText('"replayed": 2');
+  await expect(page.getByTestId("audit-row")).toContainText("livraisons renvoyées : (absent) → 2");
 
   await page.goto(`/admin/services/${receiverServiceId}`);
   await page.getByRole("button", { name: "Renouveler le secret" }).click();

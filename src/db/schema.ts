@@ -183,6 +183,12 @@ export const projects = pgTable(
     /** +1 on every change other services can see. */
     version: integer("version").notNull().default(1),
     nom: text("nom").notNull(),
+    /**
+     * The name as the console's search compares it (issue #11): without case, accents or surrounding
+     * spaces, by the same rule as status labels (`statusLabelKey`, built-in functions only, so PGlite
+     * and PostgreSQL agree without an extension). Computed by the database on every write.
+     */
+    nomKey: text("nom_key").notNull().generatedAlwaysAs(statusLabelKey(sql`nom`)),
     description: text("description"),
     genericStatus: text("generic_status").references(() => genericStatuses.code),
     collectivites: jsonb("collectivites").$type<CollectiviteRef[]>().notNull(),

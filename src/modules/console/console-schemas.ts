@@ -53,24 +53,53 @@ export const listDeliveriesInput = deliveryFilterFields
 export const deliveryIdInput = z.strictObject({ deliveryId: z.number().int().positive() });
 
 export const searchProjectsInput = z.strictObject({
-  query: storableString(z.string().trim().max(200)).default(""),
+  query: storableString(z.string().trim().max(200, "au plus 200 caractères")).default(""),
+  serviceId: z.uuid({ error: "service inconnu" }).optional(),
+  status: z.string().regex(/^[A-Z][A-Z_]{0,49}$/, "statut générique inconnu").optional(),
+  /** INSEE code of a commune (5 characters, 2A/2B for Corsica) or SIREN of an EPCI (9 digits). */
+  collectivite: z
+    .string()
+    .trim()
+    .regex(/^(?:[0-9][0-9AB][0-9]{3}|[0-9]{9})$/, "code INSEE de commune (5 caractères) ou SIREN d'EPCI (9 chiffres) attendu")
+    .optional(),
   cursor: storableString(z.string().max(200)).optional(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 
-/** The projects export takes the list's search, without its paging. */
-export const projectsExportInput = searchProjectsInput.pick({ query: true });
+export type SearchProjectsInput = z.output<typeof searchProjectsInput>;
+
+/** The projects export takes the list's search and filters, without its paging. */
+export const projectsExportInput = searchProjectsInput.omit({ cursor: true, limit: true });
 
 export const projectIdInput = z.strictObject({ projectId: z.uuid({ error: "identifiant de projet invalide" }) });
 
-export const listAuditInput = z.strictObject({
-  cursor: z.number().int().positive().optional(),
-  limit: z.number().int().min(1).max(200).default(50),
-  action: storableString(z.string().trim().max(100)).optional(),
+/** A calendar day typed in a date field (YYYY-MM-DD, 1900–9999), read in Europe/Paris time. */
+const parisDay = z
+  .string()
+  .regex(/^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "date attendue au format AAAA-MM-JJ, entre 1900 et 9999")
+  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), "date inexistante");
+
+/** Filters of the audit log (issue #11): author, service, action, days (inclusive, Paris time). */
+const auditFilterFields = z.strictObject({
+  action: z.string().trim().regex(/^[a-z_]+\.[a-z_]+$/, "action inconnue").optional(),
+  operatorId: z.uuid({ error: "opérateur inconnu" }).optional(),
+  serviceId: z.uuid({ error: "service inconnu" }).optional(),
+  since: parisDay.optional(),
+  until: parisDay.optional(),
 });
+const orderedDays = (f: { since?: string; until?: string }) => !f.since || !f.until || f.since <= f.until;
+const orderedDaysError = { path: ["until"], message: "la date de fin précède la date de début" };
+
+export const listAuditInput = auditFilterFields
+  .extend({
+    cursor: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .refine(orderedDays, orderedDaysError);
+export type ListAuditInput = z.output<typeof listAuditInput>;
 
 /** The audit export takes the journal's filter, without its paging. */
-export const auditExportInput = listAuditInput.omit({ cursor: true, limit: true });
+export const auditExportInput = auditFilterFields.refine(orderedDays, orderedDaysError);
 
 export const serviceIdInput = z.strictObject({ serviceId: z.uuid({ error: "identifiant de service invalide" }) });
 

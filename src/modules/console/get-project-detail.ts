@@ -1,10 +1,15 @@
 // A project as operators see it: shared fields (without porteur contact data), its links to
-// services, its event history and the deliveries of each event.
+// services, its event history and the deliveries of each event; collectivités named (issue #11).
 import { desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { deliveries, events, projectLinks, projects, services } from "@/db/schema";
+import { deliveries, events, genericStatuses, projectLinks, projects, services } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
+import { nameCollectivites } from "./name-collectivites";
 
+/**
+ * Everything the console's project page shows. Takes the project's hub id (uuid).
+ * @throws AppError `not_found` for an unknown project.
+ */
 export async function getProjectDetail(db: DbOrTx, projectId: string) {
   const [project] = await db
     .select({
@@ -12,6 +17,10 @@ export async function getProjectDetail(db: DbOrTx, projectId: string) {
       nom: projects.nom,
       version: projects.version,
       genericStatus: projects.genericStatus,
+      statusLibelle: genericStatuses.libelle,
+      description: projects.description,
+      phase: projects.phase,
+      phaseStatut: projects.phaseStatut,
       collectivites: projects.collectivites,
       budgetPrevisionnel: projects.budgetPrevisionnel,
       dateDebutPrevisionnelle: projects.dateDebutPrevisionnelle,
@@ -21,6 +30,7 @@ export async function getProjectDetail(db: DbOrTx, projectId: string) {
       updatedAt: projects.updatedAt,
     })
     .from(projects)
+    .leftJoin(genericStatuses, eq(genericStatuses.code, projects.genericStatus))
     .where(eq(projects.id, projectId))
     .limit(1);
   if (!project) throw new AppError("not_found", "Projet introuvable.");
@@ -47,7 +57,7 @@ export async function getProjectDetail(db: DbOrTx, projectId: string) {
     .limit(500);
   const { hasPorteur, ...shared } = project;
   return {
-    project: { ...shared, hasPorteur: Boolean(hasPorteur) },
+    project: { ...shared, collectivites: nameCollectivites(shared.collectivites), hasPorteur: Boolean(hasPorteur) },
     links,
     events: history.map((e) => ({ ...e, deliveries: sent.filter((d) => d.eventId === e.id) })),
   };

@@ -1,9 +1,11 @@
-// Project search for operators: by name (contains), by hub id, or by a service's external id.
+// Project search for operators (issue #11): by name (contains, without case or accents), by hub id,
+// or by a service's external id; filtered by linked service, generic status and collectivité.
 // Newest change first, keyset on (updated_at, id). Porteur contact data is not part of the result.
-import { and, desc, eq, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { projectLinks, projects, services } from "@/db/schema";
+import { genericStatuses, projectLinks, projects, statusLabelKey } from "@/db/schema";
 import { isSaneInstant } from "@/modules/validation/input-rules";
+import type { SearchProjectsInput } from "./console-schemas";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,7 +25,15 @@ function decodeCursor(cursor: string | undefined): [Date, string] | null {
   }
 }
 
-export async function searchProjects(db: DbOrTx, input: { query: string; cursor?: string; limit: number }) {
+/**
+ * One page of projects matching every filter given.
+ * Takes the parsed `searchProjectsInput`: `query` is compared to `projects.nom_key` after the same
+ * folding (case, accents, Unicode form: "ecoles" finds "Écoles"), or equals a hub id or an external id;
+ * `serviceId` keeps projects linked to that service, `status` those with that generic status code,
+ * `collectivite` those naming that INSEE (commune) or SIREN (EPCI) code.
+ * Returns items (with the linked services' names and the status's French label) and the next cursor.
+ */
+export async function searchProjects(db: DbOrTx, input: SearchProjectsInput) {
   const conditions: SQL[] = [];
   const query = input.query.trim();
   if (query) {
@@ -31,11 +41,18 @@ export async function searchProjects(db: DbOrTx, input: { query: string; cursor?
     const byExternal = db.select({ id: projectLinks.projectId }).from(projectLinks).where(eq(projectLinks.externalId, query));
     conditions.push(
       or(
-        ilike(projects.nom, `%${escaped}%`),
+        sql`${projects.nomKey} like '%' || ${statusLabelKey(sql`${escaped}::text`)} || '%'`,
         inArray(projects.id, byExternal),
         ...(uuidPattern.test(query) ? [eq(projects.id, query)] : []),
       )!,
     );
+  }
+  if (input.serviceId) {
+    conditions.push(sql`exists (select 1 from project_links fl where fl.project_id = projects.id and fl.service_id = ${input.serviceId})`);
+  }
+  if (input.status) conditions.push(eq(projects.genericStatus, input.status));
+  if (input.collectivite) {
+    conditions.push(sql`${projects.collectivites} @> ${JSON.stringify([{ code: input.collectivite }])}::jsonb`);
   }
   const after = decodeCursor(input.cursor);
   if (after) {
@@ -47,11 +64,15 @@ export async function searchProjects(db: DbOrTx, input: { query: string; cursor?
       nom: projects.nom,
       version: projects.version,
       genericStatus: projects.genericStatus,
+      statusLibelle: genericStatuses.libelle,
       collectivites: projects.collectivites,
       updatedAt: projects.updatedAt,
-      services: sql<string[]>`coalesce((select array_agg(s.slug order by s.slug) from ${projectLinks} pl join ${services} s on s.id = pl.service_id where pl.project_id = ${projects.id}), '{}')`,
+      // Qualified by hand: drizzle writes a column of the outer query unqualified inside `sql`, and an
+      // unqualified `id` here meant `s.id` (every row showed no linked service, issue #11).
+      services: sql<string[]>`coalesce((select array_agg(s.nom order by s.nom) from project_links pl join services s on s.id = pl.service_id where pl.project_id = projects.id), '{}')`,
     })
     .from(projects)
+    .leftJoin(genericStatuses, eq(genericStatuses.code, projects.genericStatus))
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(desc(projects.updatedAt), desc(projects.id))
     .limit(input.limit + 1);

@@ -22,4 +22,33 @@ export const setMappingInput = z.strictObject({
 });
 export type SetMappingInput = z.input<typeof setMappingInput>;
 
-export type MappingView = { id: string; service: string; label: string; generique: string; isDefault: boolean };
+export type MappingView = {
+  id: string;
+  service: string;
+  label: string;
+  generique: string;
+  isDefault: boolean;
+  /** The label that stopped being the default of this generic status because of this change, if any. */
+  replacedDefault?: string | null;
+};
+
+/**
+ * Deleting one of a service's labels (issue #11). `moveTo`: another label of the same generic status
+ * that the projects still using the deleted one take instead (and that becomes the default if the
+ * deleted one was).
+ */
+export const deleteMappingInput = z.strictObject({
+  service: serviceSlugSchema,
+  label: statusLabelSchema,
+  moveTo: statusLabelSchema.optional(),
+});
+export type DeleteMappingInput = z.input<typeof deleteMappingInput>;
+export type DeletedMappingView = {
+  service: string;
+  label: string;
+  generique: string;
+  /** Links (projects) whose last label was the deleted one and now carry `moveTo`. */
+  movedProjects: number;
+  /** The label that became the default of the generic status in place of the deleted one, if any. */
+  newDefault: string | null;
+};

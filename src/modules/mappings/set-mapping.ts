@@ -18,7 +18,7 @@ export function lookalikeLabel(label: string, existing: string): AppError {
 /**
  * Maps one of a service's own labels (NFC, trimmed by `setMappingInput`) to a generic status,
  * optionally as the default label used to translate that generic status back. Choosing a new
- * default demotes the previous one.
+ * default demotes the previous one, named in the result (`replacedDefault`) and the audit entry (issue #11).
  * @throws AppError `conflict` naming the existing label when the service has a label that differs
  *   from this one only by case, accents or Unicode form (CONTRACT §8, issue #15 item 9; also enforced
  *   by the unique index on `status_mappings.label_key`); `validation_failed` for an unknown generic status.
@@ -67,8 +67,9 @@ async function writeMapping(db: Db, input: ReturnType<typeof setMappingInput.par
       .select()
       .from(statusMappings)
       .where(and(eq(statusMappings.serviceId, service.id), eq(statusMappings.label, input.label)));
+    let replacedDefault: string | null = null;
     if (input.isDefault) {
-      await tx
+      const demoted = await tx
         .update(statusMappings)
         .set({ isDefault: false, updatedAt: new Date() })
         .where(
@@ -78,7 +79,9 @@ async function writeMapping(db: Db, input: ReturnType<typeof setMappingInput.par
             eq(statusMappings.isDefault, true),
             ne(statusMappings.label, input.label),
           ),
-        );
+        )
+        .returning({ label: statusMappings.label });
+      replacedDefault = demoted[0]?.label ?? null;
     }
     // A label moved to another generic status stops being the default of its old one.
     const isDefault = input.isDefault || (before?.isDefault === true && before.genericStatus === input.generique);
@@ -96,13 +99,14 @@ async function writeMapping(db: Db, input: ReturnType<typeof setMappingInput.par
       label: mapping!.label,
       generique: mapping!.genericStatus,
       isDefault: mapping!.isDefault,
+      replacedDefault,
     };
     await writeAudit(tx, actor, {
       action: "status_mapping.set",
       targetType: "service",
       targetId: service.id,
       before: before ? { label: before.label, generique: before.genericStatus, isDefault: before.isDefault } : null,
-      after: { label: view.label, generique: view.generique, isDefault: view.isDefault },
+      after: { label: view.label, generique: view.generique, isDefault: view.isDefault, ...(replacedDefault ? { ancienDefaut: replacedDefault } : {}) },
     });
     return view;
   });

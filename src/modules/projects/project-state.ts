@@ -5,7 +5,8 @@ import { ownLabelFor, slugOf, type StatusCatalog } from "@/modules/statuses/load
 import { phaseOf } from "@/modules/statuses/phase-vocabulary";
 import type { Projet } from "./projet-schemas";
 
-export type ProjectRow = typeof projects.$inferSelect;
+/** `nom_key` is the database's (generated from `nom`): the write path never sets it. */
+export type ProjectRow = Omit<typeof projects.$inferSelect, "nomKey">;
 export type LinkRow = { projectId: string; serviceId: string; externalId: string; statusLabel: string | null; createdAt: Date };
 export type ProjectState = { row: ProjectRow; links: LinkRow[] };
 

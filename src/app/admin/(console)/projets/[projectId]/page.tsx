@@ -8,6 +8,12 @@ import { deliveryStateLabels, deliveryStateSeverity, formatDateTime } from "../.
 
 export const metadata: Metadata = { title: "Projet" };
 
+const euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+/** A calendar date (YYYY-MM-DD, no time zone) as "15 mars 2027". */
+function formatDate(value: string | null): string {
+  if (!value) return "Non renseignée";
+  return new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${value}T00:00:00Z`));
+}
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const eventLabels: Record<string, string> = { "projet.cree": "Création", "projet.modifie": "Modification", "utilisateur.efface": "Effacement de données personnelles" };
 
@@ -26,12 +32,28 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         <dd><code>{project.id}</code></dd>
         <dt className="fr-text--bold">Version</dt>
         <dd>{project.version}</dd>
-        <dt className="fr-text--bold">Statut générique</dt>
-        <dd>{project.genericStatus ?? "—"}</dd>
-        <dt className="fr-text--bold">Collectivités</dt>
-        <dd>{project.collectivites.map((c) => `${c.type} ${c.code}`).join(", ")}</dd>
+        <dt className="fr-text--bold">Statut</dt>
+        <dd>{project.statusLibelle ?? "Non renseigné"}{project.phase && ` (phase : ${project.phase}${project.phaseStatut ? `, ${project.phaseStatut}` : ""})`}</dd>
+        <dt className="fr-text--bold">Description</dt>
+        <dd style={{ whiteSpace: "pre-line" }}>{project.description ?? "Non renseignée"}</dd>
+        <dt className="fr-text--bold">Budget prévisionnel</dt>
+        <dd>{project.budgetPrevisionnel === null ? "Non renseigné" : euros.format(project.budgetPrevisionnel)}</dd>
+        <dt className="fr-text--bold">Date de début prévisionnelle</dt>
+        <dd>{formatDate(project.dateDebutPrevisionnelle)}</dd>
         <dt className="fr-text--bold">Programme</dt>
-        <dd>{project.programme ?? "—"}</dd>
+        <dd>{project.programme ?? "Non renseigné"}</dd>
+        <dt className="fr-text--bold">Collectivités</dt>
+        <dd>
+          <ul className="fr-mb-0">
+            {project.collectivites.map((c) => (
+              <li key={`${c.type}-${c.code}`}>
+                {c.type === "EPCI" ? "EPCI" : "Commune"} {c.nom ?? "inconnue du découpage administratif"} (<code>{c.code}</code>)
+                {c.departements.length > 0 && ` — ${c.departements.length > 1 ? "départements" : "département"} : ${c.departements.join(", ")}`}
+                {c.epci && ` — ${c.epci}`}
+              </li>
+            ))}
+          </ul>
+        </dd>
         <dt className="fr-text--bold">Porteur référent</dt>
         <dd>{project.hasPorteur ? "renseigné (coordonnées non affichées dans la console)" : "non renseigné"}</dd>
         <dt className="fr-text--bold">Créé le / modifié le</dt>
@@ -43,11 +65,12 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         <table>
           <caption className="fr-sr-only">Services liés au projet</caption>
           <thead>
-            <tr><th scope="col">Service</th><th scope="col">Identifiant chez le service</th><th scope="col">Dernier libellé de statut</th></tr>
+            <tr><th scope="col">Service</th><th scope="col">Identifiant chez le service</th><th scope="col">Dernier libellé de statut</th><th scope="col">Lié le</th></tr>
           </thead>
           <tbody>
+            {links.length === 0 && <tr><td colSpan={4}>Aucun service lié.</td></tr>}
             {links.map((l) => (
-              <tr key={l.slug}><td>{l.nom}</td><td><code>{l.externalId}</code></td><td>{l.statusLabel ?? "—"}</td></tr>
+              <tr key={l.slug}><td>{l.nom}</td><td><code>{l.externalId}</code></td><td>{l.statusLabel ?? "—"}</td><td>{formatDateTime(l.createdAt)}</td></tr>
             ))}
           </tbody>
         </table>

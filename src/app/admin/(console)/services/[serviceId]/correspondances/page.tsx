@@ -5,20 +5,27 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Breadcrumb } from "@codegouvfr/react-dsfr/Breadcrumb";
 import { getServerCaller } from "@/server/trpc/server-caller";
 import { getCurrentOperator } from "@/server/auth/get-current-operator";
-import { MakeDefaultButton, MappingForm } from "../../../../_components/mapping-forms";
+import { DeleteMappingForm, MakeDefaultButton, MappingForm } from "../../../../_components/mapping-forms";
+import { firstValue, type RawSearchParams } from "../../../../_components/search-params";
 
 export const metadata: Metadata = { title: "Correspondances de statuts" };
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export default async function MappingsPage({ params }: { params: Promise<{ serviceId: string }> }) {
+export default async function MappingsPage({ params, searchParams }: { params: Promise<{ serviceId: string }>; searchParams: Promise<RawSearchParams> }) {
   const { serviceId } = await params;
+  const raw = await searchParams;
   if (!uuid.test(serviceId)) notFound();
   const caller = await getServerCaller();
   const service = await caller.services.get({ serviceId }).catch(() => null);
   if (!service) notFound();
   const [mapping, operator] = await Promise.all([caller.mappings.list({ serviceId }), getCurrentOperator()]);
   const isAdmin = operator?.role === "admin";
+  // Set by the forms after a change of default (mapping-forms.tsx): shown only if it is still true.
+  const changed = mapping.statuses.find((s) => s.code === firstValue(raw.statut));
+  const newDefault = firstValue(raw.nouveauDefaut);
+  const formerDefault = firstValue(raw.ancienDefaut);
+  const defaultChange = changed && newDefault && changed.defaultLabel === newDefault ? { status: changed.libelle, newDefault, formerDefault } : null;
   return (
     <>
       <Breadcrumb
@@ -34,6 +41,20 @@ export default async function MappingsPage({ params }: { params: Promise<{ servi
         Chaque libellé propre au service correspond à un statut générique. Le libellé par défaut sert à traduire le
         statut générique vers ce service (dans ses webhooks et ses lectures).
       </p>
+      {defaultChange && (
+        <div role="status" className="fr-mb-4w">
+          <Alert
+            severity="success"
+            as="h2"
+            title="Libellé par défaut changé"
+            description={
+              defaultChange.formerDefault
+                ? `« ${defaultChange.formerDefault} » n'est plus le libellé par défaut de « ${defaultChange.status} » : c'est désormais « ${defaultChange.newDefault} ».`
+                : `« ${defaultChange.newDefault} » est désormais le libellé par défaut de « ${defaultChange.status} ».`
+            }
+          />
+        </div>
+      )}
       {mapping.missingDefaults.length > 0 ? (
         <Alert
           className="fr-mb-4w"
@@ -68,9 +89,24 @@ export default async function MappingsPage({ params }: { params: Promise<{ servi
                   ) : (
                     <ul className="fr-raw-list">
                       {s.labels.map((l) => (
-                        <li key={l.id} className="fr-mb-1w">
+                        <li key={l.id} className="fr-mb-2w">
                           {l.label}{" "}
-                          {l.isDefault ? <Badge severity="info" small>Par défaut</Badge> : isAdmin && <MakeDefaultButton service={service.slug} label={l.label} generique={s.code} />}
+                          {l.isDefault ? (
+                            <Badge severity="info" small>Par défaut</Badge>
+                          ) : (
+                            isAdmin && <MakeDefaultButton service={service.slug} label={l.label} generique={s.code} currentDefault={s.defaultLabel} />
+                          )}
+                          {isAdmin ? (
+                            <DeleteMappingForm
+                              service={service.slug}
+                              label={l.label}
+                              projets={l.projets}
+                              isDefault={l.isDefault}
+                              siblings={s.labels.filter((o) => o.label !== l.label).map((o) => o.label)}
+                            />
+                          ) : (
+                            <span className="fr-text--sm"> — {l.projets} projet{l.projets > 1 ? "s" : ""}</span>
+                          )}
                         </li>
                       ))}
                     </ul>
@@ -84,7 +120,11 @@ export default async function MappingsPage({ params }: { params: Promise<{ servi
       {isAdmin && (
         <section className="fr-mt-4w" aria-labelledby="mapping-form-title">
           <h2 id="mapping-form-title">Modifier les correspondances</h2>
-          <MappingForm service={service.slug} statuses={mapping.statuses.map((s) => ({ code: s.code, libelle: s.libelle }))} />
+          <MappingForm
+            service={service.slug}
+            statuses={mapping.statuses.map((s) => ({ code: s.code, libelle: s.libelle }))}
+            existing={mapping.statuses.flatMap((s) => s.labels.map((l) => ({ label: l.label, generique: s.code, isDefault: l.isDefault })))}
+          />
         </section>
       )}
     </>

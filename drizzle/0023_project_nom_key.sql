@@ -1,0 +1,1 @@
+ALTER TABLE "projects" ADD COLUMN "nom_key" text GENERATED ALWAYS AS (lower(regexp_replace(normalize(nom, NFKD), '^\s+|\s+$|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]', '', 'g'))) STORED NOT NULL;
