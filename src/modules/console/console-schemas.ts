@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { deliveryStates } from "@/db/schema";
 import { isoInstantSchema, storableString } from "@/modules/validation/input-rules";
-import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
 
 const isoDate = isoInstantSchema;
 
@@ -41,4 +40,4 @@ export const listAuditInput = z.strictObject({
 export const serviceIdInput = z.strictObject({ serviceId: z.uuid({ error: "identifiant de service invalide" }) });
 
 export const setOperatorActiveInput = z.strictObject({ operatorId: z.uuid(), active: z.boolean() });
-export const addOperatorFormInput = z.strictObject({ email: operatorEmailSchema, role: operatorRoleSchema });
+export { addOperatorInput as addOperatorFormInput } from "@/modules/operators/operator-schemas";
