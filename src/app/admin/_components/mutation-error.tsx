@@ -1,7 +1,9 @@
 "use client";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 
-type ErrorLike = { message: string; data?: { details?: unknown } | null } | null;
+import { ReloginLink } from "./relogin-link";
+
+type ErrorLike = { message: string; data?: { details?: unknown; code?: string } | null } | null;
 
 /** A refused or failed action, with the validation details the server gave. */
 export function MutationError({ error }: { error: ErrorLike }) {
@@ -15,6 +17,7 @@ export function MutationError({ error }: { error: ErrorLike }) {
       description={
         <>
           {error.message}
+          {error.data?.code === "UNAUTHORIZED" && <> <ReloginLink /></>}
           {details.length > 0 && (
             <ul>
               {details.map((d) => (
