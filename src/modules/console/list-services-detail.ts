@@ -14,6 +14,8 @@ function viewEndpoint(e: typeof webhookEndpoints.$inferSelect | null, heldChange
     /** Projects whose changes wait for the endpoint to be enabled again (CONTRACT §8). */
     heldChanges: Number(heldChanges ?? 0),
     consecutiveFailures: e.consecutiveFailures,
+    /** Since when it has failed without a success (issue #11: shown as "en échec depuis …"). */
+    failingSince: e.failingSince,
     lastSuccessAt: e.lastSuccessAt,
     lastFailureAt: e.lastFailureAt,
     rotationUntil: e.previousSecretExpiresAt,
