@@ -1,7 +1,7 @@
 // Connected services with what operators manage: endpoint (never its secret) and keys (prefix only).
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { apiKeys, services, webhookEndpoints } from "@/db/schema";
+import { apiKeys, deliveries, services, webhookEndpoints } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { heldChangesCount } from "@/modules/services/find-service";
 
@@ -47,5 +47,10 @@ export async function getServiceDetail(db: DbOrTx, serviceId: string) {
     .from(apiKeys)
     .where(eq(apiKeys.serviceId, serviceId))
     .orderBy(desc(apiKeys.createdAt));
-  return { ...row.service, endpoint: viewEndpoint(row.endpoint, row.heldChanges), keys };
+  // Shown in the confirmation of disabling the webhook or the service (issue #11): they will wait.
+  const [waiting] = await db
+    .select({ n: count() })
+    .from(deliveries)
+    .where(and(eq(deliveries.serviceId, serviceId), inArray(deliveries.state, ["pending", "in_flight"])));
+  return { ...row.service, endpoint: viewEndpoint(row.endpoint, row.heldChanges), keys, waitingDeliveries: waiting?.n ?? 0 };
 }

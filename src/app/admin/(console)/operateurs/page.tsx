@@ -43,7 +43,7 @@ export default async function OperatorsPage() {
           </tbody>
         </table>
       </div>
-      <AddOperatorForm />
+      <AddOperatorForm myEmail={me.email} />
     </>
   );
 }
