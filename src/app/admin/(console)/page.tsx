@@ -25,7 +25,7 @@ export default async function DashboardPage() {
   const tiles = [
     { label: "Livraisons en attente ou en cours (file)", value: stats.backlog.toLocaleString("fr-FR") },
     {
-      label: `Taux de succès des tentatives sur 14 jours (${stats.attempts.succeeded.toLocaleString("fr-FR")} acceptées sur ${stats.attempts.total.toLocaleString("fr-FR")})`,
+      label: `Taux de succès des tentatives sur 14 jours (tentatives acceptées : ${stats.attempts.succeeded.toLocaleString("fr-FR")} sur ${stats.attempts.total.toLocaleString("fr-FR")})`,
       value: formatPercent(stats.successRate),
     },
     { label: "Livraisons en attente d'un nouvel essai", value: stats.retrying.toLocaleString("fr-FR") },

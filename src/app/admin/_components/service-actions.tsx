@@ -10,6 +10,12 @@ import { trpc } from "@/server/trpc/react-provider";
 import { MutationError, ShownOnce } from "./mutation-error";
 import { ConfirmAction } from "./confirm-action";
 
+/** What disabling the service does to its keys, in correct French. */
+function keysText(n: number): string {
+  if (n === 0) return "Il n'a aucune clé d'API active";
+  return n === 1 ? "Sa clé d'API active sera refusée" : `Ses ${n.toLocaleString("fr-FR")} clés d'API actives seront refusées`;
+}
+
 /** "N livraisons en attente attendront la réactivation." in correct French, for the confirmations. */
 function waitingText(n: number): string {
   if (n === 0) return "Aucune livraison n'est en attente.";
@@ -143,9 +149,7 @@ export function WebhookSettings(props: {
               confirmLabel="Désactiver le service"
               onConfirm={() => toggleService.mutate({ slug: props.slug, enabled: false })}
             >
-              <p>
-                Ses {props.activeKeys.toLocaleString("fr-FR")} clé{props.activeKeys > 1 ? "s" : ""} d'API active{props.activeKeys > 1 ? "s" : ""} seront refusée{props.activeKeys > 1 ? "s" : ""} : le service ne pourra plus lire ni écrire de projets.
-              </p>
+              <p>{keysText(props.activeKeys)} : le service ne pourra plus lire ni écrire de projets par l'API.</p>
               <p>{waitingText(props.waitingDeliveries)} Les changements des autres services seront retenus pour lui jusqu'à sa réactivation.</p>
             </ConfirmAction>
           ) : (
