@@ -26,7 +26,8 @@ test.afterAll(async () => {
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
-test.describe.configure({ mode: "serial" });
+// Several CLI runs and a loaded machine: more than the default minute per test.
+test.describe.configure({ mode: "serial", timeout: 240_000 });
 
 let failingServiceId = "";
 
