@@ -4,11 +4,11 @@
 // with its fixture agents (the admin agent is registered as an operator so that login works).
 // Local secrets are generated once into .env.local, which the server and `npm run communs` read.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import net from "node:net";
 import { newestSourceTime } from "./lib/newest-source-time.mjs";
+import { parseDotenv, updateLocalSettings } from "./lib/local-settings.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const envFile = path.join(root, ".env.local");
@@ -18,15 +18,8 @@ const fail = (line) => {
   process.exit(1);
 };
 
-/** KEY=value lines of a dotenv file (no interpolation: the file is ours). */
 function readDotenv(file) {
-  if (!existsSync(file)) return {};
-  const entries = {};
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
-    if (match) entries[match[1]] = match[2];
-  }
-  return entries;
+  return existsSync(file) ? parseDotenv(readFileSync(file, "utf8")) : {};
 }
 
 // Settings given on the command line win over .env.local, as in Next.js.
@@ -39,28 +32,10 @@ const appUrl = given.NEXTAUTH_URL ?? `http://localhost:${port}`;
 const host = given.HOST ?? "127.0.0.1";
 
 function ensureLocalSettings() {
-  const existing = readDotenv(envFile);
-  const wanted = {
-    EMAIL_HASH_SECRET: existing.EMAIL_HASH_SECRET ?? randomBytes(32).toString("base64url"),
-    NEXTAUTH_SECRET: existing.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64url"),
-    // Encrypts webhook signing secrets at rest (issue #16); losing it loses every webhook secret.
-    SECRETS_ENCRYPTION_KEY: existing.SECRETS_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
-    NEXTAUTH_URL: existing.NEXTAUTH_URL ?? appUrl,
-    PROCONNECT_ISSUER: existing.PROCONNECT_ISSUER ?? `http://localhost:${standinPort}/api/v2`,
-    PROCONNECT_CLIENT_ID: existing.PROCONNECT_CLIENT_ID ?? "les-communs-local",
-    PROCONNECT_CLIENT_SECRET: existing.PROCONNECT_CLIENT_SECRET ?? randomBytes(24).toString("base64url"),
-    // Local only: the hub's defaults are production-safe (public HTTPS webhooks, lc_live_ keys).
-    WEBHOOK_ALLOW_PRIVATE_URLS: existing.WEBHOOK_ALLOW_PRIVATE_URLS ?? "true",
-    API_KEY_PREFIX: existing.API_KEY_PREFIX ?? "lc_test_",
-  };
-  const missing = Object.keys(wanted).filter((k) => existing[k] === undefined);
-  if (missing.length === 0) return;
-  const header = existsSync(envFile)
-    ? ""
-    : "# Written by `npm run hub` for local use on this machine only: never reuse these values in production.\n";
-  const lines = missing.map((k) => `${k}=${wanted[k]}`).join("\n");
-  writeFileSync(envFile, `${readFileSafe(envFile)}${header}${lines}\n`, { mode: 0o600 });
-  say(`Réglages locaux écrits dans .env.local (${missing.join(", ")}).`);
+  const { text, changed } = updateLocalSettings(readFileSafe(envFile), { standinPort, appUrl, given });
+  if (changed.length === 0) return;
+  writeFileSync(envFile, text, { mode: 0o600 });
+  say(`Réglages locaux écrits dans .env.local (${changed.join(", ")}).`);
 }
 
 function readFileSafe(file) {
@@ -189,8 +164,8 @@ Le hub Les Communs fonctionne.
   Livraison          : worker embarqué (webhooks signés)${
     usesStandin
       ? `
-  Connexion          : simulateur ProConnect local (${issuer}) — agent admin@anct.gouv.fr (administrateur)
-                       ou lecteur@anct.gouv.fr (lecteur) ; le mot de passe est indiqué sur la page de connexion.`
+  Connexion          : simulateur ProConnect local (${issuer}) — sans mot de passe : saisissez
+                       admin@anct.gouv.fr (administrateur) ou lecteur@anct.gouv.fr (lecteur) sur sa page.`
       : ""
   }
 

@@ -73,6 +73,7 @@ const steps = [
       "--test-reporter-destination=stdout",
       "--test-reporter=junit",
       `--test-reporter-destination=${path.join(reports, "newcomer.xml")}`,
+      "scripts/lib/local-settings.test.mjs",
       "scripts/demo/newcomer.test.mjs",
     ],
     env: { DEMO_DIST_DIR: buildDir },

@@ -469,6 +469,8 @@ export const operators = pgTable(
     email: text("email").notNull(),
     role: text("role", { enum: ["admin", "lecteur"] }).notNull(),
     active: boolean("active").notNull().default(true),
+    /** Last successful console login (set at sign-in; shown on the operators page, issue #11). */
+    lastLoginAt: ts("last_login_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

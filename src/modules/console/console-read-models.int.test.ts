@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
-import { deliveries, events, services, webhookEndpoints, type DeliveryState } from "@/db/schema";
+import { deliveries, deliveryAttempts, events, services, webhookEndpoints, type DeliveryState } from "@/db/schema";
 import { listDeliveries } from "./list-deliveries";
 import { getDashboardStats } from "./get-dashboard-stats";
 import { listServiceMappings } from "./list-service-mappings";
@@ -74,14 +74,38 @@ describe("getDashboardStats", () => {
     expect(stats.byState).toEqual({ delivered: count("delivered"), failed: count("failed"), pending: count("pending"), in_flight: count("in_flight") });
     expect(stats.total).toBe(25);
     expect(stats.backlog).toBe(count("pending") + count("in_flight"));
-    expect(stats.successRate).toBeCloseTo(count("delivered") / (count("delivered") + count("failed")));
+    expect(stats.successRate).toBeNull(); // no attempt yet in the fixture
     const today = stats.series[stats.series.length - 1]!;
     expect(today.delivered + today.failed + today.pending + today.in_flight).toBe(25);
     const bySlug = Object.fromEntries(stats.services.map((s) => [s.slug, s.health]));
-    // Both receivers have failed deliveries in the fixture.
-    expect(bySlug.tet).toBe("en_echec");
-    expect(bySlug.mec).toBe("en_echec");
+    // Both receivers have failed deliveries in the fixture, but their endpoints do not fail now.
+    expect(bySlug.tet).toBe("degrade");
+    expect(bySlug.mec).toBe("degrade");
     expect(bySlug.recoco).toBe("sans_webhook");
+    const waiting = (await database.db.select().from(deliveries).where(eq(deliveries.serviceId, tetId))).filter((d) => d.state === "pending" || d.state === "in_flight");
+    const tet = stats.services.find((s) => s.slug === "tet")!;
+    expect(tet.oldestWaitingAt?.getTime()).toBe(Math.min(...waiting.map((d) => d.createdAt.getTime())));
+    expect(stats.services.find((s) => s.slug === "recoco")!.oldestWaitingAt).toBeNull();
+  });
+
+  it("rates success over attempts (a delivery waiting for its retry counts its failures) and lists failing endpoints first (issue #11)", async () => {
+    const db = database.db;
+    const pending = (await db.select().from(deliveries).where(eq(deliveries.serviceId, mecId))).find((d) => d.state === "pending")!;
+    await db.update(deliveries).set({ attemptCount: 10 }).where(eq(deliveries.id, pending.id));
+    const startedAt = new Date();
+    await db.insert(deliveryAttempts).values([
+      ...Array.from({ length: 10 }, (_, i) => ({ deliveryId: pending.id, attemptNumber: i + 1, trigger: "auto" as const, startedAt, statusCode: 500, errorClass: "http" })),
+      ...Array.from({ length: 5 }, (_, i) => ({ deliveryId: pending.id + 1000 + i, attemptNumber: 1, trigger: "auto" as const, startedAt, statusCode: 204 })),
+      { deliveryId: 9999, attemptNumber: 1, trigger: "auto" as const, startedAt, statusCode: null, errorClass: "timeout" },
+    ]);
+    await db.update(webhookEndpoints).set({ consecutiveFailures: 10, failingSince: startedAt }).where(eq(webhookEndpoints.serviceId, mecId));
+    const stats = await getDashboardStats(db);
+    expect(stats.attempts).toEqual({ total: 16, succeeded: 5 });
+    expect(stats.successRate).toBeCloseTo(5 / 16);
+    expect(stats.retrying).toBe(1);
+    expect(stats.services[0]).toMatchObject({ slug: "mec", health: "en_echec", needsAttention: true, retrying: 1 });
+    expect(stats.services[0]!.endpoint!.failingSince?.getTime()).toBe(startedAt.getTime());
+    expect(stats.services.filter((s) => s.needsAttention).map((s) => s.slug)).toEqual(["mec"]);
   });
 });
 

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { deliveryStates } from "@/db/schema";
 import { isoInstantSchema, storableString } from "@/modules/validation/input-rules";
 import { projectIdFilterSchema } from "./project-id-filter";
-import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
 
 
 // A filter date typed in the console: one clear message on the field, whichever rule it breaks
@@ -104,4 +103,4 @@ export const auditExportInput = auditFilterFields.refine(orderedDays, orderedDay
 export const serviceIdInput = z.strictObject({ serviceId: z.uuid({ error: "identifiant de service invalide" }) });
 
 export const setOperatorActiveInput = z.strictObject({ operatorId: z.uuid(), active: z.boolean() });
-export const addOperatorFormInput = z.strictObject({ email: operatorEmailSchema, role: operatorRoleSchema });
+export { addOperatorInput as addOperatorFormInput } from "@/modules/operators/operator-schemas";

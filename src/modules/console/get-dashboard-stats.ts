@@ -1,48 +1,92 @@
 // Dashboard figures: deliveries per state, success rate, backlog, per-service health and a daily
 // series over the last two weeks. Aggregates only: no payload, no personal data.
-import { and, count, eq, gte, sql } from "drizzle-orm";
+import { and, count, eq, gte, min, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { deliveries, deliveryStates, services, webhookEndpoints, type DeliveryState } from "@/db/schema";
+import { deliveries, deliveryAttempts, deliveryStates, services, webhookEndpoints, type DeliveryState } from "@/db/schema";
+import { heldChangesCount } from "@/modules/services/find-service";
+import { endpointStateKind } from "@/modules/services/endpoint-state";
 
 export type ServiceHealth = {
   serviceId: string;
   slug: string;
   nom: string;
   serviceEnabled: boolean;
-  endpoint: { url: string; enabled: boolean; disabledReason: string | null; consecutiveFailures: number; lastSuccessAt: Date | null; lastFailureAt: Date | null } | null;
+  endpoint: {
+    url: string;
+    enabled: boolean;
+    disabledReason: string | null;
+    consecutiveFailures: number;
+    failingSince: Date | null;
+    lastSuccessAt: Date | null;
+    lastFailureAt: Date | null;
+    heldChanges: number;
+  } | null;
   byState: Record<DeliveryState, number>;
+  /** Pending deliveries that already failed at least once: waiting for their next attempt. */
+  retrying: number;
+  /** Creation time of the oldest delivery still pending or in flight (the service's lag), null when none waits. */
+  oldestWaitingAt: Date | null;
+  /** Its endpoint fails or is disabled, or the service is disabled: listed first (issue #11). */
+  needsAttention: boolean;
   health: "ok" | "degrade" | "en_echec" | "desactive" | "sans_webhook";
 };
 
 const emptyStates = (): Record<DeliveryState, number> => ({ pending: 0, in_flight: 0, delivered: 0, failed: 0 });
 
+/**
+ * The dashboard's figures at `now` over the last `days` days (UTC). `successRate` is over the
+ * delivery attempts started in that period (a delivery waiting for a retry has failed attempts and
+ * counts against it; issue #11, "Truth"), null without attempts. `services` lists first those that
+ * need attention (failing or disabled endpoint, disabled service), then by slug.
+ */
 export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14) {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
   const perServiceRows = await db
-    .select({ serviceId: deliveries.serviceId, state: deliveries.state, n: count() })
+    .select({
+      serviceId: deliveries.serviceId,
+      state: deliveries.state,
+      n: count(),
+      retrying: sql<number>`count(*) filter (where ${deliveries.attemptCount} > 0)`.mapWith(Number),
+      oldest: min(deliveries.createdAt),
+    })
     .from(deliveries)
     .groupBy(deliveries.serviceId, deliveries.state);
   const totals = emptyStates();
-  const perService = new Map<string, Record<DeliveryState, number>>();
+  const perService = new Map<string, { byState: Record<DeliveryState, number>; retrying: number; oldestWaitingAt: Date | null }>();
   for (const row of perServiceRows) {
     totals[row.state] += row.n;
-    const states = perService.get(row.serviceId) ?? emptyStates();
-    states[row.state] += row.n;
-    perService.set(row.serviceId, states);
+    const entry = perService.get(row.serviceId) ?? { byState: emptyStates(), retrying: 0, oldestWaitingAt: null };
+    entry.byState[row.state] += row.n;
+    if (row.state === "pending") entry.retrying += row.retrying;
+    if ((row.state === "pending" || row.state === "in_flight") && row.oldest) {
+      const oldest = new Date(row.oldest);
+      if (!entry.oldestWaitingAt || oldest < entry.oldestWaitingAt) entry.oldestWaitingAt = oldest;
+    }
+    perService.set(row.serviceId, entry);
   }
-  const finished = totals.delivered + totals.failed;
+
+  const [attemptRow] = await db
+    .select({
+      total: count(),
+      succeeded: sql<number>`count(*) filter (where ${deliveryAttempts.statusCode} between 200 and 299 and ${deliveryAttempts.errorClass} is null)`.mapWith(Number),
+    })
+    .from(deliveryAttempts)
+    .where(gte(deliveryAttempts.startedAt, start));
+  const attempts = { total: attemptRow?.total ?? 0, succeeded: attemptRow?.succeeded ?? 0 };
 
   const serviceRows = await db
-    .select({ service: services, endpoint: webhookEndpoints })
+    .select({ service: services, endpoint: webhookEndpoints, heldChanges: heldChangesCount })
     .from(services)
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.serviceId, services.id))
     .orderBy(services.slug);
-  const health: ServiceHealth[] = serviceRows.map(({ service, endpoint }) => {
-    const byState = perService.get(service.id) ?? emptyStates();
+  const health: ServiceHealth[] = serviceRows.map(({ service, endpoint, heldChanges }) => {
+    const { byState, retrying, oldestWaitingAt } = perService.get(service.id) ?? { byState: emptyStates(), retrying: 0, oldestWaitingAt: null };
+    const kind = endpoint ? endpointStateKind(endpoint) : null;
     let state: ServiceHealth["health"] = "ok";
     if (!endpoint) state = "sans_webhook";
     else if (!endpoint.enabled || !service.enabled) state = "desactive";
-    else if (endpoint.consecutiveFailures >= 5 || byState.failed > 0) state = "en_echec";
-    else if (endpoint.consecutiveFailures > 0) state = "degrade";
+    else if (kind === "en_echec" || endpoint.consecutiveFailures > 0) state = "en_echec";
+    else if (byState.failed > 0) state = "degrade";
     return {
       serviceId: service.id,
       slug: service.slug,
@@ -54,16 +98,21 @@ export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14)
             enabled: endpoint.enabled,
             disabledReason: endpoint.disabledReason,
             consecutiveFailures: endpoint.consecutiveFailures,
+            failingSince: endpoint.failingSince,
             lastSuccessAt: endpoint.lastSuccessAt,
             lastFailureAt: endpoint.lastFailureAt,
+            heldChanges: Number(heldChanges ?? 0),
           }
         : null,
       byState,
+      retrying,
+      oldestWaitingAt,
+      needsAttention: state === "en_echec" || state === "desactive",
       health: state,
     };
   });
+  health.sort((a, b) => Number(b.needsAttention) - Number(a.needsAttention));
 
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
   const day = sql<string>`to_char(${deliveries.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
   const seriesRows = await db
     .select({ day, state: deliveries.state, n: count() })
@@ -82,7 +131,10 @@ export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14)
   return {
     byState: totals,
     total: deliveryStates.reduce((sum, s) => sum + totals[s], 0),
-    successRate: finished === 0 ? null : totals.delivered / finished,
+    /** Attempts started in the period, and how many the receiver accepted (2xx). */
+    attempts,
+    successRate: attempts.total === 0 ? null : attempts.succeeded / attempts.total,
+    retrying: health.reduce((sum, s) => sum + s.retrying, 0),
     backlog: totals.pending + totals.in_flight,
     services: health,
     series,

@@ -1,7 +1,7 @@
 // Connected services with what operators manage: endpoint (never its secret) and keys (prefix only).
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { apiKeys, services, webhookEndpoints } from "@/db/schema";
+import { apiKeys, deliveries, services, webhookEndpoints } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { heldChangesCount } from "@/modules/services/find-service";
 
@@ -14,6 +14,8 @@ function viewEndpoint(e: typeof webhookEndpoints.$inferSelect | null, heldChange
     /** Projects whose changes wait for the endpoint to be enabled again (CONTRACT §8). */
     heldChanges: Number(heldChanges ?? 0),
     consecutiveFailures: e.consecutiveFailures,
+    /** Since when it has failed without a success (issue #11: shown as "en échec depuis …"). */
+    failingSince: e.failingSince,
     lastSuccessAt: e.lastSuccessAt,
     lastFailureAt: e.lastFailureAt,
     rotationUntil: e.previousSecretExpiresAt,
@@ -45,5 +47,10 @@ export async function getServiceDetail(db: DbOrTx, serviceId: string) {
     .from(apiKeys)
     .where(eq(apiKeys.serviceId, serviceId))
     .orderBy(desc(apiKeys.createdAt));
-  return { ...row.service, endpoint: viewEndpoint(row.endpoint, row.heldChanges), keys };
+  // Shown in the confirmation of disabling the webhook or the service (issue #11): they will wait.
+  const [waiting] = await db
+    .select({ n: count() })
+    .from(deliveries)
+    .where(and(eq(deliveries.serviceId, serviceId), inArray(deliveries.state, ["pending", "in_flight"])));
+  return { ...row.service, endpoint: viewEndpoint(row.endpoint, row.heldChanges), keys, waitingDeliveries: waiting?.n ?? 0 };
 }

@@ -5,11 +5,16 @@ import type { Db, DbOrTx } from "@/db/client";
 import { operators, sessions, users } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
+import { keepLastAdmin } from "@/modules/operators/keep-last-admin";
 
 export async function listOperators(db: DbOrTx) {
   return db.select().from(operators).orderBy(asc(operators.email));
 }
 
+/**
+ * Activates or deactivates an operator; deactivating ends their sessions. Refused (AppError
+ * `conflict`) for one's own account and for the last active admin (issue #11). Throws `not_found`.
+ */
 export async function setOperatorActive(db: Db, input: { operatorId: string; active: boolean }, actor: Actor) {
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(operators).where(eq(operators.id, input.operatorId)).limit(1);
@@ -17,6 +22,7 @@ export async function setOperatorActive(db: Db, input: { operatorId: string; act
     if (!input.active && actor.type === "operator" && actor.operatorId === before.id) {
       throw new AppError("conflict", "Vous ne pouvez pas désactiver votre propre compte.");
     }
+    if (!input.active) await keepLastAdmin(tx, before.id);
     const [after] = await tx
       .update(operators)
       .set({ active: input.active, updatedAt: new Date() })

@@ -4,7 +4,7 @@ import type { Adapter } from "next-auth/adapters";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
-import { accounts, sessions, users, verificationTokens } from "@/db/schema";
+import { accounts, operators, sessions, users, verificationTokens } from "@/db/schema";
 import { env } from "@/env";
 import { writeAudit } from "@/modules/audit/write-audit";
 import { checkSignIn, readIdTokenClaims } from "./check-sign-in";
@@ -95,6 +95,8 @@ export async function getAuthOptions(action?: string): Promise<NextAuthOptions> 
             .where(and(eq(accounts.provider, account.provider), eq(accounts.providerAccountId, account.providerAccountId)));
           const [operator] = await tx.query.operators.findMany({ where: (o, { eq: e }) => e(o.email, (user.email ?? "").toLowerCase()), limit: 1 });
           if (operator) {
+            // Shown in the operators' list (issue #11): an admin sees who still uses the console.
+            await tx.update(operators).set({ lastLoginAt: new Date() }).where(eq(operators.id, operator.id));
             const claims = readIdTokenClaims(account.id_token);
             await writeAudit(tx, { type: "operator", operatorId: operator.id, label: operator.email }, {
               action: "auth.login",

@@ -26,6 +26,8 @@ beforeAll(async () => {
   const [op] = await database.db.insert(operators).values({ email: "admin@anct.gouv.fr", role: "admin" }).returning();
   operatorId = op!.id;
   await database.db.insert(operators).values({ email: "ancien@anct.gouv.fr", role: "lecteur", active: false });
+  // Another active admin: the last one could not be deactivated (issue #11).
+  await database.db.insert(operators).values({ email: "autre.admin@anct.gouv.fr", role: "admin" });
 });
 
 afterAll(async () => {

@@ -38,7 +38,7 @@ button{margin-top:1.5rem;padding:.75rem 1.5rem;background:#000091;color:#fff;bor
 <body>
 <main>
 <h1>ProConnect — simulateur local</h1>
-<p class="note">Fournisseur d'identité de développement et de test : il imite ProConnect, n'utilisez aucun vrai mot de passe.</p>
+<p class="note">Fournisseur d'identité de développement et de test qui imite ProConnect. Aucun mot de passe n'est demandé : saisissez l'adresse d'un agent de test (admin@anct.gouv.fr, lecteur@anct.gouv.fr…).</p>
 <p>Connexion à <strong>${escapeHtml(options.clientName)}</strong></p>
 ${error}
 <form method="post" action="${escapeHtml(options.action)}">

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { getServerCaller } from "@/server/trpc/server-caller";
 import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { deliveryStateLabels, formatDateTime, formatPercent } from "../_components/format";
 import { DeliveryChart } from "../_components/delivery-chart";
+import { EndpointStateBadge } from "../_components/endpoint-state-rows";
 
 export const metadata: Metadata = { title: "Tableau de bord" };
 
@@ -22,13 +24,37 @@ export default async function DashboardPage() {
   const [stats, authFailures] = await Promise.all([caller.dashboard.stats(), operator?.role === "admin" ? caller.dashboard.authFailures() : null]);
   const tiles = [
     { label: "Livraisons en attente ou en cours (file)", value: stats.backlog.toLocaleString("fr-FR") },
-    { label: "Taux de succès (livrées / terminées)", value: formatPercent(stats.successRate) },
-    { label: "Livraisons réussies", value: stats.byState.delivered.toLocaleString("fr-FR") },
+    {
+      label: `Taux de succès des tentatives sur 14 jours (tentatives acceptées : ${stats.attempts.succeeded.toLocaleString("fr-FR")} sur ${stats.attempts.total.toLocaleString("fr-FR")})`,
+      value: formatPercent(stats.successRate),
+    },
+    { label: "Livraisons en attente d'un nouvel essai", value: stats.retrying.toLocaleString("fr-FR") },
     { label: "Livraisons en échec", value: stats.byState.failed.toLocaleString("fr-FR") },
   ];
+  const attention = stats.services.filter((s) => s.needsAttention);
   return (
     <>
       <h1>Tableau de bord</h1>
+      {attention.length > 0 && (
+        <Alert
+          className="fr-mb-4w"
+          severity="error"
+          as="h2"
+          title={attention.length === 1 ? "1 service demande votre attention" : `${attention.length} services demandent votre attention`}
+          description={
+            <ul data-testid="attention-list">
+              {attention.map((s) => (
+                <li key={s.serviceId}>
+                  <Link href={`/admin/services/${s.serviceId}`}>{s.nom}</Link> :{" "}
+                  {!s.serviceEnabled ? "service désactivé" : s.endpoint && <EndpointStateBadge endpoint={s.endpoint} />}
+                  {s.retrying > 0 && <> — {s.retrying.toLocaleString("fr-FR")} livraison{s.retrying > 1 ? "s" : ""} en attente d'un nouvel essai</>}
+                  {s.endpoint && s.endpoint.heldChanges > 0 && <> — {s.endpoint.heldChanges.toLocaleString("fr-FR")} changement{s.endpoint.heldChanges > 1 ? "s" : ""} retenu{s.endpoint.heldChanges > 1 ? "s" : ""}</>}
+                </li>
+              ))}
+            </ul>
+          }
+        />
+      )}
       <div className="fr-grid-row fr-grid-row--gutters fr-mb-4w">
         {tiles.map((tile) => (
           <div key={tile.label} className="fr-col-12 fr-col-sm-6 fr-col-lg-3">
@@ -70,8 +96,8 @@ export default async function DashboardPage() {
 
       <h2 className="fr-mt-4w">Santé par service</h2>
       <div className="fr-table">
-        <table>
-          <caption className="fr-sr-only">État des webhooks de chaque service connecté</caption>
+        <table data-testid="service-health">
+          <caption className="fr-sr-only">État des webhooks de chaque service connecté, ceux qui demandent votre attention d'abord</caption>
           <thead>
             <tr>
               <th scope="col">Service</th>
@@ -79,6 +105,8 @@ export default async function DashboardPage() {
               <th scope="col">Livrées</th>
               <th scope="col">En échec</th>
               <th scope="col">En file</th>
+              <th scope="col">Plus ancienne en attente</th>
+              <th scope="col">Changements retenus</th>
               <th scope="col">Échecs consécutifs</th>
               <th scope="col">Dernier succès</th>
             </tr>
@@ -87,10 +115,15 @@ export default async function DashboardPage() {
             {stats.services.map((s) => (
               <tr key={s.serviceId}>
                 <td><Link href={`/admin/services/${s.serviceId}`}>{s.nom}</Link></td>
-                <td><Badge severity={healthLabels[s.health].severity} small>{healthLabels[s.health].text}</Badge></td>
+                <td>
+                  <Badge severity={healthLabels[s.health].severity} small>{healthLabels[s.health].text}</Badge>
+                  {s.endpoint && s.health !== "ok" && s.health !== "degrade" && <> <EndpointStateBadge endpoint={s.endpoint} /></>}
+                </td>
                 <td>{s.byState.delivered}</td>
                 <td>{s.byState.failed > 0 ? <Link href={`/admin/livraisons?serviceId=${s.serviceId}&state=failed`}>{s.byState.failed}</Link> : 0}</td>
                 <td>{s.byState.pending + s.byState.in_flight}</td>
+                <td>{formatDateTime(s.oldestWaitingAt)}</td>
+                <td>{s.endpoint ? s.endpoint.heldChanges.toLocaleString("fr-FR") : "—"}</td>
                 <td>{s.endpoint?.consecutiveFailures ?? "—"}</td>
                 <td>{formatDateTime(s.endpoint?.lastSuccessAt)}</td>
               </tr>

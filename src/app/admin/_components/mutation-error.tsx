@@ -2,6 +2,7 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { CopyButton } from "./copy-button";
 import { toFormErrors, type FormErrors, type MutationErrorLike } from "./form-errors";
+import { ReloginLink } from "./relogin-link";
 
 /**
  * A refused or failed action. Forms pass their `summary` (from useFormErrors: reasons already shown
@@ -18,6 +19,7 @@ export function MutationError({ error, summary }: { error?: MutationErrorLike; s
       description={
         <>
           {shown.message}
+          {error?.data?.code === "UNAUTHORIZED" && <> <ReloginLink /></>}
           {shown.reasons.length > 0 && (
             <ul>
               {shown.reasons.map((reason) => (

@@ -8,11 +8,12 @@ import { trpc } from "@/server/trpc/react-provider";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { fieldState } from "./form-errors";
 import { MutationError } from "./mutation-error";
+import { ConfirmAction, useConfirmModal } from "./confirm-action";
 import { useFormErrors } from "./use-form-errors";
 
 const labels = { email: "Adresse électronique ProConnect", role: "Rôle" };
 
-export function AddOperatorForm() {
+export function AddOperatorForm({ myEmail }: { myEmail: string }) {
   const router = useRouter();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<"admin" | "lecteur">("lecteur");
@@ -25,8 +26,30 @@ export function AddOperatorForm() {
     },
   });
   const errors = useFormErrors(add.error, labels);
+  // An admin making themselves lecteur loses this page at once: ask first (issue #11).
+  const selfDemotion = useConfirmModal({
+    id: "confirm-self-demotion",
+    title: "Renoncer à vos droits d'administrateur ?",
+    confirmLabel: "Devenir lecteur",
+    onConfirm: () => add.mutate({ email, role, confirmSelfDemotion: true }),
+    children: (
+      <p>
+        Vous (<strong>{myEmail}</strong>) deviendrez lecteur : vous ne pourrez plus gérer les opérateurs, les services, les clés ni les webhooks.
+        Seul un autre administrateur pourra vous rendre ces droits.
+      </p>
+    ),
+  });
   return (
-    <form ref={errors.formRef} noValidate onSubmit={(e) => { e.preventDefault(); add.mutate({ email, role }); }}>
+    <>
+    <form
+      ref={errors.formRef}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (role === "lecteur" && email.trim().toLowerCase() === myEmail.toLowerCase()) selfDemotion.open();
+        else add.mutate({ email, role });
+      }}
+    >
       <fieldset className="fr-fieldset">
         <legend className="fr-fieldset__legend">Ajouter un opérateur ou changer son rôle</legend>
         <div className="fr-fieldset__element">
@@ -49,6 +72,8 @@ export function AddOperatorForm() {
         </div>
       )}
     </form>
+    {selfDemotion.element}
+    </>
   );
 }
 
@@ -57,9 +82,26 @@ export function OperatorActiveButton({ operatorId, active, email }: { operatorId
   const set = trpc.operators.setActive.useMutation({ onSuccess: () => router.refresh() });
   return (
     <>
-      <Button size="small" priority="secondary" onClick={() => set.mutate({ operatorId, active: !active })} disabled={set.isPending}>
-        {active ? "Désactiver" : "Réactiver"}<span className="fr-sr-only"> {email}</span>
-      </Button>
+      {active ? (
+        <ConfirmAction
+          id={`confirm-deactivate-${operatorId}`}
+          trigger={<>Désactiver<span className="fr-sr-only"> {email}</span></>}
+          triggerProps={{ size: "small" }}
+          disabled={set.isPending}
+          title="Désactiver cet opérateur ?"
+          confirmLabel="Désactiver l'opérateur"
+          onConfirm={() => set.mutate({ operatorId, active: false })}
+        >
+          <p>
+            <strong>{email}</strong> ne pourra plus se connecter à la console, et ses sessions ouvertes seront fermées aussitôt. Vous pourrez le
+            réactiver plus tard.
+          </p>
+        </ConfirmAction>
+      ) : (
+        <Button size="small" priority="secondary" onClick={() => set.mutate({ operatorId, active: true })} disabled={set.isPending}>
+          Réactiver<span className="fr-sr-only"> {email}</span>
+        </Button>
+      )}
       <MutationError error={set.error} />
     </>
   );

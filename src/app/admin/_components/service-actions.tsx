@@ -10,6 +10,19 @@ import { trpc } from "@/server/trpc/react-provider";
 import { fieldState } from "./form-errors";
 import { MutationError, ShownOnce } from "./mutation-error";
 import { useFormErrors } from "./use-form-errors";
+import { ConfirmAction } from "./confirm-action";
+
+/** What disabling the service does to its keys, in correct French. */
+function keysText(n: number): string {
+  if (n === 0) return "Il n'a aucune clé d'API active";
+  return n === 1 ? "Sa clé d'API active sera refusée" : `Ses ${n.toLocaleString("fr-FR")} clés d'API actives seront refusées`;
+}
+
+/** "N livraisons en attente attendront la réactivation." in correct French, for the confirmations. */
+function waitingText(n: number): string {
+  if (n === 0) return "Aucune livraison n'est en attente.";
+  return n === 1 ? "1 livraison en attente attendra la réactivation." : `${n.toLocaleString("fr-FR")} livraisons en attente attendront la réactivation.`;
+}
 
 export function CreateKeyButton({ serviceId }: { serviceId: string }) {
   const router = useRouter();
@@ -51,7 +64,16 @@ export function RevokeKeyButton({ serviceId, prefix }: { serviceId: string; pref
   );
 }
 
-export function WebhookSettings(props: { slug: string; serviceId: string; url: string | null; enabled: boolean | null; serviceEnabled: boolean }) {
+export function WebhookSettings(props: {
+  slug: string;
+  serviceId: string;
+  url: string | null;
+  enabled: boolean | null;
+  serviceEnabled: boolean;
+  /** For the confirmations (issue #11): deliveries pending or in flight, active keys. */
+  waitingDeliveries: number;
+  activeKeys: number;
+}) {
   const router = useRouter();
   const [url, setUrl] = useState(props.url ?? "");
   const update = trpc.services.update.useMutation({ onSuccess: () => router.refresh() });
@@ -81,16 +103,38 @@ export function WebhookSettings(props: { slug: string; serviceId: string; url: s
       <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mt-3w">
         {props.enabled !== null && (
           <li>
-            <Button priority="secondary" onClick={() => toggle.mutate({ slug: props.slug, enabled: !props.enabled })} disabled={toggle.isPending}>
-              {props.enabled ? "Désactiver le webhook" : "Réactiver le webhook"}
-            </Button>
+            {props.enabled ? (
+              <ConfirmAction
+                id="confirm-disable-webhook"
+                trigger="Désactiver le webhook"
+                disabled={toggle.isPending}
+                title="Désactiver le webhook ?"
+                confirmLabel="Désactiver le webhook"
+                onConfirm={() => toggle.mutate({ slug: props.slug, enabled: false })}
+              >
+                <p>Le hub n'enverra plus rien à <code>{props.url}</code> jusqu'à sa réactivation.</p>
+                <p>{waitingText(props.waitingDeliveries)} Les projets modifiés entre-temps seront retenus et envoyés dans leur état actuel à la réactivation : rien n'est perdu.</p>
+              </ConfirmAction>
+            ) : (
+              <Button priority="secondary" onClick={() => toggle.mutate({ slug: props.slug, enabled: true })} disabled={toggle.isPending}>
+                Réactiver le webhook
+              </Button>
+            )}
           </li>
         )}
         {props.enabled !== null && (
           <li>
-            <Button priority="secondary" iconId="fr-icon-refresh-line" iconPosition="left" onClick={() => rotate.mutate({ serviceId: props.serviceId })} disabled={rotate.isPending}>
-              Renouveler le secret
-            </Button>
+            <ConfirmAction
+              id="confirm-rotate-secret"
+              trigger="Renouveler le secret"
+              disabled={rotate.isPending}
+              title="Renouveler le secret de signature ?"
+              confirmLabel="Renouveler le secret"
+              onConfirm={() => rotate.mutate({ serviceId: props.serviceId })}
+            >
+              <p>Un nouveau secret sera créé et affiché une seule fois. Pendant 24 heures, chaque webhook portera deux signatures, avec l'ancien et le nouveau secret ; ensuite, seul le nouveau signera.</p>
+              <p>Le service doit installer le nouveau secret sur son récepteur avant la fin de ces 24 heures, sinon il refusera les webhooks.</p>
+            </ConfirmAction>
           </li>
         )}
         {props.enabled !== null && (
@@ -101,9 +145,24 @@ export function WebhookSettings(props: { slug: string; serviceId: string; url: s
           </li>
         )}
         <li>
-          <Button priority="tertiary" onClick={() => toggleService.mutate({ slug: props.slug, enabled: !props.serviceEnabled })} disabled={toggleService.isPending}>
-            {props.serviceEnabled ? "Désactiver le service" : "Réactiver le service"}
-          </Button>
+          {props.serviceEnabled ? (
+            <ConfirmAction
+              id="confirm-disable-service"
+              trigger="Désactiver le service"
+              triggerProps={{ priority: "tertiary" }}
+              disabled={toggleService.isPending}
+              title="Désactiver le service ?"
+              confirmLabel="Désactiver le service"
+              onConfirm={() => toggleService.mutate({ slug: props.slug, enabled: false })}
+            >
+              <p>{keysText(props.activeKeys)} : le service ne pourra plus lire ni écrire de projets par l'API.</p>
+              <p>{waitingText(props.waitingDeliveries)} Les changements des autres services seront retenus pour lui jusqu'à sa réactivation.</p>
+            </ConfirmAction>
+          ) : (
+            <Button priority="tertiary" onClick={() => toggleService.mutate({ slug: props.slug, enabled: true })} disabled={toggleService.isPending}>
+              Réactiver le service
+            </Button>
+          )}
         </li>
       </ul>
       <MutationError error={toggle.error ?? rotate.error ?? test.error ?? toggleService.error} />

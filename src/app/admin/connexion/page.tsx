@@ -5,6 +5,7 @@ import { getCurrentSession } from "@/server/auth/get-current-operator";
 import { proconnectConfigured } from "@/server/auth/proconnect-provider";
 import { SignInButton } from "../_components/sign-in-button";
 import { firstValue, type RawSearchParams } from "../_components/search-params";
+import { safeReturnPath } from "../_components/return-path";
 
 export const metadata: Metadata = { title: "Connexion à la console" };
 export const dynamic = "force-dynamic";
@@ -18,10 +19,13 @@ const errorMessages: Record<string, string> = {
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const query = await searchParams;
+  const error = firstValue(query.error);
+  // Back to the page the expired session was on (issue #11); next-auth's redirect callback checks it again.
+  const returnTo = safeReturnPath(firstValue(query.retour));
   const session = await getCurrentSession();
-  if (session?.operator) redirect("/admin");
-  if (session?.agent) redirect("/espace");
-  const error = firstValue((await searchParams).error);
+  if (session?.operator) redirect(returnTo.startsWith("/admin") ? returnTo : "/admin");
+  if (session?.agent) redirect(returnTo.startsWith("/espace") ? returnTo : "/espace");
   return (
     <div className="fr-grid-row fr-grid-row--center">
       <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
@@ -34,7 +38,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <Alert className="fr-mb-4w" severity="error" as="h2" title="Connexion impossible" description={(Object.hasOwn(errorMessages, error) && errorMessages[error]) || "La connexion a échoué. Réessayez."} />
         )}
         {proconnectConfigured() ? (
-          <SignInButton callbackUrl="/admin" />
+          <SignInButton callbackUrl={returnTo} />
         ) : (
           <Alert
             severity="warning"

@@ -27,7 +27,7 @@ export default async function OperatorsPage() {
         <table>
           <caption className="fr-sr-only">Opérateurs enregistrés</caption>
           <thead>
-            <tr><th scope="col">Adresse</th><th scope="col">Rôle</th><th scope="col">État</th><th scope="col">Modifié le</th><th scope="col">Action</th></tr>
+            <tr><th scope="col">Adresse</th><th scope="col">Rôle</th><th scope="col">État</th><th scope="col">Dernière connexion</th><th scope="col">Modifié le</th><th scope="col">Action</th></tr>
           </thead>
           <tbody>
             {operators.map((o) => (
@@ -35,6 +35,7 @@ export default async function OperatorsPage() {
                 <td>{o.email}</td>
                 <td>{roleLabels[o.role]}</td>
                 <td>{o.active ? <Badge severity="success" small>Actif</Badge> : <Badge severity="warning" small>Désactivé</Badge>}</td>
+                <td>{o.lastLoginAt ? formatDateTime(o.lastLoginAt) : "jamais"}</td>
                 <td>{formatDateTime(o.updatedAt)}</td>
                 <td>{o.id !== me.operatorId && <OperatorActiveButton operatorId={o.id} active={o.active} email={o.email} />}</td>
               </tr>
@@ -42,7 +43,7 @@ export default async function OperatorsPage() {
           </tbody>
         </table>
       </div>
-      <AddOperatorForm />
+      <AddOperatorForm myEmail={me.email} />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { getServerCaller } from "@/server/trpc/server-caller";
 import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { CreateServiceForm } from "../../_components/create-service-form";
+import { EndpointStateBadge } from "../../_components/endpoint-state-rows";
 
 export const metadata: Metadata = { title: "Services connectés" };
 
@@ -31,7 +32,7 @@ export default async function ServicesPage() {
                 <td><code>{s.slug}</code></td>
                 <td>{s.enabled ? <Badge severity="success" small>Actif</Badge> : <Badge severity="warning" small>Désactivé</Badge>}</td>
                 <td>
-                  {!s.endpoint ? "Aucun" : s.endpoint.enabled ? <Badge severity="success" small>Activé</Badge> : <Badge severity="warning" small>Désactivé</Badge>}
+                  {s.endpoint ? <EndpointStateBadge endpoint={s.endpoint} /> : "Aucun"}
                 </td>
                 <td>{s.endpoint ? s.endpoint.heldChanges : "—"}</td>
               </tr>

@@ -65,7 +65,15 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
         <p>Aucun webhook : ce service ne reçoit pas les changements des autres services.</p>
       )}
       {isAdmin && (
-        <WebhookSettings slug={service.slug} serviceId={service.id} url={endpoint?.url ?? null} enabled={endpoint ? endpoint.enabled : null} serviceEnabled={service.enabled} />
+        <WebhookSettings
+          slug={service.slug}
+          serviceId={service.id}
+          url={endpoint?.url ?? null}
+          enabled={endpoint ? endpoint.enabled : null}
+          serviceEnabled={service.enabled}
+          waitingDeliveries={service.waitingDeliveries}
+          activeKeys={service.keys.filter((k) => !k.revokedAt).length}
+        />
       )}
 
       <h2 className="fr-mt-4w">Clés d'API</h2>
