@@ -44,14 +44,14 @@ beforeAll(async () => {
   await setAlertSubscription(t.db, op!.id, true, cliActor);
   // An inactive subscriber gets nothing.
   await t.db.insert(operators).values({ email: "parti@anct.example.fr", role: "lecteur", active: false, alertSubscribed: true });
-});
+}, 120_000);
 afterAll(async () => {
   transport?.close();
   await Promise.all(receivers.map((r) => r.close()));
   await closeDeliveryPools();
   await maildev?.stop();
   await t?.destroy();
-});
+}, 60_000);
 beforeEach(async () => {
   await maildev.clear();
 });

@@ -67,6 +67,10 @@ function expectations(): Record<string, { access: Access | "agent"; input?: unkn
     "projects.get": { access: "operator", input: { projectId: UUID_ZERO } },
     "audit.list": { access: "operator", input: {} },
     "operators.list": { access: "admin" },
+    "alerts.contacts": { access: "operator", input: { serviceId } },
+    "alerts.setContacts": { access: "admin", input: { service: "tet", ajouter: ["contact.technique@tet.example.fr"] } },
+    "alerts.mySubscription": { access: "operator" },
+    "alerts.setMySubscription": { access: "operator", input: { subscribed: true } },
     "operators.add": { access: "admin", input: { email: "nouvel.operateur@anct.gouv.fr", role: "lecteur" } },
     "operators.setActive": { access: "admin", input: { operatorId: UUID_ZERO, active: false } },
   };

@@ -21,7 +21,7 @@ export async function startMailDev(smtpPort: number, webPort: number): Promise<M
     stdio: "ignore",
   });
   const webUrl = `http://127.0.0.1:${webPort}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000; // MailDev loads jsdom: slow on a busy machine
   for (;;) {
     if (child.exitCode !== null) throw new Error(`MailDev exited (${child.exitCode})`);
     try {
