@@ -29,7 +29,11 @@ export async function startMailDev(smtpPort: number, webPort: number): Promise<M
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error("MailDev did not start");
+    if (Date.now() > deadline) {
+      // Never leave it behind on the test's ports: a later run would send to this one.
+      child.kill("SIGKILL");
+      throw new Error("MailDev did not start");
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
