@@ -11,6 +11,10 @@ const standinPort = Number(process.env.E2E_STANDIN_PORT ?? 4310);
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "lc-console-e2e-"));
 const dataDir = process.env.E2E_DATA_DIR;
 const appUrl = `http://localhost:${appPort}`;
+// MailDev catches the alert mails (issue #11); the specs read them through its REST API.
+const mailSmtpPort = Number(process.env.E2E_MAILDEV_SMTP_PORT ?? appPort + 110);
+const mailWebPort = Number(process.env.E2E_MAILDEV_WEB_PORT ?? appPort + 111);
+process.env.E2E_MAILDEV_URL ??= `http://127.0.0.1:${mailWebPort}`;
 
 /** Settings shared by the server and the command line used by the tests (CONTRACT §7). */
 export const e2eEnv = {
@@ -29,6 +33,9 @@ export const e2eEnv = {
   LOG_LEVEL: "warn",
   // Test keys are told apart from production ones (the production build defaults to lc_live_).
   API_KEY_PREFIX: "lc_test_",
+  SMTP_HOST: "127.0.0.1",
+  SMTP_PORT: String(mailSmtpPort),
+  ALERT_AFTER_FAILURES: "2",
 };
 for (const [key, value] of Object.entries(e2eEnv)) process.env[`E2E_${key}`] ??= value;
 
@@ -56,6 +63,14 @@ export default defineConfig({
     headless: true,
   },
   webServer: [
+    {
+      command: `node node_modules/maildev/bin/maildev --smtp ${mailSmtpPort} --web ${mailWebPort} --ip 127.0.0.1 --silent`,
+      url: `http://127.0.0.1:${mailWebPort}/email`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
     {
       command: `node node_modules/tsx/dist/cli.mjs src/server/proconnect-standin/main.ts --port ${standinPort} --app-url ${appUrl} --keys-file ${path.join(dataDir, "standin-jwks.json")}`,
       url: `http://localhost:${standinPort}/api/v2/.well-known/openid-configuration`,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run hub`: runs the whole hub on a fresh machine with no configuration — production build,
 // embedded PGlite database in .data/, embedded delivery worker, and the local ProConnect stand-in
-// with its fixture agents (the admin agent is registered as an operator so that login works).
+// with its fixture agents (the admin agent is registered as an operator so that login works), and
+// MailDev, a local mail catcher with a web page, to which the hub sends its alert mails (issue #11).
 // Local secrets are generated once into .env.local, which the server and `npm run communs` read.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -30,6 +31,9 @@ const appUrl = given.NEXTAUTH_URL ?? `http://localhost:${port}`;
 // Loopback only unless told otherwise (HOST=0.0.0.0 to serve other machines): the local secrets and
 // the stand-in's test agents are for this machine (issue #14, finding 7).
 const host = given.HOST ?? "127.0.0.1";
+// MailDev's ports (SMTP and web page), on loopback: its page shows every mail the hub sends.
+const mailSmtpPort = Number(given.MAILDEV_SMTP_PORT ?? 1025);
+const mailWebPort = Number(given.MAILDEV_WEB_PORT ?? 1080);
 
 function ensureLocalSettings() {
   const { text, changed } = updateLocalSettings(readFileSafe(envFile), { standinPort, appUrl, given });
@@ -109,9 +113,17 @@ process.on("SIGTERM", () => stop(0));
 async function main() {
   ensureLocalSettings();
   const local = readDotenv(envFile);
+  // A configured SMTP server wins: the catcher is only for a hub with none.
+  const usesMaildev = !(given.SMTP_HOST ?? local.SMTP_HOST);
   for (const [p, what] of [
     [port, "le hub (PORT)"],
     [standinPort, "le simulateur ProConnect (PROCONNECT_STANDIN_PORT)"],
+    ...(usesMaildev
+      ? [
+          [mailSmtpPort, "le serveur SMTP de MailDev (MAILDEV_SMTP_PORT)"],
+          [mailWebPort, "la page de MailDev (MAILDEV_WEB_PORT)"],
+        ]
+      : []),
   ]) {
     if (!(await portIsFree(p))) fail(`le port ${p} est déjà utilisé ; choisissez-en un autre pour ${what}.`);
   }
@@ -132,12 +144,26 @@ async function main() {
     if (!(await waitFor(`${issuer}/.well-known/openid-configuration`, 30_000, standin))) fail("le simulateur ProConnect ne démarre pas.");
   }
 
+  const mailUrl = `http://localhost:${mailWebPort}`;
+  if (usesMaildev) {
+    const maildev = start("MailDev", process.execPath, [
+      path.join(root, "node_modules", "maildev", "bin", "maildev"),
+      "--smtp", String(mailSmtpPort), "--web", String(mailWebPort), "--ip", "127.0.0.1", "--silent",
+    ]);
+    if (!(await waitFor(`http://127.0.0.1:${mailWebPort}/email`, 60_000, maildev))) fail("MailDev ne démarre pas.");
+  }
+
   const hub = start(
     "Le hub",
     process.execPath,
     [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", host, "-p", String(port)],
     // The hub's own handler stops the delivery worker cleanly on SIGTERM (see src/server/boot.ts).
-    { PORT: String(port), NEXT_MANUAL_SIG_HANDLE: "true" },
+    // Alert mails go to MailDev; by environment, not .env.local, so that its port can change.
+    {
+      PORT: String(port),
+      NEXT_MANUAL_SIG_HANDLE: "true",
+      ...(usesMaildev ? { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(mailSmtpPort), SMTP_SECURE: "false" } : {}),
+    },
   );
   if (!(await waitFor(`http://127.0.0.1:${port}/api/health`, 60_000, hub))) fail("le hub ne répond pas sur /api/health.");
 
@@ -161,7 +187,8 @@ Le hub Les Communs fonctionne.
   API REST           : ${appUrl}/api/v1  — référence : ${appUrl}/api/docs
   Santé              : ${appUrl}/api/health
   Base de données    : PGlite embarquée dans ${given.DATA_DIR ?? ".data"}/ (DATABASE_URL pour PostgreSQL)
-  Livraison          : worker embarqué (webhooks signés)${
+  Livraison          : worker embarqué (webhooks signés)
+  Courriels d'alerte : ${usesMaildev ? `MailDev, ${mailUrl} (SMTP 127.0.0.1:${mailSmtpPort})` : `serveur SMTP ${given.SMTP_HOST ?? local.SMTP_HOST}`}${
     usesStandin
       ? `
   Connexion          : simulateur ProConnect local (${issuer}) — sans mot de passe : saisissez

@@ -100,6 +100,24 @@ export const env = createEnv({
     /** Bearer token of GET /api/metrics (Prometheus); absent → the route answers 404. */
     METRICS_TOKEN: z.string().min(16, "doit contenir au moins 16 caractères").optional(),
 
+    // Alerts by email (issue #11): SMTP server of the alert mails. Absent host → mails stay queued.
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+    /** true: TLS from the start (port 465); false: STARTTLS when the server offers it. */
+    SMTP_SECURE: bool(false),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASS: z.string().min(1).optional(),
+    /** Sender of the alert mails, `Nom <adresse>` or an address. */
+    SMTP_FROM: z.string().min(3).default("Les Communs <ne-pas-repondre@les-communs.localhost>"),
+    /** Consecutive failed attempts after which an endpoint is announced as failing. */
+    ALERT_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** Minutes of failures without a success after which an endpoint is announced as failing. */
+    ALERT_AFTER_MINUTES: z.coerce.number().int().min(1).default(30),
+    /** Hour (0–23, Europe/Paris) from which the daily digest of open problems is sent. */
+    ALERT_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+    /** Base URL of the console in the mails' links; absent → NEXTAUTH_URL. */
+    CONSOLE_URL: z.url().optional(),
+
     // Console login (ProConnect through next-auth)
     NEXTAUTH_URL: z.url().optional(),
     NEXTAUTH_SECRET: z.string().min(32, "doit contenir au moins 32 caractères"),

@@ -26,6 +26,7 @@ import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/ope
 import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
 import { reencryptSecrets } from "@/modules/secrets/reencrypt-secrets";
 import { replayFailedDeliveries } from "@/modules/delivery/replay-failed-deliveries";
+import { setServiceContacts } from "@/modules/alerts/set-service-contacts";
 
 export type Flags = Record<string, string | true>;
 
@@ -129,6 +130,12 @@ export const commands: Record<string, Command> = {
     usage: "agent:add --service <slug> --email <email> --niveau lecture|gestion",
     flags: z.strictObject({ service: text(serviceSlugSchema), email: text(agentEmailSchema), niveau: text(agentLevelSchema) }),
     run: async (db, f) => ({ agent: await addAgent(db, { service: f.service, email: f.email, niveau: f.niveau }, cliActor) }),
+  },
+  "service:contacts": {
+    usage: "service:contacts --slug <slug> [--ajouter a@b.fr,c@d.fr] [--retirer e@f.fr]",
+    flags: z.strictObject({ slug: text(serviceSlugSchema), ajouter: z.string().optional(), retirer: z.string().optional() }),
+    run: (db, f) =>
+      setServiceContacts(db, { service: f.slug, ajouter: commaList(f.ajouter) ?? [], retirer: commaList(f.retirer) ?? [] }, cliActor),
   },
   "agent:remove": {
     usage: "agent:remove --service <slug> --email <email>",

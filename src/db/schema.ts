@@ -163,6 +163,12 @@ export const webhookEndpoints = pgTable(
     evenements: text("evenements").array(),
     /** Subscribed territories (`reg:84`, `dep:69`, `epci:…`, `com:…`); null = all. */
     territoires: text("territoires").array(),
+    /**
+     * The last state announced by email (issue #11, alerts): `ok`, `failing` or `disabled`. Moved
+     * only by a conditional update in the transaction that changes the endpoint's health, with the
+     * alert mails it causes: at most one mail per endpoint and per state change.
+     */
+    alertState: text("alert_state", { enum: ["ok", "failing", "disabled"] }).notNull().default("ok"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -471,11 +477,71 @@ export const operators = pgTable(
     active: boolean("active").notNull().default(true),
     /** Last successful console login (set at sign-in; shown on the operators page, issue #11). */
     lastLoginAt: ts("last_login_at"),
+    /** Receives the endpoints' alerts and the daily digest by email (issue #11, an operator's own preference). */
+    alertSubscribed: boolean("alert_subscribed").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("operators_email_uq").on(t.email)],
 );
+
+/**
+ * Technical contacts of a connected service (issue #11): emailed when its endpoint starts failing,
+ * is disabled or recovers, and in the daily digest. Emails stored normalised (trimmed, lower case).
+ * Personal data: shown to operators only, never logged nor audited (entries name the contact by
+ * id), deleted by the erasure (`POST /utilisateurs/effacement`).
+ */
+export const serviceContacts = pgTable(
+  "service_contacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    serviceId: uuid("service_id")
+      .notNull()
+      .references(() => services.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("service_contacts_service_email_uq").on(t.serviceId, t.email), index("service_contacts_email_idx").on(t.email)],
+);
+
+export const alertKinds = ["failing", "disabled", "recovered", "digest"] as const;
+export type AlertKind = (typeof alertKinds)[number];
+
+/**
+ * The alert mails' outbox (issue #11): one row per mail and recipient, written in the transaction of
+ * the state change that causes it, sent by the alert sender and retried with backoff until the SMTP
+ * server accepts it. `facts` holds what the mail says (service, endpoint, reason, counts), rendered
+ * at send time. No foreign keys, like the webhook outbox: rows outlive nothing they would lock.
+ * `recipient` is personal data: the erasure deletes the person's rows.
+ */
+export const alertMails = pgTable(
+  "alert_mails",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    kind: text("kind", { enum: alertKinds }).notNull(),
+    serviceId: uuid("service_id"),
+    endpointId: uuid("endpoint_id"),
+    recipient: text("recipient").notNull(),
+    facts: jsonb("facts").notNull(),
+    state: text("state", { enum: ["pending", "sent"] }).notNull().default("pending"),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    leaseExpiresAt: ts("lease_expires_at"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [
+    index("alert_mails_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+    index("alert_mails_recipient_idx").on(t.recipient),
+  ],
+);
+
+/** One row per day whose digest was queued: the atomic claim that makes one instance send it (issue #11). */
+export const alertDigests = pgTable("alert_digests", {
+  day: date("day", { mode: "string" }).primaryKey(),
+  claimedAt: ts("claimed_at").notNull().defaultNow(),
+});
 
 /**
  * Connected-service agents (CONTRACT §8, issue #12): a person (by email) granted access to one

@@ -24,6 +24,10 @@ export type DeliveryOptions = {
   owner: string;
   /** Consecutive failures after which the console shows the endpoint as failing. */
   warnAfterFailures: number;
+  /** Consecutive failures after which the endpoint's failure is announced by email (issue #11). */
+  alertAfterFailures: number;
+  /** Failing without a success for this long also announces it (issue #11). */
+  alertAfterMs: number;
   /** Failing without any success for this long disables the endpoint. */
   disableAfterMs: number;
   /** Upper bound for a receiver's Retry-After. */
@@ -49,6 +53,8 @@ export function deliveryOptionsFromEnv(overrides: Partial<DeliveryOptions> = {})
     keyring: secretKeyring(),
     owner: newWorkerId("worker"),
     warnAfterFailures: 4,
+    alertAfterFailures: env.ALERT_AFTER_FAILURES,
+    alertAfterMs: env.ALERT_AFTER_MINUTES * 60_000,
     disableAfterMs: 5 * DAY_MS,
     maxRetryAfterMs: DAY_MS,
     random: Math.random,

@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
 import { disableEndpointAutomatically } from "@/modules/webhooks/disable-endpoint";
+import { enqueueEndpointAlert } from "@/modules/alerts/enqueue-alert";
 import type { AttemptOutcome } from "./attempt-delivery";
 import type { ClaimedDelivery } from "./claim-deliveries";
 import { nextRetryDelay, parseRetryAfter } from "./compute-retry";
@@ -13,7 +14,10 @@ export type DeliveryResult = { delivery: ClaimedDelivery; outcome: AttemptOutcom
 
 export type NextState = { state: "delivered" | "pending" | "failed"; delayMs: number | null; retryStep: number };
 
-type HealthOptions = Pick<DeliveryOptions, "scheduleMs" | "maxRetryAfterMs" | "random" | "warnAfterFailures" | "disableAfterMs">;
+type HealthOptions = Pick<
+  DeliveryOptions,
+  "scheduleMs" | "maxRetryAfterMs" | "random" | "warnAfterFailures" | "disableAfterMs" | "alertAfterFailures" | "alertAfterMs"
+>;
 
 export function decideNextState(delivery: ClaimedDelivery, outcome: AttemptOutcome, options: HealthOptions): NextState {
   const retryStep = delivery.retryStep + 1;
@@ -43,10 +47,12 @@ export type RecordSummary = {
   /** Endpoints that just crossed the warning threshold of consecutive failures. */
   failing: { endpointId: string; consecutiveFailures: number }[];
   disabled: { endpointId: string; reason: string }[];
+  /** Endpoints whose alert state moved in this batch (issue #11): their mails are queued. */
+  alerted: { endpointId: string; kind: "failing" | "recovered" }[];
 };
 
 export async function recordResults(db: Db, owner: string, results: DeliveryResult[], options: HealthOptions): Promise<RecordSummary> {
-  const summary: RecordSummary = { recorded: 0, delivered: 0, failing: [], disabled: [] };
+  const summary: RecordSummary = { recorded: 0, delivered: 0, failing: [], disabled: [], alerted: [] };
   if (results.length === 0) return summary;
   const decided = results.map((r) => ({ ...r, next: decideNextState(r.delivery, r.outcome, options) }));
   // Outcomes travel as one JSON parameter: one round trip and one statement (atomic on its own)
@@ -146,19 +152,41 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
   const healthy = [...byEndpoint]
     .filter(([, list]) => list[list.length - 1]!.next.state === "delivered" && !list.some((r) => r.outcome.statusCode === 410))
     .map(([endpointId]) => endpointId);
+  let recovering: string[] = [];
   if (healthy.length > 0) {
     // The common case, in one statement that writes only when something changes: a healthy
     // endpoint's row is not rewritten by every batch (last_success_at is kept to within 10 s).
-    await db.execute(sql`
-      update webhook_endpoints
-      set consecutive_failures = 0, failing_since = null, last_success_at = now(), updated_at = now()
-      where id in (${sql.join(healthy.map((id) => sql`${id}::uuid`), sql`, `)})
-        and (consecutive_failures <> 0 or failing_since is not null or last_success_at is null
-             or last_success_at < now() - interval '10 seconds')`);
+    // Endpoints whose failure or disabling was announced are left out and returned: their recovery
+    // and its mails are written together in the transaction below (issue #11).
+    const ids = sql.join(healthy.map((id) => sql`${id}::uuid`), sql`, `);
+    recovering = rowsOf<{ id: string }>(
+      await db.execute(sql`
+        with upd as (
+          update webhook_endpoints
+          set consecutive_failures = 0, failing_since = null, last_success_at = now(), updated_at = now()
+          where id in (${ids}) and alert_state = 'ok'
+            and (consecutive_failures <> 0 or failing_since is not null or last_success_at is null
+                 or last_success_at < now() - interval '10 seconds')
+          returning id
+        )
+        select id from webhook_endpoints where id in (${ids}) and alert_state <> 'ok' and enabled`),
+    ).map((r) => r.id);
   }
   const unhealthy = [...byEndpoint].filter(([id]) => !healthy.includes(id));
-  if (unhealthy.length === 0) return summary;
+  if (unhealthy.length === 0 && recovering.length === 0) return summary;
   await db.transaction(async (tx) => {
+    for (const endpointId of recovering) {
+      const [row] = rowsOf<{ id: string }>(
+        await tx.execute(sql`
+          update webhook_endpoints
+          set consecutive_failures = 0, failing_since = null, last_success_at = now(), updated_at = now(), alert_state = 'ok'
+          where id = ${endpointId} and alert_state <> 'ok' and enabled
+          returning id`),
+      );
+      if (!row) continue;
+      await enqueueEndpointAlert(tx, "recovered", endpointId);
+      summary.alerted.push({ endpointId, kind: "recovered" });
+    }
     for (const [endpointId, list] of unhealthy) {
       if (list.some((r) => r.outcome.statusCode === 410)) {
         const reason = "le récepteur a répondu 410 Gone";
@@ -180,18 +208,34 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
         continue;
       }
       const firstFailure = list[0]!.outcome.startedAt.toISOString();
-      const [row] = rowsOf<{ consecutive_failures: number; disable: boolean }>(
+      // The announced state, read under the row lock that the update below keeps: a concurrent
+      // recorder of the same endpoint waits here, then sees this one's state (one mail per change).
+      const [was] = rowsOf<{ alert_state: string }>(
+        await tx.execute(sql`select alert_state from webhook_endpoints where id = ${endpointId} for update`),
+      );
+      // Right-hand sides read the row before the update: the alert condition is written on the new counts.
+      const [row] = rowsOf<{ consecutive_failures: number; disable: boolean; alert: boolean }>(
         await tx.execute(sql`
           update webhook_endpoints
           set consecutive_failures = consecutive_failures + ${list.length},
               failing_since = coalesce(failing_since, ${firstFailure}::timestamptz),
               last_failure_at = now(),
-              updated_at = now()
+              updated_at = now(),
+              alert_state = case
+                when enabled and alert_state <> 'failing'
+                     and (consecutive_failures + ${list.length} >= ${options.alertAfterFailures}
+                          or coalesce(failing_since, ${firstFailure}::timestamptz) <= now() - ${options.alertAfterMs} * interval '1 millisecond')
+                then 'failing' else alert_state end
           where id = ${endpointId}
           returning consecutive_failures,
-                    (enabled and failing_since < now() - ${options.disableAfterMs} * interval '1 millisecond') as disable`),
+                    (enabled and failing_since < now() - ${options.disableAfterMs} * interval '1 millisecond') as disable,
+                    (alert_state = 'failing' and ${was?.alert_state ?? "failing"}::text <> 'failing') as alert`),
       );
       if (!row) continue;
+      if (row.alert) {
+        await enqueueEndpointAlert(tx, "failing", endpointId);
+        summary.alerted.push({ endpointId, kind: "failing" });
+      }
       const before = row.consecutive_failures - list.length;
       if (before < options.warnAfterFailures && row.consecutive_failures >= options.warnAfterFailures) {
         summary.failing.push({ endpointId, consecutiveFailures: row.consecutive_failures });

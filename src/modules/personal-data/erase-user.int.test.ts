@@ -73,6 +73,8 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
     const mec = (await keyFor(t.db, "mec")).key;
     await runCommand(t.db, "service:update", { slug: "tet", "webhook-url": tetReceiver.url });
     await runCommand(t.db, "service:update", { slug: "recoco", "webhook-url": recocoReceiver.url });
+    // The person is also TeT's technical contact: TeT's failures and recovery queue mails to them (issue #11).
+    await runCommand(t.db, "service:contacts", { slug: "tet", ajouter: person.email });
 
     const created = await call(projets.POST, {
       method: "POST",
@@ -89,7 +91,7 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
     const id = created.body.id as string;
     await call(projet.PATCH, { method: "PATCH", path: `/api/v1/projets/${id}`, key: mec, params: { id }, body: { description: "Deuxième version" } });
     await call(permissions.PUT, { method: "PUT", path: `/api/v1/projets/${id}/permissions`, key: mec, params: { id }, body: { email: person.email, niveau: "WRITE" } });
-    const options = deliveryOptionsFromEnv({ random: () => 0.5, batchSize: 16, scheduleMs: [1, 1, 1, 1] });
+    const options = deliveryOptionsFromEnv({ random: () => 0.5, batchSize: 16, scheduleMs: [1, 1, 1, 1], alertAfterFailures: 2 });
     for (let round = 0; round < 40; round++) {
       if ((await deliverBatch(t.db, options)).claimed === 0) {
         const [left] = rowsOf<{ n: number | string }>(await t.db.execute(sql`select count(*) as n from deliveries where state in ('pending', 'in_flight')`));
@@ -111,6 +113,8 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
       expect(before).toContain(`${place} ∋ ${person.email}`);
     }
     expect(before).toContain(`delivery_attempts.response_excerpt ∋ ${person.telephone}`);
+    expect(before).toContain(`service_contacts.email ∋ ${person.email}`);
+    expect(before).toContain(`alert_mails.recipient ∋ ${person.email}`);
 
     const erased = await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: mec, body: { email: person.email } });
     expect(erased.body).toEqual({ permissionsSupprimees: 1, projetsModifies: 1 });

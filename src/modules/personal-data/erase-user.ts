@@ -1,10 +1,10 @@
-// POST /utilisateurs/effacement: erases a person everywhere the hub knows them (permissions, agent grants, porteur
+// POST /utilisateurs/effacement: erases a person everywhere the hub knows them (permissions, agent grants, technical contacts and their alert mails, porteur
 // contact fields, also in the outbox's stored bodies), bumps and announces the affected projects,
 // then announces the erasure itself (without any personal data). Idempotent: a second call finds nothing and announces nothing.
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { WRITE_CLOCK } from "@/db/combine-writes";
-import { projectPermissions, projects, serviceAgents } from "@/db/schema";
+import { alertMails, projectPermissions, projects, serviceAgents, serviceContacts } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { enqueueEvents } from "@/modules/outbox/enqueue-event";
@@ -33,6 +33,9 @@ export async function eraseUser(db: Db, caller: Caller, raw: unknown) {
   return db.transaction(async (tx) => {
     // The person's access to connected services' spaces goes too (issue #12: agents' emails are personal data).
     await tx.delete(serviceAgents).where(eq(serviceAgents.email, parsed.data.email.trim().toLowerCase()));
+    // So do their technical-contact entries and the alert mails addressed to them, sent or not (issue #11).
+    await tx.delete(serviceContacts).where(eq(serviceContacts.email, parsed.data.email.trim().toLowerCase()));
+    await tx.delete(alertMails).where(eq(alertMails.recipient, parsed.data.email.trim().toLowerCase()));
     const removed = await tx.delete(projectPermissions).where(eq(projectPermissions.emailHash, hash)).returning({ projectId: projectPermissions.projectId });
     const porteurOf = await tx.select({ id: projects.id }).from(projects).where(eq(projects.porteurEmailHash, hash));
     const states = await loadProjects(tx, porteurOf.map((p) => p.id), { forUpdate: true });

@@ -7,12 +7,13 @@ import { and, eq, sql } from "drizzle-orm";
 import { webhookEndpoints } from "@/db/schema";
 import type { DbOrTx } from "@/db/client";
 import { writeAudit } from "@/modules/audit/write-audit";
+import { enqueueEndpointAlert } from "@/modules/alerts/enqueue-alert";
 import { parkDeliveries } from "./park-deliveries";
 
 /**
  * Disables `endpointId` (if still enabled) with `reason`, holds the projects of `refusedDeliveryIds`
- * (deliveries that ended `failed` because the receiver answered 410) and writes the audit entry.
- * Returns whether this call disabled it.
+ * (deliveries that ended `failed` because the receiver answered 410), writes the audit entry and
+ * queues the "disabled" alert mails (issue #11), all in `tx`. Returns whether this call disabled it.
  */
 export async function disableEndpointAutomatically(
   tx: DbOrTx,
@@ -23,11 +24,12 @@ export async function disableEndpointAutomatically(
   const now = new Date();
   const [endpoint] = await tx
     .update(webhookEndpoints)
-    .set({ enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now })
+    .set({ enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now, alertState: "disabled" })
     .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.enabled, true)))
     .returning({ serviceId: webhookEndpoints.serviceId, url: webhookEndpoints.url });
   if (!endpoint) return false;
   await parkDeliveries(tx, endpointId);
+  await enqueueEndpointAlert(tx, "disabled", endpointId, reason);
   if (refusedDeliveryIds.length > 0) {
     await tx.execute(sql`
       insert into held_changes (endpoint_id, service_id, project_id, project_version, author_service_id, changements, held_at)

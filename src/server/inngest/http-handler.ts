@@ -8,6 +8,7 @@ import { AppError } from "@/modules/errors/app-error";
 import { errorResponse } from "@/server/http/error-response";
 import { inngest } from "./client";
 import { deliveryFunctions } from "./delivery-functions";
+import { alertFunctions } from "./alert-functions";
 
 type Handler = (request: Request, context: unknown) => Promise<Response>;
 
@@ -17,5 +18,5 @@ const notConfigured: Handler = async () =>
 /** GET, POST and PUT of /api/inngest: the Inngest SDK's handlers, or 404 when Inngest is not configured. */
 export function inngestHandlers(configured = inngestConfigured): { GET: Handler; POST: Handler; PUT: Handler } {
   if (!configured) return { GET: notConfigured, POST: notConfigured, PUT: notConfigured };
-  return serve({ client: inngest, functions: deliveryFunctions }) as unknown as { GET: Handler; POST: Handler; PUT: Handler };
+  return serve({ client: inngest, functions: [...deliveryFunctions, ...alertFunctions] }) as unknown as { GET: Handler; POST: Handler; PUT: Handler };
 }

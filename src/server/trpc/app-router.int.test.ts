@@ -72,6 +72,10 @@ function expectations(): Record<string, { access: Access | "agent"; input?: unkn
     "projects.filterChoices": { access: "operator" },
     "audit.list": { access: "operator", input: {} },
     "operators.list": { access: "admin" },
+    "alerts.contacts": { access: "operator", input: { serviceId } },
+    "alerts.setContacts": { access: "admin", input: { service: "tet", ajouter: ["contact.technique@tet.example.fr"] } },
+    "alerts.mySubscription": { access: "operator" },
+    "alerts.setMySubscription": { access: "operator", input: { subscribed: true } },
     "operators.add": { access: "admin", input: { email: "nouvel.operateur@anct.gouv.fr", role: "lecteur" } },
     "operators.setActive": { access: "admin", input: { operatorId: UUID_ZERO, active: false } },
   };
@@ -146,8 +150,9 @@ describe("console tRPC router", () => {
       if (access === "admin") expect([path, code]).toEqual([path, "FORBIDDEN"]);
       else expect([path, code]).not.toEqual([path, "FORBIDDEN"]);
     }
-    // Nothing was written on the lecteur's behalf.
-    expect((await database.db.select().from(auditLog)).length).toBe(auditBefore);
+    // Nothing was written on the lecteur's behalf but their own alert subscription (issue #11), audited.
+    const written = (await database.db.select().from(auditLog).orderBy(auditLog.id)).slice(auditBefore);
+    expect(written.map((a) => a.action)).toEqual(["operator.alerts_subscribe"]);
   });
 
   it("refuses every mutation without the same-origin proof, even to an admin", async () => {

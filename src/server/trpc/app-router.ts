@@ -1,4 +1,5 @@
 import { router, operatorProcedure } from "./init";
+import { alertsRouter } from "./routers/alerts-router";
 import { auditRouter } from "./routers/audit-router";
 import { dashboardRouter } from "./routers/dashboard-router";
 import { deliveriesRouter } from "./routers/deliveries-router";
@@ -17,6 +18,7 @@ export const appRouter = router({
   projects: projectsRouter,
   audit: auditRouter,
   operators: operatorsRouter,
+  alerts: alertsRouter,
   espace: espaceRouter,
 });
 

@@ -3,7 +3,7 @@
 // otherwise until the next retry is due, with `pollMs` as a fallback for missed notifications.
 // Also purges delivery history past retention, hourly, and sweeps held changes left by a writer
 // that raced with a re-enable (release-held-changes.ts) and records a resync mark (mark-resync.ts)
-// every few seconds.
+// every few seconds, and sends the alert mails (start-alert-ticks.ts, issue #11).
 import type { DatabaseHandle } from "@/db/client";
 import { env } from "@/env";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
@@ -14,6 +14,7 @@ import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history"
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { markResync, pruneResyncMarks } from "@/modules/projects/mark-resync";
 import { describeError, logger } from "../logger";
+import { startAlertTicks } from "./start-alert-ticks";
 import { observeAttempt, observeClaimed } from "../metrics";
 import { traceAttempt } from "../telemetry/trace-delivery";
 
@@ -46,6 +47,7 @@ export async function startEmbeddedWorker(
     onRecorded: (summary) => {
       for (const f of summary.failing) logger.warn("webhook endpoint failing", f);
       for (const d of summary.disabled) logger.warn("webhook endpoint disabled", d);
+      for (const a of summary.alerted) logger.info("webhook endpoint alert queued", a);
     },
   });
 
@@ -90,6 +92,8 @@ export async function startEmbeddedWorker(
   const markTick = setInterval(() => void mark(), RESYNC_MARK_MS);
   markTick.unref();
 
+  const stopAlerts = startAlertTicks(handle.db);
+
   logger.info("delivery worker started", { owner: options.owner, driver: handle.driver });
   return {
     wake: loop.wake,
@@ -98,6 +102,7 @@ export async function startEmbeddedWorker(
       clearInterval(hourly);
       clearInterval(heldSweep);
       clearInterval(markTick);
+      stopAlerts();
       await unlisten?.().catch(() => {});
       await loop.stop();
       await closeDeliveryPools();

@@ -9,6 +9,7 @@ const sections = [
   { href: "/admin/livraisons", text: "Livraisons" },
   { href: "/admin/projets", text: "Projets" },
   { href: "/admin/journal", text: "Journal d'audit" },
+  { href: "/admin/alertes", text: "Alertes par courriel" },
 ];
 
 export function ConsoleNav({ isAdmin }: { isAdmin: boolean }) {

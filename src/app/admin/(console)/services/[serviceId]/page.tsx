@@ -8,6 +8,7 @@ import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { EndpointStateRows } from "../../../_components/endpoint-state-rows";
 import { formatDateTime } from "../../../_components/format";
 import { CreateKeyButton, RevokeKeyButton, WebhookSettings } from "../../../_components/service-actions";
+import { ServiceContacts } from "../../../_components/alert-forms";
 
 export const metadata: Metadata = { title: "Service connecté" };
 
@@ -17,7 +18,11 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
   const { serviceId } = await params;
   if (!uuid.test(serviceId)) notFound();
   const caller = await getServerCaller();
-  const [service, operator] = await Promise.all([caller.services.get({ serviceId }).catch(() => null), getCurrentOperator()]);
+  const [service, operator, contacts] = await Promise.all([
+    caller.services.get({ serviceId }).catch(() => null),
+    getCurrentOperator(),
+    caller.alerts.contacts({ serviceId }).catch(() => []),
+  ]);
   if (!service) notFound();
   const isAdmin = operator?.role === "admin";
   const endpoint = service.endpoint;
@@ -75,6 +80,9 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
           activeKeys={service.keys.filter((k) => !k.revokedAt).length}
         />
       )}
+
+      <h2 className="fr-mt-4w">Contacts techniques</h2>
+      <ServiceContacts slug={service.slug} contacts={contacts} isAdmin={isAdmin} />
 
       <h2 className="fr-mt-4w">Clés d'API</h2>
       <div className="fr-table">
