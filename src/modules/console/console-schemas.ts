@@ -36,6 +36,8 @@ export const listAuditInput = z.strictObject({
   cursor: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(200).default(50),
   action: storableString(z.string().trim().max(100)).optional(),
+  /** Entries about one connected service (its agents' actions among them: issue #12). */
+  serviceId: z.uuid({ error: "identifiant de service invalide" }).optional(),
 });
 
 export const serviceIdInput = z.strictObject({ serviceId: z.uuid({ error: "identifiant de service invalide" }) });

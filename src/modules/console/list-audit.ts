@@ -1,12 +1,14 @@
-// The audit log, newest first, keyset on id.
+// The audit log, newest first, keyset on id; filterable by action and by service (issue #12: operators
+// follow what a connected service's agents did).
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { auditLog } from "@/db/schema";
 
-export async function listAudit(db: DbOrTx, input: { cursor?: number; limit: number; action?: string }) {
+export async function listAudit(db: DbOrTx, input: { cursor?: number; limit: number; action?: string; serviceId?: string }) {
   const conditions: SQL[] = [];
   if (input.cursor) conditions.push(lt(auditLog.id, input.cursor));
   if (input.action) conditions.push(eq(auditLog.action, input.action));
+  if (input.serviceId) conditions.push(eq(auditLog.serviceId, input.serviceId));
   const rows = await db
     .select()
     .from(auditLog)

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
-import { auditLog, operators, services } from "@/db/schema";
+import { auditLog, operators, serviceAgents, services } from "@/db/schema";
 import type { AgentGrant } from "@/modules/agents/agent-schemas";
 import type { AgentIdentity, OperatorIdentity } from "@/server/auth/load-operator-session";
 import { appRouter } from "./app-router";
@@ -57,6 +57,9 @@ function expectations(): Record<string, { access: Access | "agent"; input?: unkn
     "services.revokeKey": { access: "admin", input: { serviceId, prefix: "lc_test_absent" } },
     "services.rotateSecret": { access: "admin", input: { serviceId } },
     "services.sendTestEvent": { access: "admin", input: { serviceId } },
+    "services.agents": { access: "admin", input: { serviceId } },
+    "services.addAgent": { access: "admin", input: { service: "tet", email: "ajoute@tet.fr", niveau: "lecture" } },
+    "services.removeAgent": { access: "admin", input: { service: "tet", email: "ajoute@tet.fr" } },
     "mappings.list": { access: "operator", input: { serviceId } },
     "mappings.set": { access: "admin", input: { service: "tet", label: "En pause", generique: "IMPACTE" } },
     "deliveries.list": { access: "operator", input: {} },
@@ -115,8 +118,10 @@ beforeAll(async () => {
   serviceId = tet!.id;
   const [mec] = await database.db.select().from(services).where(eq(services.slug, "mec"));
   otherServiceId = mec!.id;
-  agentLecture = agent("lecture@tet.fr", [{ serviceId, slug: "tet", nom: tet!.nom, niveau: "lecture" }]);
-  agentGestion = agent("gestion@tet.fr", [{ serviceId, slug: "tet", nom: tet!.nom, niveau: "gestion" }]);
+  const [lectureGrant] = await database.db.insert(serviceAgents).values({ serviceId, email: "lecture@tet.fr", niveau: "lecture" }).returning();
+  const [gestionGrant] = await database.db.insert(serviceAgents).values({ serviceId, email: "gestion@tet.fr", niveau: "gestion" }).returning();
+  agentLecture = agent("lecture@tet.fr", [{ grantId: lectureGrant!.id, serviceId, slug: "tet", nom: tet!.nom, niveau: "lecture" }]);
+  agentGestion = agent("gestion@tet.fr", [{ grantId: gestionGrant!.id, serviceId, slug: "tet", nom: tet!.nom, niveau: "gestion" }]);
 });
 
 afterAll(async () => {

@@ -18,6 +18,10 @@ import { AppError } from "@/modules/errors/app-error";
 import { apiKeys } from "@/db/schema";
 import { and, eq } from "drizzle-orm";
 import { kickDelivery } from "@/server/delivery-driver";
+import { addAgent } from "@/modules/agents/add-agent";
+import { removeAgent } from "@/modules/agents/remove-agent";
+import { listServiceAgents } from "@/modules/agents/list-service-agents";
+import { addAgentInput, removeAgentInput } from "@/modules/agents/agent-schemas";
 
 export const servicesRouter = router({
   list: operatorProcedure.query(({ ctx }) => listServices(ctx.db)),
@@ -61,6 +65,11 @@ export const servicesRouter = router({
     ),
 
   rotateSecret: adminProcedure.input(serviceIdInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input.serviceId, ctx.actor)),
+
+  /** "Agents du service" (issue #12): the people granted the service's space. Emails: admins only. */
+  agents: adminProcedure.input(serviceIdInput).query(({ ctx, input }) => listServiceAgents(ctx.db, input.serviceId)),
+  addAgent: adminProcedure.input(addAgentInput).mutation(({ ctx, input }) => addAgent(ctx.db, input, ctx.actor)),
+  removeAgent: adminProcedure.input(removeAgentInput).mutation(({ ctx, input }) => removeAgent(ctx.db, input, ctx.actor)),
 
   sendTestEvent: adminProcedure.input(serviceIdInput).mutation(async ({ ctx, input }) => {
     const result = await sendTestEvent(ctx.db, input.serviceId, ctx.actor);

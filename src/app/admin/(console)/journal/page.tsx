@@ -7,7 +7,7 @@ import { firstValue, type RawSearchParams } from "../../_components/search-param
 
 export const metadata: Metadata = { title: "Journal d'audit" };
 
-const actorTypes = { operator: "Opérateur", cli: "Ligne de commande", system: "Système" } as const;
+const actorTypes = { operator: "Opérateur", agent: "Agent de service", cli: "Ligne de commande", system: "Système" } as const;
 
 function showJson(value: unknown) {
   return value === null || value === undefined ? "—" : JSON.stringify(value, null, 1);
@@ -17,13 +17,29 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const raw = await searchParams;
   const cursor = firstValue(raw.cursor);
   const action = firstValue(raw.action);
-  const parsed = listAuditInput.safeParse({ cursor: cursor ? Number(cursor) : undefined, action: action || undefined });
-  const page = await (await getServerCaller()).audit.list(parsed.success ? parsed.data : { limit: 50 });
-  const base = action ? `action=${encodeURIComponent(action)}&` : "";
+  const serviceId = firstValue(raw.serviceId);
+  const parsed = listAuditInput.safeParse({ cursor: cursor ? Number(cursor) : undefined, action: action || undefined, serviceId: serviceId || undefined });
+  const caller = await getServerCaller();
+  const [page, services] = await Promise.all([caller.audit.list(parsed.success ? parsed.data : { limit: 50 }), caller.services.list()]);
+  const filters = new URLSearchParams({ ...(action ? { action } : {}), ...(parsed.success && parsed.data.serviceId ? { serviceId: parsed.data.serviceId } : {}) }).toString();
+  const base = filters ? `${filters}&` : "";
   return (
     <>
       <h1>Journal d'audit</h1>
-      <p>Chaque modification faite depuis la console ou la ligne de commande, avec son auteur et les valeurs avant et après (sans secret ni donnée personnelle).</p>
+      <p>Chaque modification faite depuis la console, l'espace des services connectés ou la ligne de commande, avec son auteur et les valeurs avant et après (sans secret ni donnée personnelle).</p>
+      <form method="get" action="/admin/journal" className="fr-mb-3w">
+        {action && <input type="hidden" name="action" value={action} />}
+        <div className="fr-select-group">
+          <label className="fr-label" htmlFor="journal-service">Service concerné</label>
+          <select className="fr-select" id="journal-service" name="serviceId" defaultValue={parsed.success ? (parsed.data.serviceId ?? "") : ""}>
+            <option value="">Tous les services</option>
+            {services.map((s) => (
+              <option key={s.id} value={s.id}>{s.nom} ({s.slug})</option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="fr-btn fr-btn--secondary fr-btn--sm">Filtrer</button>
+      </form>
       <div className="fr-table fr-table--sm">
         <table>
           <caption className="fr-sr-only">Journal d'audit, les entrées les plus récentes d'abord</caption>
@@ -54,7 +70,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </div>
       <nav aria-label="Pagination du journal">
         <ul className="fr-btns-group fr-btns-group--inline-sm">
-          {(cursor || action) && <li><Link className="fr-btn fr-btn--secondary" href="/admin/journal">Toutes les entrées récentes</Link></li>}
+          {(cursor || filters) && <li><Link className="fr-btn fr-btn--secondary" href="/admin/journal">Toutes les entrées récentes</Link></li>}
           {page.nextCursor && <li><Link className="fr-btn fr-btn--secondary" href={`/admin/journal?${base}cursor=${page.nextCursor}`}>Entrées plus anciennes</Link></li>}
         </ul>
       </nav>

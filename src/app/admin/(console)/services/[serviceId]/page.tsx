@@ -8,6 +8,9 @@ import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { EndpointStateRows } from "../../../_components/endpoint-state-rows";
 import { formatDateTime } from "../../../_components/format";
 import { CreateKeyButton, RevokeKeyButton, WebhookSettings } from "../../../_components/service-actions";
+import { AddAgentForm, RemoveAgentButton } from "../../../_components/agent-forms";
+
+const levelLabels = { lecture: "Lecture", gestion: "Gestion" } as const;
 
 export const metadata: Metadata = { title: "Service connecté" };
 
@@ -20,6 +23,8 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
   const [service, operator] = await Promise.all([caller.services.get({ serviceId }).catch(() => null), getCurrentOperator()]);
   if (!service) notFound();
   const isAdmin = operator?.role === "admin";
+  // Agents' emails are personal data: only admins (who grant them) see them.
+  const agents = isAdmin ? await caller.services.agents({ serviceId }) : [];
   const endpoint = service.endpoint;
   return (
     <>
@@ -98,6 +103,44 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
         </table>
       </div>
       {isAdmin && <CreateKeyButton serviceId={service.id} />}
+
+      {isAdmin && (
+        <section aria-labelledby="agents-du-service" className="fr-mt-4w">
+          <h2 id="agents-du-service">Agents du service</h2>
+          <p>
+            Les personnes de ce service qui se connectent avec ProConnect à leur espace (<code>/espace</code>) : en lecture, elles
+            suivent leur intégration ; en gestion, elles règlent aussi leur webhook et leurs clés d'API.{" "}
+            <Link href={`/admin/journal?serviceId=${service.id}`}>Leurs actions dans le journal d'audit</Link>
+          </p>
+          <div className="fr-table">
+            <table data-testid="service-agents">
+              <caption className="fr-sr-only">Agents du service</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Adresse électronique</th>
+                  <th scope="col">Niveau</th>
+                  <th scope="col">Depuis le</th>
+                  <th scope="col">Action</th>
+                </tr>
+              </thead>
+              <tbody>
+                {agents.length === 0 && (
+                  <tr><td colSpan={4}>Aucun agent.</td></tr>
+                )}
+                {agents.map((a) => (
+                  <tr key={a.id}>
+                    <td>{a.email}</td>
+                    <td>{levelLabels[a.niveau]}</td>
+                    <td>{formatDateTime(a.createdAt)}</td>
+                    <td><RemoveAgentButton slug={service.slug} email={a.email} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <AddAgentForm slug={service.slug} />
+        </section>
+      )}
     </>
   );
 }
