@@ -1,5 +1,7 @@
 // Project search for operators: by name (contains), by hub id, or by a service's external id.
 // Newest change first, keyset on (updated_at, id). Porteur contact data is not part of the result.
+// A connected service's agents (issue #12) search with `serviceId`: only the projects their service
+// is linked to, found by their own external ids only, without the other services' names.
 import { and, desc, eq, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { projectLinks, projects, services } from "@/db/schema";
@@ -23,12 +25,18 @@ function decodeCursor(cursor: string | undefined): [Date, string] | null {
   }
 }
 
-export async function searchProjects(db: DbOrTx, input: { query: string; cursor?: string; limit: number }) {
+export async function searchProjects(db: DbOrTx, input: { query: string; cursor?: string; limit: number; serviceId?: string }) {
   const conditions: SQL[] = [];
   const query = input.query.trim();
+  if (input.serviceId) {
+    conditions.push(inArray(projects.id, db.select({ id: projectLinks.projectId }).from(projectLinks).where(eq(projectLinks.serviceId, input.serviceId))));
+  }
   if (query) {
     const escaped = query.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const byExternal = db.select({ id: projectLinks.projectId }).from(projectLinks).where(eq(projectLinks.externalId, query));
+    const byExternal = db
+      .select({ id: projectLinks.projectId })
+      .from(projectLinks)
+      .where(input.serviceId ? and(eq(projectLinks.externalId, query), eq(projectLinks.serviceId, input.serviceId)) : eq(projectLinks.externalId, query));
     conditions.push(
       or(
         ilike(projects.nom, `%${escaped}%`),
@@ -49,7 +57,9 @@ export async function searchProjects(db: DbOrTx, input: { query: string; cursor?
       genericStatus: projects.genericStatus,
       collectivites: projects.collectivites,
       updatedAt: projects.updatedAt,
-      services: sql<string[]>`coalesce((select array_agg(s.slug order by s.slug) from ${projectLinks} pl join ${services} s on s.id = pl.service_id where pl.project_id = ${projects.id}), '{}')`,
+      services: input.serviceId
+        ? sql<string[]>`'{}'::text[]`
+        : sql<string[]>`coalesce((select array_agg(s.slug order by s.slug) from ${projectLinks} pl join ${services} s on s.id = pl.service_id where pl.project_id = ${projects.id}), '{}')`,
     })
     .from(projects)
     .where(conditions.length ? and(...conditions) : undefined)
