@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
+import { useDatabase } from "@/db";
 import { auditLog, operators, serviceAgents, services } from "@/db/schema";
 import type { AgentGrant } from "@/modules/agents/agent-schemas";
 import type { AgentIdentity, OperatorIdentity } from "@/server/auth/load-operator-session";
@@ -120,6 +121,8 @@ function agent(email: string, grants: AgentGrant[]): AgentIdentity {
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  // Procedures that wake the delivery driver reach the process's database: this one.
+  useDatabase(database);
   const [a] = await database.db.insert(operators).values({ email: "admin@anct.gouv.fr", role: "admin" }).returning();
   const [l] = await database.db.insert(operators).values({ email: "lecteur@anct.gouv.fr", role: "lecteur" }).returning();
   admin = { operatorId: a!.id, userId: "u-admin", email: a!.email, name: null, role: "admin", sessionToken: "t-admin" };

@@ -9,6 +9,8 @@ import { EndpointStateRows } from "../../../_components/endpoint-state-rows";
 import { formatDateTime } from "../../../_components/format";
 import { CreateKeyButton, RevokeKeyButton, WebhookSettings } from "../../../_components/service-actions";
 import { AddAgentForm, RemoveAgentButton } from "../../../_components/agent-forms";
+import { ConsoleSubscriptionForm } from "../../../_components/subscription-form";
+import { SUBSCRIBABLE_EVENT_TYPES } from "@/modules/subscriptions/territories";
 
 const levelLabels = { lecture: "Lecture", gestion: "Gestion" } as const;
 
@@ -53,7 +55,7 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
           <dd>
             événements : {endpoint.evenements ? endpoint.evenements.join(", ") : "tous"} ; territoires :{" "}
             {endpoint.territoires ? endpoint.territoires.join(", ") : "tous"}
-            {" "}(modifiable par <code>service:update --evenements … --territoires …</code>)
+            {" "}(modifiable ci-dessous ou par <code>service:update --evenements … --territoires …</code>)
           </dd>
           <dt className="fr-text--bold">Échecs consécutifs</dt>
           <dd>{endpoint.consecutiveFailures}</dd>
@@ -68,6 +70,12 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
         </dl>
       ) : (
         <p>Aucun webhook : ce service ne reçoit pas les changements des autres services.</p>
+      )}
+      {isAdmin && endpoint && (
+        <section aria-labelledby="abonnement" className="fr-mb-4w">
+          <h3 id="abonnement" className="fr-h5">Abonnement du webhook</h3>
+          <ConsoleSubscriptionForm slug={service.slug} eventTypes={SUBSCRIBABLE_EVENT_TYPES} evenements={endpoint.evenements} territoires={endpoint.territoires} />
+        </section>
       )}
       {isAdmin && (
         <WebhookSettings slug={service.slug} serviceId={service.id} url={endpoint?.url ?? null} enabled={endpoint ? endpoint.enabled : null} serviceEnabled={service.enabled} />
