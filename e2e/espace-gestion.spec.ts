@@ -9,7 +9,8 @@ import { checkAccessibility, login, loginAsOperator, screenshot } from "./suppor
 const agentEmail = "gestionnaire@aides-territoires.exemple.fr";
 const extraPort = Number(process.env.E2E_EXTRA_PORT ?? 3470);
 
-test.describe.configure({ mode: "serial" });
+// Three page loads with axe each on a shared 2-core machine: more than the default minute.
+test.describe.configure({ mode: "serial", timeout: 180_000 });
 
 test.describe("espace des services connectés : gestion", () => {
   test("un administrateur donne accès à un agent depuis la console", async ({ page }) => {
