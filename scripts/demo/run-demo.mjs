@@ -93,7 +93,11 @@ async function main() {
     ok(`simulateur ProConnect démarré (${started.standin.issuer})`);
   }
   started.hub = await startHub({ port: HUB_PORT, extraEnv });
-  if (started.standin) await communs(started.hub, ["operator:add", "--email", "admin@anct.gouv.fr", "--role", "admin"]);
+  if (started.standin) {
+    await communs(started.hub, ["operator:add", "--email", "admin@anct.gouv.fr", "--role", "admin"]);
+    // A connected service's agent (issue #12): TeT's referent manages their integration in their space.
+    await communs(started.hub, ["agent:add", "--service", "tet", "--email", "referente@tet.exemple.fr", "--niveau", "gestion"]);
+  }
   ok(`hub démarré en ${elapsed()} sur ${started.hub.url} (base embarquée PGlite dans ${started.hub.dataDir}, worker de livraison intégré)`);
 
   const definitions = [
@@ -271,6 +275,7 @@ main().then(
     if (args.has("--garder")) {
       say(`\nLe hub reste démarré sur ${started.hub.url} (Ctrl+C pour l'arrêter).`);
       say(`Console : ${started.hub.url}/admin — connexion par le simulateur ProConnect avec l'agent admin@anct.gouv.fr`);
+      say(`Espace d'un service connecté : ${started.hub.url}/espace — même simulateur, avec l'agente referente@tet.exemple.fr (gestion du service TeT)`);
       say("(le mot de passe est indiqué sur la page de connexion).");
       await Promise.allSettled(started.services.map((s) => s.close()));
       return;

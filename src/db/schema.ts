@@ -619,21 +619,27 @@ export const auditLog = pgTable(
   "audit_log",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    /** `operator` (console), `cli` (command line) or `system`. */
-    actorType: text("actor_type", { enum: ["operator", "cli", "system"] }).notNull(),
+    /** `operator` (console), `agent` (a connected service's agent, in their space: issue #12), `cli` (command line) or `system`. */
+    actorType: text("actor_type", { enum: ["operator", "agent", "cli", "system"] }).notNull(),
     actorOperatorId: uuid("actor_operator_id").references(() => operators.id, { onDelete: "set null" }),
-    /** Human-readable actor (operator email, or `cli`). Operators are staff, not users of connected services. */
+    /**
+     * Human-readable actor (operator email, or `cli`). Operators are staff, not users of connected
+     * services. An agent is named by service and grant id, never by email (personal data, issue #12).
+     */
     actorLabel: text("actor_label").notNull(),
     action: text("action").notNull(),
     targetType: text("target_type").notNull(),
     targetId: text("target_id"),
     before: jsonb("before"),
     after: jsonb("after"),
+    /** The connected service the entry concerns, when there is one (operators filter by it: issue #12). */
+    serviceId: uuid("service_id"),
     createdAt: createdAt(),
   },
   (t) => [
     index("audit_log_created_idx").on(t.createdAt, t.id),
     index("audit_log_target_idx").on(t.targetType, t.targetId),
-    check("audit_log_actor_type_ck", sql`${t.actorType} in ('operator', 'cli', 'system')`),
+    index("audit_log_service_idx").on(t.serviceId, t.id),
+    check("audit_log_actor_type_ck", sql`${t.actorType} in ('operator', 'agent', 'cli', 'system')`),
   ],
 );

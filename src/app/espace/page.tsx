@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
-import { signOutAction } from "@/server/auth/sign-out";
+import { env } from "@/env";
 import { getEspaceServerCaller } from "@/server/trpc/server-caller";
 import { EndpointStateRows } from "../admin/_components/endpoint-state-rows";
 import { formatDateTime } from "../admin/_components/format";
+import { GettingStarted } from "./_components/getting-started";
 
 export const metadata: Metadata = { title: "Espace des services connectés" };
 export const dynamic = "force-dynamic";
@@ -12,27 +13,15 @@ export const dynamic = "force-dynamic";
 const levelLabels = { lecture: "Lecture", gestion: "Gestion" } as const;
 
 // The space of a connected service's agents (issue #12): only their services, each with its
-// integration's health. Read-only for now; every read goes through the space's guarded procedures.
+// integration's health, links to its settings and projects, and a getting-started panel. Every read
+// goes through the space's guarded procedures.
 export default async function EspacePage() {
-  const { caller, isOperator } = await getEspaceServerCaller();
+  const { caller } = await getEspaceServerCaller();
   const mine = await caller.espace.services();
   const healths = await Promise.all(mine.services.map((s) => caller.espace.health({ serviceId: s.serviceId })));
   return (
     <div>
       <h1>Espace des services connectés</h1>
-      <p data-testid="agent-identity">
-        Connecté : <strong>{mine.email}</strong>
-        {isOperator && (
-          <>
-            {" "}— <Link href="/admin">Aller à la console des opérateurs</Link>
-          </>
-        )}
-      </p>
-      <form action={signOutAction} className="fr-mb-4w">
-        <button type="submit" className="fr-btn fr-btn--secondary fr-btn--sm fr-icon-logout-box-r-line fr-btn--icon-left">
-          Se déconnecter
-        </button>
-      </form>
       {mine.services.map((service, i) => {
         const health = healths[i]!;
         const endpoint = health.endpoint;
@@ -43,6 +32,18 @@ export default async function EspacePage() {
               <code>{service.slug}</code> — votre niveau d'accès : <Badge small severity={service.niveau === "gestion" ? "new" : "info"}>{levelLabels[service.niveau]}</Badge>{" "}
               {health.enabled ? <Badge severity="success" small>Service actif</Badge> : <Badge severity="warning" small>Service désactivé</Badge>}
             </p>
+            <ul className="fr-btns-group fr-btns-group--inline-md">
+              <li>
+                <Link className="fr-btn fr-btn--secondary" href={`/espace/${service.serviceId}/reglages`}>
+                  Réglages<span className="fr-sr-only"> de {service.nom}</span>
+                </Link>
+              </li>
+              <li>
+                <Link className="fr-btn fr-btn--secondary" href={`/espace/${service.serviceId}/projets`}>
+                  Projets<span className="fr-sr-only"> de {service.nom}</span>
+                </Link>
+              </li>
+            </ul>
             <h3>Santé de l'intégration</h3>
             {endpoint ? (
               <dl>
@@ -55,6 +56,7 @@ export default async function EspacePage() {
             ) : (
               <p>Aucun webhook : ce service ne reçoit pas les changements des autres services.</p>
             )}
+            <GettingStarted slug={service.slug} baseUrl={(env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "")} />
           </section>
         );
       })}

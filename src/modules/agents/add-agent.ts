@@ -28,6 +28,7 @@ export async function addAgent(db: Db, rawInput: AddAgentInput, actor: Actor): P
       action: before ? "agent.update" : "agent.add",
       targetType: "service_agent",
       targetId: row!.id,
+      serviceId: service.id,
       before: before ? { service: service.slug, niveau: before.niveau } : null,
       after: { service: service.slug, niveau: row!.niveau },
     });

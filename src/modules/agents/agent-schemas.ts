@@ -16,4 +16,4 @@ export type RemoveAgentInput = z.input<typeof removeAgentInput>;
 /** `{agent}` of `agent:add`: the grant, named by the service's slug. */
 export type AgentView = { id: string; service: string; email: string; niveau: AgentLevel };
 /** One of a person's grants, as the space's guard reads it. */
-export type AgentGrant = { serviceId: string; slug: string; nom: string; niveau: AgentLevel };
+export type AgentGrant = { grantId: string; serviceId: string; slug: string; nom: string; niveau: AgentLevel };

@@ -24,6 +24,7 @@ export async function removeAgent(db: Db, rawInput: RemoveAgentInput, actor: Act
       action: "agent.remove",
       targetType: "service_agent",
       targetId: row.id,
+      serviceId: service.id,
       before: { service: service.slug, niveau: row.niveau },
       after: null,
     });

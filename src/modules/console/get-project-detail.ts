@@ -1,16 +1,20 @@
 // A project as operators see it: shared fields (without porteur contact data), its links to
 // services, its event history and the deliveries of each event; collectivités named (issue #11).
-import { desc, eq, inArray } from "drizzle-orm";
+// A connected service's agents (issue #12) read it with `serviceId`: only a project their service is
+// linked to (else the same `not_found` as an unknown project), their own link and their own
+// deliveries — no other service's data.
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { deliveries, events, genericStatuses, projectLinks, projects, services } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { nameCollectivites } from "./name-collectivites";
 
 /**
- * Everything the console's project page shows. Takes the project's hub id (uuid).
- * @throws AppError `not_found` for an unknown project.
+ * Everything the console's project page shows. Takes the project's hub id (uuid) and, for the
+ * services' space, the agent's `serviceId`.
+ * @throws AppError `not_found` for an unknown project (or one not linked to `scope.serviceId`).
  */
-export async function getProjectDetail(db: DbOrTx, projectId: string) {
+export async function getProjectDetail(db: DbOrTx, projectId: string, scope: { serviceId?: string } = {}) {
   const [project] = await db
     .select({
       id: projects.id,
@@ -34,12 +38,14 @@ export async function getProjectDetail(db: DbOrTx, projectId: string) {
     .where(eq(projects.id, projectId))
     .limit(1);
   if (!project) throw new AppError("not_found", "Projet introuvable.");
+  const linkScope = scope.serviceId ? and(eq(projectLinks.projectId, projectId), eq(projectLinks.serviceId, scope.serviceId)) : eq(projectLinks.projectId, projectId);
   const links = await db
     .select({ slug: services.slug, nom: services.nom, externalId: projectLinks.externalId, statusLabel: projectLinks.statusLabel, createdAt: projectLinks.createdAt })
     .from(projectLinks)
     .innerJoin(services, eq(services.id, projectLinks.serviceId))
-    .where(eq(projectLinks.projectId, projectId))
+    .where(linkScope)
     .orderBy(services.slug);
+  if (scope.serviceId && links.length === 0) throw new AppError("not_found", "Projet introuvable.");
   const history = await db
     .select({ id: events.id, type: events.type, projectVersion: events.projectVersion, changements: events.changements, createdAt: events.createdAt, authorSlug: services.slug })
     .from(events)
@@ -52,7 +58,11 @@ export async function getProjectDetail(db: DbOrTx, projectId: string) {
     .select({ id: deliveries.id, eventId: deliveries.eventId, serviceSlug: services.slug, state: deliveries.state, attemptCount: deliveries.attemptCount, lastStatusCode: deliveries.lastStatusCode, createdAt: deliveries.createdAt })
     .from(deliveries)
     .innerJoin(services, eq(services.id, deliveries.serviceId))
-    .where(inArray(deliveries.eventId, history.map((e) => e.id)))
+    .where(
+      scope.serviceId
+        ? and(inArray(deliveries.eventId, history.map((e) => e.id)), eq(deliveries.serviceId, scope.serviceId))
+        : inArray(deliveries.eventId, history.map((e) => e.id)),
+    )
     .orderBy(desc(deliveries.id))
     .limit(500);
   const { hasPorteur, ...shared } = project;

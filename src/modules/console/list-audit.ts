@@ -1,4 +1,5 @@
 // The audit log, newest first, keyset on id; filtered (issue #11) and with each target named.
+// Filtering by service also finds what that service's agents did (issue #12).
 import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { auditLog, deliveries, operators, projects, serviceAgents, services } from "@/db/schema";
@@ -14,9 +15,11 @@ function filters(input: ListAuditInput): SQL[] {
   if (input.action) conditions.push(eq(auditLog.action, input.action));
   if (input.operatorId) conditions.push(eq(auditLog.actorOperatorId, input.operatorId));
   if (input.serviceId) {
-    // Entries about the service itself (keys, webhook, mappings…), one of its deliveries or agents.
+    // Entries about the service itself (keys, webhook, mappings…), its agents' actions (service_id),
+    // one of its deliveries or agents.
     conditions.push(
       or(
+        eq(auditLog.serviceId, input.serviceId),
         and(eq(auditLog.targetType, "service"), eq(auditLog.targetId, input.serviceId)),
         and(eq(auditLog.targetType, "delivery"), sql`exists (select 1 from deliveries d where d.id = ${targetDeliveryId} and d.service_id = ${input.serviceId})`),
         and(eq(auditLog.targetType, "service_agent"), sql`exists (select 1 from service_agents a where a.id::text = ${auditLog.targetId} and a.service_id = ${input.serviceId})`),

@@ -1,6 +1,8 @@
 // Project search for operators (issue #11): by name (contains, without case or accents), by hub id,
 // or by a service's external id; filtered by linked service, generic status and collectivité.
 // Newest change first, keyset on (updated_at, id). Porteur contact data is not part of the result.
+// A connected service's agents (issue #12) search with `agentServiceId`: only the projects their
+// service is linked to, found by their own external ids only, without the other services' names.
 import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { genericStatuses, projectLinks, projects, statusLabelKey } from "@/db/schema";
@@ -31,14 +33,23 @@ function decodeCursor(cursor: string | undefined): [Date, string] | null {
  * folding (case, accents, Unicode form: "ecoles" finds "Écoles"), or equals a hub id or an external id;
  * `serviceId` keeps projects linked to that service, `status` those with that generic status code,
  * `collectivite` those naming that INSEE (commune) or SIREN (EPCI) code.
+ * `scope.agentServiceId` (the services' space, issue #12) keeps only that service's projects, matches
+ * only its own external ids and leaves the linked services' names out.
  * Returns items (with the linked services' names and the status's French label) and the next cursor.
  */
-export async function searchProjects(db: DbOrTx, input: SearchProjectsInput) {
+export async function searchProjects(db: DbOrTx, input: SearchProjectsInput, scope: { agentServiceId?: string } = {}) {
+  const agent = scope.agentServiceId;
   const conditions: SQL[] = [];
   const query = input.query.trim();
+  if (agent) {
+    conditions.push(inArray(projects.id, db.select({ id: projectLinks.projectId }).from(projectLinks).where(eq(projectLinks.serviceId, agent))));
+  }
   if (query) {
     const escaped = query.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const byExternal = db.select({ id: projectLinks.projectId }).from(projectLinks).where(eq(projectLinks.externalId, query));
+    const byExternal = db
+      .select({ id: projectLinks.projectId })
+      .from(projectLinks)
+      .where(agent ? and(eq(projectLinks.externalId, query), eq(projectLinks.serviceId, agent)) : eq(projectLinks.externalId, query));
     conditions.push(
       or(
         sql`${projects.nomKey} like '%' || ${statusLabelKey(sql`${escaped}::text`)} || '%'`,
@@ -69,7 +80,9 @@ export async function searchProjects(db: DbOrTx, input: SearchProjectsInput) {
       updatedAt: projects.updatedAt,
       // Qualified by hand: drizzle writes a column of the outer query unqualified inside `sql`, and an
       // unqualified `id` here meant `s.id` (every row showed no linked service, issue #11).
-      services: sql<string[]>`coalesce((select array_agg(s.nom order by s.nom) from project_links pl join services s on s.id = pl.service_id where pl.project_id = projects.id), '{}')`,
+      services: agent
+        ? sql<string[]>`'{}'::text[]`
+        : sql<string[]>`coalesce((select array_agg(s.nom order by s.nom) from project_links pl join services s on s.id = pl.service_id where pl.project_id = projects.id), '{}')`,
     })
     .from(projects)
     .leftJoin(genericStatuses, eq(genericStatuses.code, projects.genericStatus))

@@ -13,7 +13,7 @@ const header = ["Identifiant", "Nom", "Version", "Statut", "Collectivités", "Se
 export async function exportProjectsCsv(db: Db, input: { query: string }, actor: Actor): Promise<ReadableStream<Uint8Array>> {
   await writeAudit(db, actor, { action: "projects.export", targetType: "projects", after: { query: input.query } });
   const pages = keysetPages(
-    (cursor: string | undefined) => searchProjects(db, { query: input.query, cursor, limit: EXPORT_PAGE_SIZE }),
+    (cursor: string | undefined) => searchProjects(db, { ...input, cursor, limit: EXPORT_PAGE_SIZE }),
     (p) => [
       p.id,
       p.nom,

@@ -59,6 +59,19 @@ export const fixtureAgents: FixtureAgent[] = [
     organization_label: "Territoires en Transitions (exemple)",
     roles: ["agent_public"],
   },
+  {
+    // An agent with `gestion` on Aides-territoires (issue #12): an admin grants them in the console
+    // (e2e/espace-gestion.spec.ts); the demo grants them with `agent:add`.
+    sub: "standin-agent-at-gestion",
+    email: "gestionnaire@aides-territoires.exemple.fr",
+    given_name: "Sacha",
+    usual_name: "Gestionnaire",
+    uid: "gestionnaire-at",
+    siret: "13002603200016",
+    idp_id: "standin-fi-exemple",
+    organization_label: "Aides-territoires (exemple)",
+    roles: ["agent_public"],
+  },
 ];
 
 export function findAgentBySub(sub: string) {

@@ -29,6 +29,12 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <Badge severity={operator.role === "admin" ? "new" : "info"} small>
               {roleLabels[operator.role]}
             </Badge>
+            {session.agent && (
+              // A person who is both operator and agent switches between the console and their space.
+              <p className="fr-text--sm fr-mt-2w">
+                <a className="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/espace">Aller à mon espace de service</a>
+              </p>
+            )}
             <form action={signOutAction} className="fr-mt-2w">
               <button type="submit" className="fr-btn fr-btn--secondary fr-btn--sm fr-icon-logout-box-r-line fr-btn--icon-left">
                 Se déconnecter

@@ -1,20 +1,47 @@
-// The connected-service agents' space (issue #12): read-only for now. Every procedure that names a
-// service goes through `serviceScoped(level)`, which checks server-side that the service is one of
-// the caller's at that level (403 and no data otherwise).
+// The connected-service agents' space (issue #12). Every procedure that names a service goes through
+// `serviceScoped(level, input)`, which checks server-side that the service is one of the caller's at
+// that level (403 and no data otherwise). Procedures are thin: the same module functions as the
+// console and the CLI, with the agent as the audited actor (never their email).
 import { z } from "zod";
+import { env, secretKeyring } from "@/env";
+import type { Actor } from "@/modules/audit/write-audit";
 import { requireAgentAccess } from "@/modules/agents/require-agent-access";
-import type { AgentLevel } from "@/modules/agents/agent-schemas";
+import type { AgentGrant, AgentLevel } from "@/modules/agents/agent-schemas";
 import { viewIntegrationHealth } from "@/modules/agents/view-integration-health";
+import { getServiceDetail } from "@/modules/console/list-services-detail";
+import { listServiceMappings } from "@/modules/console/list-service-mappings";
+import { searchProjects } from "@/modules/console/search-projects";
+import { getProjectDetail } from "@/modules/console/get-project-detail";
+import { searchProjectsInput } from "@/modules/console/console-schemas";
+import { setEndpointEnabled } from "@/modules/console/set-endpoint-enabled";
+import { createApiKey } from "@/modules/keys/create-api-key";
+import { apiKeyPrefixSchema } from "@/modules/keys/key-schemas";
+import { revokeServiceApiKey } from "@/modules/keys/revoke-service-api-key";
+import { updateService } from "@/modules/services/update-service";
+import { updateServiceInput, webhookUrlSchema } from "@/modules/services/service-schemas";
+import { SUBSCRIBABLE_EVENT_TYPES } from "@/modules/subscriptions/territories";
+import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
+import { sendTestEvent } from "@/modules/webhooks/send-test-event";
+import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
+import { kickDelivery } from "@/server/delivery-driver";
 import { agentProcedure, router } from "../init";
 
-const serviceIdInput = z.strictObject({ serviceId: z.uuid({ error: "identifiant de service invalide" }) });
+const serviceId = z.uuid({ error: "identifiant de service invalide" });
+const serviceIdInput = z.strictObject({ serviceId });
 
-/** An agent procedure on one service of the caller's, at `level` or above. */
-function serviceScoped(level: AgentLevel) {
-  return agentProcedure.input(serviceIdInput).use(({ ctx, input, next }) => {
+/**
+ * An agent procedure on one service of the caller's, at `level` or above. `input` must carry the
+ * `serviceId`; the context gains the caller's `grant` and the agent as audit `actor`.
+ */
+function serviceScoped<T extends { serviceId: string }>(level: AgentLevel, input: z.ZodType<T> = serviceIdInput as unknown as z.ZodType<T>) {
+  return agentProcedure.input(input).use(({ ctx, input, next }) => {
     const grant = requireAgentAccess(ctx.agent.grants, input.serviceId, level);
-    return next({ ctx: { ...ctx, grant } });
+    return next({ ctx: { ...ctx, grant, actor: agentActor(grant) } });
   });
+}
+
+function agentActor(grant: AgentGrant): Actor {
+  return { type: "agent", grantId: grant.grantId, serviceId: grant.serviceId, serviceSlug: grant.slug };
 }
 
 export const espaceRouter = router({
@@ -25,4 +52,64 @@ export const espaceRouter = router({
   })),
   /** One service's integration health (endpoint URL, enabled, held changes, failing since, last success). */
   health: serviceScoped("lecture").query(({ ctx, input }) => viewIntegrationHealth(ctx.db, input.serviceId)),
+
+  /**
+   * A service's settings as its agents see them: endpoint (never its secret), keys (prefix only),
+   * the status mapping (the labels the hub accepts for the service) and the subscribable event types.
+   */
+  settings: serviceScoped("lecture").query(async ({ ctx, input }) => {
+    const [service, mappings] = await Promise.all([getServiceDetail(ctx.db, input.serviceId), listServiceMappings(ctx.db, input.serviceId)]);
+    return { service, mappings, eventTypes: [...SUBSCRIBABLE_EVENT_TYPES] };
+  }),
+
+  /** Sets the webhook URL (same URL guard as the console); the secret is returned once when created. */
+  setWebhookUrl: serviceScoped("gestion", z.strictObject({ serviceId, webhookUrl: webhookUrlSchema })).mutation(async ({ ctx, input }) => {
+    const result = await updateService(ctx.db, { slug: ctx.grant.slug, webhookUrl: input.webhookUrl }, { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() });
+    kickDelivery();
+    return { endpoint: result.endpoint, webhookSecret: result.webhookSecret ?? null };
+  }),
+
+  setWebhookEnabled: serviceScoped("gestion", z.strictObject({ serviceId, enabled: z.boolean() })).mutation(async ({ ctx, input }) => {
+    const result = await setEndpointEnabled(ctx.db, ctx.grant.slug, input.enabled, ctx.actor);
+    if (input.enabled) kickDelivery();
+    return result;
+  }),
+
+  /** The endpoint's subscription filter, as `service:update --evenements … --territoires …` sets it (issue #13). */
+  setSubscription: serviceScoped(
+    "gestion",
+    z.strictObject({ serviceId, evenements: updateServiceInput.shape.evenements.unwrap(), territoires: updateServiceInput.shape.territoires.unwrap() }),
+  ).mutation(async ({ ctx, input }) => {
+    const result = await updateService(ctx.db, { slug: ctx.grant.slug, evenements: input.evenements, territoires: input.territoires }, { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() });
+    kickDelivery();
+    return { endpoint: result.endpoint };
+  }),
+
+  rotateSecret: serviceScoped("gestion").mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input.serviceId, ctx.actor, secretKeyring())),
+
+  sendTestEvent: serviceScoped("gestion").mutation(async ({ ctx, input }) => {
+    const result = await sendTestEvent(ctx.db, input.serviceId, ctx.actor);
+    kickDelivery();
+    return result;
+  }),
+
+  /** A new API key, shown once. */
+  createKey: serviceScoped("gestion").mutation(({ ctx, input }) =>
+    ctx.db.transaction(async (tx) => {
+      const key = await createApiKey(tx, input.serviceId, env.API_KEY_PREFIX, ctx.actor);
+      return { apiKey: key.apiKey, prefix: key.prefix };
+    }),
+  ),
+
+  revokeKey: serviceScoped("gestion", z.strictObject({ serviceId, prefix: apiKeyPrefixSchema })).mutation(({ ctx, input }) =>
+    ctx.db.transaction((tx) => revokeServiceApiKey(tx, input.serviceId, input.prefix, ctx.actor)),
+  ),
+
+  /** Projects the service is linked to: by name, hub id or the service's own external id. */
+  searchProjects: serviceScoped("lecture", searchProjectsInput.extend({ serviceId })).query(({ ctx, input }) => searchProjects(ctx.db, input, { agentServiceId: input.serviceId })),
+
+  /** One of the service's projects with its event history and the service's own deliveries. */
+  project: serviceScoped("lecture", z.strictObject({ serviceId, projectId: z.uuid({ error: "identifiant de projet invalide" }) })).query(({ ctx, input }) =>
+    getProjectDetail(ctx.db, input.projectId, { serviceId: input.serviceId }),
+  ),
 });

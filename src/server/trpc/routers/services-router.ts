@@ -7,17 +7,18 @@ import { updateService } from "@/modules/services/update-service";
 import { createServiceInput, serviceSlugSchema, updateServiceInput } from "@/modules/services/service-schemas";
 import { setEndpointEnabled } from "@/modules/console/set-endpoint-enabled";
 import { createApiKey } from "@/modules/keys/create-api-key";
-import { revokeApiKey } from "@/modules/keys/revoke-api-key";
+import { revokeServiceApiKey } from "@/modules/keys/revoke-service-api-key";
 import { apiKeyPrefixSchema } from "@/modules/keys/key-schemas";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
 import { sendTestEvent } from "@/modules/webhooks/send-test-event";
 import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
 import { getServiceDetail, listServices } from "@/modules/console/list-services-detail";
 import { serviceIdInput } from "@/modules/console/console-schemas";
-import { AppError } from "@/modules/errors/app-error";
-import { apiKeys } from "@/db/schema";
-import { and, eq } from "drizzle-orm";
 import { kickDelivery } from "@/server/delivery-driver";
+import { addAgent } from "@/modules/agents/add-agent";
+import { removeAgent } from "@/modules/agents/remove-agent";
+import { listServiceAgents } from "@/modules/agents/list-service-agents";
+import { addAgentInput, removeAgentInput } from "@/modules/agents/agent-schemas";
 
 export const servicesRouter = router({
   list: operatorProcedure.query(({ ctx }) => listServices(ctx.db)),
@@ -52,15 +53,16 @@ export const servicesRouter = router({
   revokeKey: adminProcedure
     .input(z.strictObject({ serviceId: z.uuid(), prefix: apiKeyPrefixSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.transaction(async (tx) => {
-        // The key must belong to the service shown on screen.
-        const [key] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.prefix, input.prefix), eq(apiKeys.serviceId, input.serviceId)));
-        if (!key) throw new AppError("not_found", "Clé introuvable pour ce service.");
-        return revokeApiKey(tx, input.prefix, ctx.actor);
-      }),
+      // The key must belong to the service shown on screen.
+      ctx.db.transaction((tx) => revokeServiceApiKey(tx, input.serviceId, input.prefix, ctx.actor)),
     ),
 
   rotateSecret: adminProcedure.input(serviceIdInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input.serviceId, ctx.actor, secretKeyring())),
+
+  /** "Agents du service" (issue #12): the people granted the service's space. Emails: admins only. */
+  agents: adminProcedure.input(serviceIdInput).query(({ ctx, input }) => listServiceAgents(ctx.db, input.serviceId)),
+  addAgent: adminProcedure.input(addAgentInput).mutation(({ ctx, input }) => addAgent(ctx.db, input, ctx.actor)),
+  removeAgent: adminProcedure.input(removeAgentInput).mutation(({ ctx, input }) => removeAgent(ctx.db, input, ctx.actor)),
 
   sendTestEvent: adminProcedure.input(serviceIdInput).mutation(async ({ ctx, input }) => {
     const result = await sendTestEvent(ctx.db, input.serviceId, ctx.actor);

@@ -13,7 +13,7 @@ import { firstValue, type RawSearchParams } from "../../_components/search-param
 
 export const metadata: Metadata = { title: "Journal d'audit" };
 
-const actorTypes = { operator: "Opérateur", cli: "Ligne de commande", system: "Système" } as const;
+const actorTypes = { operator: "Opérateur", agent: "Agent de service", cli: "Ligne de commande", system: "Système" } as const;
 const targetTypes: Record<string, string> = {
   service: "Service",
   operator: "Opérateur",
@@ -33,7 +33,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const filters = {
     action: firstValue(raw.action) ?? "",
     auteur: firstValue(raw.auteur) ?? "",
-    service: firstValue(raw.service) ?? "",
+    // `serviceId`: the links of the services' pages (issue #12).
+    service: firstValue(raw.service) ?? firstValue(raw.serviceId) ?? "",
     du: firstValue(raw.du) ?? "",
     au: firstValue(raw.au) ?? "",
   };

@@ -9,6 +9,11 @@ import { EndpointStateRows } from "../../../_components/endpoint-state-rows";
 import { formatDateTime } from "../../../_components/format";
 import { CreateKeyButton, RevokeKeyButton, WebhookSettings } from "../../../_components/service-actions";
 import { ServiceContacts } from "../../../_components/alert-forms";
+import { AddAgentForm, RemoveAgentButton } from "../../../_components/agent-forms";
+import { ConsoleSubscriptionForm } from "../../../_components/subscription-form";
+import { SUBSCRIBABLE_EVENT_TYPES } from "@/modules/subscriptions/territories";
+
+const levelLabels = { lecture: "Lecture", gestion: "Gestion" } as const;
 
 export const metadata: Metadata = { title: "Service connecté" };
 
@@ -25,6 +30,8 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
   ]);
   if (!service) notFound();
   const isAdmin = operator?.role === "admin";
+  // Agents' emails are personal data: only admins (who grant them) see them.
+  const agents = isAdmin ? await caller.services.agents({ serviceId }) : [];
   const endpoint = service.endpoint;
   return (
     <>
@@ -53,7 +60,7 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
           <dd>
             événements : {endpoint.evenements ? endpoint.evenements.join(", ") : "tous"} ; territoires :{" "}
             {endpoint.territoires ? endpoint.territoires.join(", ") : "tous"}
-            {" "}(modifiable par <code>service:update --evenements … --territoires …</code>)
+            {" "}(modifiable ci-dessous ou par <code>service:update --evenements … --territoires …</code>)
           </dd>
           <dt className="fr-text--bold">Échecs consécutifs</dt>
           <dd>{endpoint.consecutiveFailures}</dd>
@@ -68,6 +75,12 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
         </dl>
       ) : (
         <p>Aucun webhook : ce service ne reçoit pas les changements des autres services.</p>
+      )}
+      {isAdmin && endpoint && (
+        <section aria-labelledby="abonnement" className="fr-mb-4w">
+          <h3 id="abonnement" className="fr-h5">Abonnement du webhook</h3>
+          <ConsoleSubscriptionForm slug={service.slug} eventTypes={SUBSCRIBABLE_EVENT_TYPES} evenements={endpoint.evenements} territoires={endpoint.territoires} />
+        </section>
       )}
       {isAdmin && (
         <WebhookSettings
@@ -115,6 +128,44 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
         </table>
       </div>
       {isAdmin && <CreateKeyButton serviceId={service.id} />}
+
+      {isAdmin && (
+        <section aria-labelledby="agents-du-service" className="fr-mt-4w">
+          <h2 id="agents-du-service">Agents du service</h2>
+          <p>
+            Les personnes de ce service qui se connectent avec ProConnect à leur espace (<code>/espace</code>) : en lecture, elles
+            suivent leur intégration ; en gestion, elles règlent aussi leur webhook et leurs clés d'API.{" "}
+            <Link href={`/admin/journal?serviceId=${service.id}`}>Leurs actions dans le journal d'audit</Link>
+          </p>
+          <div className="fr-table">
+            <table data-testid="service-agents">
+              <caption className="fr-sr-only">Agents du service</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Adresse électronique</th>
+                  <th scope="col">Niveau</th>
+                  <th scope="col">Depuis le</th>
+                  <th scope="col">Action</th>
+                </tr>
+              </thead>
+              <tbody>
+                {agents.length === 0 && (
+                  <tr><td colSpan={4}>Aucun agent.</td></tr>
+                )}
+                {agents.map((a) => (
+                  <tr key={a.id}>
+                    <td>{a.email}</td>
+                    <td>{levelLabels[a.niveau]}</td>
+                    <td>{formatDateTime(a.createdAt)}</td>
+                    <td><RemoveAgentButton slug={service.slug} email={a.email} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <AddAgentForm slug={service.slug} />
+        </section>
+      )}
     </>
   );
 }

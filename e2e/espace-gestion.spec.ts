@@ -1,0 +1,95 @@
+// The agents' space with `gestion` (issue #12): an admin grants an agent in the console ("Agents du
+// service"), the agent logs in through the ProConnect stand-in, sees only their service, sets their
+// webhook URL (loopback only), rotates the secret, creates and revokes an API key, searches their
+// projects; axe on every page of the space. The admin then finds the agent's actions in the audit
+// log, filtered by service.
+import { expect, test } from "@playwright/test";
+import { checkAccessibility, login, loginAsOperator, screenshot } from "./support/console";
+
+const agentEmail = "gestionnaire@aides-territoires.exemple.fr";
+const extraPort = Number(process.env.E2E_EXTRA_PORT ?? 3470);
+
+// Three page loads with axe each on a shared 2-core machine: more than the default minute.
+test.describe.configure({ mode: "serial", timeout: 180_000 });
+
+test.describe("espace des services connectés : gestion", () => {
+  test("un administrateur donne accès à un agent depuis la console", async ({ page }) => {
+    await loginAsOperator(page, "admin@anct.gouv.fr");
+    await page.goto("/admin/services");
+    await page.getByRole("link", { name: "Aides-territoires" }).click();
+    await expect(page.getByRole("heading", { level: 2, name: "Agents du service" })).toBeVisible();
+    await page.getByLabel("Adresse électronique ProConnect de l'agent").fill(agentEmail);
+    await page.getByLabel("Niveau d'accès").selectOption("gestion");
+    await page.getByRole("button", { name: "Enregistrer l'agent" }).click();
+    await expect(page.getByTestId("service-agents")).toContainText(agentEmail);
+    await expect(page.getByTestId("service-agents")).toContainText("Gestion");
+    await checkAccessibility(page, "console-agents-du-service");
+  });
+
+  test("l'agent règle son webhook, renouvelle le secret, crée puis révoque une clé", async ({ page }) => {
+    await login(page, agentEmail);
+    await expect(page).toHaveURL(/\/espace$/);
+    await expect(page.getByTestId("espace-service")).toHaveCount(1);
+    await expect(page.getByRole("heading", { level: 2, name: "Aides-territoires" })).toBeVisible();
+    await expect(page.getByTestId("curl-aides-territoires")).toContainText("Authorization: Bearer $CLE_API");
+    await checkAccessibility(page, "espace-gestion-accueil");
+
+    await page.getByRole("link", { name: "Réglages de Aides-territoires" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Réglages de Aides-territoires" })).toBeVisible();
+    await page.getByLabel("URL du webhook").fill(`http://127.0.0.1:${extraPort}/webhooks`);
+    await page.getByRole("button", { name: "Enregistrer l'URL" }).click();
+    await expect(page.getByRole("status").filter({ hasText: /secret|URL enregistrée/i }).first()).toBeVisible();
+    await expect(page.getByRole("button", { name: "Renouveler le secret" })).toBeVisible();
+
+    await page.getByRole("button", { name: "Renouveler le secret" }).click();
+    await expect(page.getByTestId("rotated-webhook-secret")).toHaveText(/^whsec_/);
+
+    await page.getByRole("button", { name: "Créer une clé d'API" }).click();
+    const key = (await page.getByTestId("created-api-key").textContent()) ?? "";
+    expect(key).toMatch(/^lc_/);
+    await checkAccessibility(page, "espace-gestion-reglages");
+    await screenshot(page, "espace-reglages");
+    // The key works, then is revoked from the space.
+    expect((await page.request.get("/api/v1/statuts", { headers: { authorization: `Bearer ${key}` } })).status()).toBe(200);
+    const revokeButtons = page.getByRole("button", { name: /Révoquer la clé/ });
+    const count = await revokeButtons.count();
+    // Revoke the key just created (its row names its prefix).
+    const created = page.locator("tr").filter({ has: page.locator("code", { hasText: await keyPrefix(page, key) }) });
+    await created.getByRole("button", { name: /Révoquer/ }).click();
+    await created.getByRole("button", { name: /Confirmer la révocation/ }).click();
+    await expect(created).toContainText("Révoquée");
+    await expect(page.getByRole("button", { name: /Révoquer la clé/ })).toHaveCount(count - 1);
+    expect((await page.request.get("/api/v1/statuts", { headers: { authorization: `Bearer ${key}` } })).status()).toBe(401);
+
+    await page.goto("/espace");
+    await page.getByRole("link", { name: "Projets de Aides-territoires" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Projets de Aides-territoires" })).toBeVisible();
+    await checkAccessibility(page, "espace-gestion-projets");
+
+    // The console is not theirs; a forged call for another service gets 403 and no data.
+    const forged = await page.request.post("/api/trpc/espace.createKey", {
+      headers: { "content-type": "application/json", origin: new URL(page.url()).origin },
+      data: { serviceId: "00000000-0000-4000-8000-000000000000" },
+    });
+    expect(forged.status()).toBe(403);
+    expect(JSON.stringify(await forged.json())).not.toContain("lc_");
+  });
+
+  test("l'administrateur retrouve les actions de l'agent dans le journal, filtré par service", async ({ page }) => {
+    await loginAsOperator(page, "admin@anct.gouv.fr");
+    await page.goto("/admin/journal");
+    await page.getByLabel("Service concerné").selectOption({ label: "Aides-territoires (aides-territoires)" });
+    await page.getByRole("button", { name: "Filtrer" }).click();
+    await expect(page.getByTestId("audit-row").filter({ hasText: "webhook_endpoint.rotate_secret" }).first()).toContainText("Agent de service");
+    await expect(page.getByTestId("audit-row").filter({ hasText: "api_key.revoke" }).first()).toBeVisible();
+    await expect(page.locator("main")).not.toContainText(agentEmail);
+  });
+});
+
+/** The visible prefix of a key, as the keys table shows it. */
+async function keyPrefix(page: import("@playwright/test").Page, key: string): Promise<string> {
+  const codes = await page.getByTestId("espace-keys").locator("code").allTextContents();
+  const match = codes.find((c) => key.startsWith(c));
+  expect(match, "la clé créée figure dans le tableau par son préfixe").toBeTruthy();
+  return match!;
+}
