@@ -2,9 +2,7 @@
 // writes (`output: "standalone"`) starts from the built output alone, laid out as the Dockerfile
 // lays it (server, static files, public/, drizzle/), and answers /api/health and /api/ready.
 // Run after a build: STANDALONE_DIST_DIR=<distDir> node --test scripts/standalone.test.mjs
-// Not yet a step of scripts/test-all.mjs: it could not be run on this branch (the build did not
-// finish in time on a shared machine); add it after the build once it has passed. Embedded database
-// in a temporary folder.
+// (scripts/test-all.mjs does, on the build it just made). Embedded database in a temporary folder.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
