@@ -33,6 +33,10 @@ const nextConfig = {
   experimental: {
     serverActions: { allowedOrigins: publicHost ? [publicHost] : [] },
   },
+  // A self-contained server (`<distDir>/standalone/server.js` with the node_modules it traced) for
+  // the container image (Dockerfile, docs/EXPLOITATION.md); `next start` keeps working on the same
+  // build for `npm run hub`, the e2e suite and the benchmarks.
+  output: "standalone",
   // Lets several builds (parallel test runs, benchmarks) live side by side.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite's wasm/data files and the postgres driver stay in node_modules instead of the bundle;

@@ -62,6 +62,22 @@ const steps = [
     needsBuild: true,
     report: { kind: "playwright", file: path.join(reports, "e2e.json") },
   },
+  // The deploy recipe's web process: the standalone server from the same build answers health.
+  {
+    name: "standalone",
+    command: process.execPath,
+    args: [
+      "--test",
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=junit",
+      `--test-reporter-destination=${path.join(reports, "standalone.xml")}`,
+      "scripts/standalone.test.mjs",
+    ],
+    env: { STANDALONE_DIST_DIR: buildDir },
+    needsBuild: true,
+    report: { kind: "junit", file: path.join(reports, "standalone.xml") },
+  },
   // The demo and the integration guide's samples, run against a hub started from the same build.
   {
     name: "newcomer",

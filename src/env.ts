@@ -67,6 +67,10 @@ export const env = createEnv({
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     /** Days delivered payloads and attempt logs are kept. */
     WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+    /** Days an event (with its deliveries and attempts) is kept after all its deliveries ended (issue #16). */
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+    /** Days an audit log entry is kept (issue #16). */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
     /** Embedded delivery worker in the server process (when Inngest is not configured). */
     WORKER_ENABLED: bool(true),
     /** Requests per minute and per connected service on /api/v1. */

@@ -245,6 +245,33 @@ export const resyncMarks = pgTable("resync_marks", {
   snapshot: text("snapshot").notNull(),
 });
 
+/**
+ * Requests of a service per minute on /api/v1, shared by every web instance (issue #16): one upsert
+ * per request on the row of the current minute (database clock), read with the previous minute's as
+ * a sliding window (rate-limit.ts). Unlogged (migration 0026): counters need no WAL nor crash
+ * safety, and the commit of a request's upsert then never waits for a disk flush. Rows older than
+ * two minutes are removed by the periodic purge.
+ */
+export const apiRateWindows = pgTable(
+  "api_rate_windows",
+  {
+    serviceId: uuid("service_id").notNull(),
+    windowStart: ts("window_start").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.serviceId, t.windowStart] })],
+);
+
+/**
+ * Periodic jobs claimed by one instance at a time (issue #16): a job runs where the upsert moving
+ * `started_at` past its period returns a row (claim-periodic-job.ts), whatever the number of
+ * workers and web instances.
+ */
+export const periodicJobs = pgTable("periodic_jobs", {
+  name: text("name").primaryKey(),
+  startedAt: ts("started_at").notNull(),
+});
+
 /** A connected service's link to a project: its own id and its last own status label. */
 export const projectLinks = pgTable(
   "project_links",
@@ -373,8 +400,6 @@ export const deliveries = pgTable(
      * receiver (a third of the write volume of a change went into copies of the same body).
      */
     receiverView: jsonb("receiver_view").$type<ReceiverView>(),
-    /** Body rendered per receiver by releases before migration 0004, kept for the rows they queued. */
-    body: text("body"),
     state: text("state", { enum: deliveryStates }).notNull().default("pending"),
     attemptCount: integer("attempt_count").notNull().default(0),
     /** Automatic attempts in the current retry cycle: indexes the retry schedule (a bulk replay resets it). */

@@ -31,7 +31,6 @@ beforeAll(async () => {
       serviceId: toTet ? tetId : mecId,
       eventType: i % 5 === 0 ? "test.ping" : "projet.modifie",
       state: states[i % states.length]!,
-      body: "{}",
     });
   }
 });

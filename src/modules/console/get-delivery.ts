@@ -19,8 +19,7 @@ export async function getDelivery(db: DbOrTx, deliveryId: number) {
     .from(deliveryAttempts)
     .where(eq(deliveryAttempts.deliveryId, deliveryId))
     .orderBy(asc(deliveryAttempts.id));
-  // The body (full project as seen by the receiver, porteur included) stays out of the console.
-  const { body: _body, leaseOwner: _owner, ...delivery } = row.delivery;
+  const { leaseOwner: _owner, ...delivery } = row.delivery;
   return {
     ...delivery,
     serviceSlug: row.serviceSlug,

@@ -6,7 +6,9 @@
 // (replay-delivery.ts, issue #15 item 5). A delivery whose lease expired (its worker died) is taken
 // again and its lost attempt logged. Deliveries of a disabled endpoint or service are never taken,
 // leases included: `claimableDeliveries` is shared with next-due-at.ts, so that the loop never
-// wakes for work the claim will not take (issue #15 item 6).
+// wakes for work the claim will not take (issue #15 item 6). The per-endpoint in-flight cap is
+// counted in the database, over every worker (issue #16): claims are serialized by a transaction
+// advisory lock, so each one sees the leases the previous one committed.
 import { sql } from "drizzle-orm";
 import { rowsOf, type DbOrTx } from "@/db/client";
 import type { ReceiverView } from "@/db/schema";
@@ -50,7 +52,6 @@ type Row = {
   request_id: string | null;
   trace_parent: string | null;
   receiver_view: ReceiverView | null;
-  legacy_body: string | null;
   attempt_count: number;
   retry_step: number;
   next_trigger: "auto" | "manual";
@@ -72,28 +73,47 @@ export const claimableDeliveries = sql`
   join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
   join services sv on sv.id = d.service_id and sv.enabled`;
 
+/** Arbitrary constant: the claims of every worker, one at a time (the in-flight cap is counted exactly). */
+const CLAIM_LOCK_KEY = 727_072_016;
+
 /**
- * Claims up to `limit` due deliveries for `owner`, leased for `leaseMs` ms, skipping the endpoints
- * in `skipEndpoints`. Returns them in id order with the bytes to send. One statement, one commit.
+ * Claims up to `limit` due deliveries for `owner`, leased for `leaseMs` ms, taking at most
+ * `maxInFlightPerEndpoint` in flight per endpoint over all workers (leases of every worker counted
+ * in the database; default: no cap). Returns them in id order with the bytes to send. One claim
+ * statement, one commit, after the claim lock.
  */
 export async function claimDeliveries(
   db: DbOrTx,
-  options: { owner: string; limit: number; leaseMs: number; skipEndpoints?: string[] },
+  options: { owner: string; limit: number; leaseMs: number; maxInFlightPerEndpoint?: number },
 ): Promise<ClaimedDelivery[]> {
   if (options.limit <= 0) return [];
-  // Endpoints this worker already keeps busy enough (its per-endpoint cap): leave their work.
-  const skip = options.skipEndpoints?.length
-    ? sql`and d.endpoint_id not in (${sql.join(options.skipEndpoints.map((id) => sql`${id}::uuid`), sql`, `)})`
-    : sql``;
+  const cap = options.maxInFlightPerEndpoint ?? null;
+  // Endpoints already at the cap (in-flight rows are few: bounded by the workers' windows) are left
+  // out of the due walk, so that it goes on to other endpoints' work…
+  const full = cap === null
+    ? sql``
+    : sql`and d.endpoint_id not in (
+        select f.endpoint_id from deliveries f where f.state = 'in_flight' group by f.endpoint_id having count(*) >= ${cap})`;
+  // …and the others get at most what is left under their cap from this batch.
+  const capped = cap === null
+    ? sql`select id, lost from pending_due`
+    : sql`select c.id, c.lost from (
+          select pd.id, pd.lost, pd.endpoint_id, row_number() over (partition by pd.endpoint_id order by pd.id) as rank
+          from pending_due pd) c
+        where c.rank + (select count(*) from deliveries f where f.state = 'in_flight' and f.endpoint_id = c.endpoint_id) <= ${cap}`;
   // One statement, and its commit does not wait for the WAL flush: a claim lost in a database crash
   // only leaves its deliveries pending (sent again, which at-least-once allows), while the flush
   // wait would sit on the path of every delivery, between the commit of a change and the receiver.
   // The due rows must be walked in index order, stopping after the batch: the statistics of a queue
   // table are always stale, and the planner, believing few rows due, read the whole backlog through
   // a bitmap scan and sorted it (50 ms per claim with 6,000 due, and the backlog grew from there).
+  // The cap's per-endpoint ranking still sorts the (small) batch; the cost that `enable_sort = off`
+  // puts on it would make PostgreSQL JIT-compile the statement (seconds per claim): no JIT here.
   const rows = await db.transaction(async (tx) => {
+    // The lock first, in its own statement: the claim's snapshot, taken after it, sees the leases
+    // of the claim that held it before (read committed).
     await tx.execute(sql`
-      select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true),
+      select pg_advisory_xact_lock(${CLAIM_LOCK_KEY}), set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true), set_config('enable_bitmapscan', 'off', true),
              set_config('enable_sort', 'off', true)`);
     return rowsOf<Row>(
       await tx.execute(sql`
@@ -101,10 +121,10 @@ export async function claimDeliveries(
           -- Walks the due index in time order and stops after the limit of lane heads: the cost is the
           -- batch plus the rows waiting behind heads in flight, not the size of the backlog (rows
           -- behind a head waiting for its retry are kept out of the due range, see record-results).
-          select d.id, false as lost
+          select d.id, false as lost, d.endpoint_id
           ${claimableDeliveries}
           where d.state = 'pending' and d.next_attempt_at <= now()
-            ${skip}
+            ${full}
             and (d.project_id is null or (
               -- The lane's head: no earlier unfinished delivery (deliveries_lane_active_idx, stops at the first)…
               not exists (
@@ -128,7 +148,7 @@ export async function claimDeliveries(
           limit ${options.limit}
           for update of d skip locked
         ),
-        due as (select * from pending_due union all select * from expired),
+        due as (${capped} union all select id, lost from expired),
         claimed as (
           update deliveries d
           set state = 'in_flight',
@@ -139,7 +159,7 @@ export async function claimDeliveries(
           from due, webhook_endpoints e, events ev, services s
           where d.id = due.id and e.id = d.endpoint_id and ev.id = d.event_id and s.id = d.service_id
           returning d.id, d.event_id, d.endpoint_id, ev.body as event_body, ev.porteur_email_hash as porteur_hash,
-                    ev.request_id, ev.trace_parent, d.receiver_view, d.body as legacy_body,
+                    ev.request_id, ev.trace_parent, d.receiver_view,
                     d.attempt_count, d.retry_step, d.next_trigger, due.lost, s.slug as service_slug,
                     e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
         ),
@@ -158,7 +178,7 @@ export async function claimDeliveries(
       id: Number(r.id),
       eventId: r.event_id,
       endpointId: r.endpoint_id,
-      body: renderDeliveryBody({ eventBody: r.event_body, receiverView: r.receiver_view, legacyBody: r.legacy_body }),
+      body: renderDeliveryBody({ eventBody: r.event_body, receiverView: r.receiver_view}),
       attemptNumber: r.attempt_count,
       retryStep: r.retry_step,
       trigger: r.next_trigger,

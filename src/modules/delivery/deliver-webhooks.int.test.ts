@@ -4,6 +4,7 @@ import { asc, eq, inArray } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { auditLog, deliveries, deliveryAttempts, events, heldChanges, services, webhookEndpoints } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
+import { openDatabase } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { secretKeyring } from "@/env";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
@@ -424,6 +425,36 @@ describe("webhook delivery", () => {
     await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.length === 8 && rows.every((d) => d.state === "delivered"), "all");
     // Eight independent lanes, but never more than the cap (one-row claims cannot overshoot it).
     expect(peak).toBe(2);
+  });
+
+  it("caps what all workers keep in flight to one endpoint, counted in the database (issue #16)", async () => {
+    let current = 0;
+    let peak = 0;
+    const r = await receiver(async () => {
+      peak = Math.max(peak, ++current);
+      await new Promise((res) => setTimeout(res, 200));
+      current--;
+      return { status: 200 };
+    });
+    const { author, target } = await pair(r.url);
+    for (let i = 0; i < 12; i++) await changeProject(database.db, await seedProject(database.db, author.serviceId, `Projet ${i}`), author.serviceId);
+    // Two workers with their own connections (on PostgreSQL, a second pool as a second process
+    // would have), each with a batch larger than the cap: neither the batch nor the other worker
+    // may take it over.
+    const second = database.url ? await openDatabase({ url: database.url, poolSize: 4 }) : null;
+    const taken = { a: 0, b: 0 };
+    const loopOptions = { maxInFlight: 32, maxInFlightPerEndpoint: 3, pollMs: 30 };
+    loop = startDeliveryLoop(database.db, { ...options({ batchSize: 8, owner: "worker-a" }), ...loopOptions, onClaimed: (c) => (taken.a += c.length) });
+    const other = startDeliveryLoop(second?.db ?? database.db, { ...options({ batchSize: 8, owner: "worker-b" }), ...loopOptions, onClaimed: (c) => (taken.b += c.length) });
+    try {
+      await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.length === 12 && rows.every((d) => d.state === "delivered"), "all");
+    } finally {
+      await other.stop();
+      await second?.close();
+    }
+    // A cap per worker would have let the second one take 3 more while the first was full (peak 6).
+    expect(peak).toBe(3);
+    expect(taken.a + taken.b).toBe(12);
   });
 
   it("refuses a non-public target at send time when private URLs are not allowed, without connecting", async () => {

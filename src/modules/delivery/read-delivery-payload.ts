@@ -65,7 +65,6 @@ export async function readDeliveryPayload(db: Db, scope: DeliveryScope, actor: A
         eventBody: events.body,
         porteurHash: events.porteurEmailHash,
         receiverView: deliveries.receiverView,
-        legacyBody: deliveries.body,
         url: webhookEndpoints.url,
         secret: webhookEndpoints.secret,
         previousSecret: webhookEndpoints.previousSecret,

@@ -50,7 +50,6 @@ export async function replayDelivery(
         eventBody: events.body,
         porteurHash: events.porteurEmailHash,
         receiverView: deliveries.receiverView,
-        legacyBody: deliveries.body,
         url: webhookEndpoints.url,
         secret: webhookEndpoints.secret,
         previousSecret: webhookEndpoints.previousSecret,

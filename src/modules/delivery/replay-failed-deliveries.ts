@@ -21,7 +21,7 @@ export function replayableFailedConditions(filter: FailedDeliveriesFilter): SQL 
   // Purged deliveries cannot be sent again (render-delivery-body.ts).
   const conditions: SQL[] = [
     sql`state = 'failed'`,
-    sql`(body is not null or exists (select 1 from events ev where ev.id = deliveries.event_id and ev.body is not null))`,
+    sql`exists (select 1 from events ev where ev.id = deliveries.event_id and ev.body is not null)`,
   ];
   if (filter.serviceId) conditions.push(sql`service_id = ${filter.serviceId}`);
   if (filter.since) conditions.push(sql`created_at >= ${filter.since.toISOString()}::timestamptz`);

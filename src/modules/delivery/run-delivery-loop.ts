@@ -17,9 +17,9 @@ export type DeliveryLoopOptions = DeliveryOptions & {
   /** Longest sleep without a wake-up (the fallback when notifications are missed). */
   pollMs: number;
   /**
-   * Deliveries in flight to one endpoint before the claim skips it (it can overshoot by one
-   * batch). Keeps one slow receiver from taking the whole window, and requests from queueing
-   * behind its connection pool while their timeout runs.
+   * Deliveries in flight to one endpoint, over every worker (counted in the database by the claim,
+   * issue #16), before the claim skips it. Keeps one slow receiver from taking the whole window,
+   * and requests from queueing behind its connection pool while their timeout runs.
    */
   maxInFlightPerEndpoint: number;
   onError?: (stage: "claim" | "record" | "schedule", error: unknown) => void;
@@ -38,7 +38,6 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
   let pumping = false;
   let flushing = false;
   let inFlight = 0;
-  const perEndpoint = new Map<string, number>();
   let timer: NodeJS.Timeout | null = null;
   const buffer: DeliveryResult[] = [];
   let idleResolvers: (() => void)[] = [];
@@ -80,8 +79,12 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
         if (capacity <= 0) break; // the next write wakes us
         let claimed;
         try {
-          const skipEndpoints = [...perEndpoint].filter(([, n]) => n >= options.maxInFlightPerEndpoint).map(([id]) => id);
-          claimed = await claimDeliveries(db, { owner: options.owner, limit: capacity, leaseMs: options.leaseMs, skipEndpoints });
+          claimed = await claimDeliveries(db, {
+            owner: options.owner,
+            limit: capacity,
+            leaseMs: options.leaseMs,
+            maxInFlightPerEndpoint: options.maxInFlightPerEndpoint,
+          });
         } catch (error) {
           options.onError?.("claim", error);
           if (timer) clearTimeout(timer);
@@ -91,7 +94,6 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
         if (claimed.length > 0) options.onClaimed?.(claimed);
         for (const delivery of claimed) {
           inFlight++;
-          perEndpoint.set(delivery.endpointId, (perEndpoint.get(delivery.endpointId) ?? 0) + 1);
           void attemptDelivery(delivery, options).then((outcome) => {
             options.onAttempted?.(delivery, outcome);
             buffer.push({ delivery, outcome });
@@ -125,11 +127,6 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
           }
         }
         inFlight -= batch.length;
-        for (const { delivery } of batch) {
-          const left = (perEndpoint.get(delivery.endpointId) ?? 1) - 1;
-          if (left > 0) perEndpoint.set(delivery.endpointId, left);
-          else perEndpoint.delete(delivery.endpointId);
-        }
         wake();
       }
     } finally {

@@ -103,7 +103,7 @@ const errorExamples: Record<AppErrorCode, { description: string; message: string
     details: { accepted: ["A venir", "A discuter", "En cours"] },
   },
   rate_limited: {
-    description: "Limite de requêtes du service dépassée (seau à jetons par service, réglage RATE_LIMIT_PER_MINUTE). Réessayer après `Retry-After` secondes.",
+    description: "Limite de requêtes du service dépassée (par service sur les 60 dernières secondes, commune à toutes les instances, réglage RATE_LIMIT_PER_MINUTE). Réessayer après `Retry-After` secondes.",
     message: "Trop de requêtes pour ce service : réessayez après le délai indiqué par Retry-After.",
     details: { retryAfter: 2 },
   },
@@ -258,7 +258,7 @@ export function buildOpenApiDocument() {
         "- Abonnements des webhooks : chaque webhook reçoit les types d'événements (`evenements`) et les territoires (`territoires` : codes `reg:`, `dep:`, `epci:`, `com:`) fixés par les opérateurs, tous par défaut ; un événement de projet parvient quand l'une des collectivités du projet se trouve dans l'un des territoires. Un projet qui entre dans le périmètre arrive en `projet.modifie` avec son état complet ; un projet qui en sort reçoit un dernier `projet.modifie` avec `data.horsPerimetre: true`, puis plus rien.",
         "- Permissions : chaque permission appartient au service qui l'a donnée. Une personne a le plus haut niveau parmi les permissions qui subsistent (celles de tous les services, plus WRITE si elle est porteur référent). `PUT` et `DELETE` sur `/projets/{id}/permissions`, `/permissions/sync` et `/utilisateurs/retrait` n'agissent que sur les permissions du service appelant ; l'effacement les supprime toutes.",
         "- Adresses électroniques : seule une empreinte HMAC-SHA256 (secret serveur) de l'adresse normalisée (Unicode NFC, sans espaces autour, en minuscules) est conservée ; aucune réponse ne contient une adresse de permission ni une empreinte. Les journaux ne contiennent ni corps de requête ni adresse.",
-        "- Limites : 1 Mio par requête, 20 Mio sur `/bulk` (1000 projets au plus), 8 Mio sur `/permissions/sync` (10 000 entrées au plus) ; débit par service (seau à jetons, réglage `RATE_LIMIT_PER_MINUTE`, 6000 par minute par défaut, rafale d'une minute admise) ; au-delà 429 avec `Retry-After`.",
+        "- Limites : 1 Mio par requête, 20 Mio sur `/bulk` (1000 projets au plus), 8 Mio sur `/permissions/sync` (10 000 entrées au plus) ; débit par service sur les 60 dernières secondes (fenêtre glissante commune à toutes les instances, réglage `RATE_LIMIT_PER_MINUTE`, 6000 par minute par défaut, rafale d'une minute admise) ; au-delà 429 avec `Retry-After`.",
       ].join("\n"),
     },
     servers: [{ url: "/", description: "Ce hub" }],

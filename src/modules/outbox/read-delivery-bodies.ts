@@ -8,7 +8,7 @@ import { renderDeliveryBody } from "./render-delivery-body";
 export async function withDeliveryBodies<T extends { id: number }>(db: DbOrTx, rows: T[]): Promise<(T & { body: string | null })[]> {
   if (rows.length === 0) return [];
   const stored = await db
-    .select({ id: deliveries.id, eventBody: events.body, receiverView: deliveries.receiverView, legacyBody: deliveries.body })
+    .select({ id: deliveries.id, eventBody: events.body, receiverView: deliveries.receiverView })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
     .where(inArray(deliveries.id, rows.map((r) => r.id)));

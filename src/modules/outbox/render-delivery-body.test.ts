@@ -51,10 +51,9 @@ describe("renderDeliveryBody", () => {
     });
   });
 
-  it("keeps bodies without a project, legacy per-delivery bodies, and reports purged ones", () => {
+  it("keeps bodies without a project and reports purged ones", () => {
     const ping = JSON.stringify({ id: "msg_2", type: "test.ping", createdAt: at.toISOString(), data: { message: "x" } });
     expect(renderDeliveryBody({ eventBody: ping, receiverView: null })).toBe(ping);
-    expect(renderDeliveryBody({ eventBody: null, receiverView: null, legacyBody: "{\"ancien\":1}" })).toBe("{\"ancien\":1}");
     expect(renderDeliveryBody({ eventBody: null, receiverView: { externalId: "x", statut: null } })).toBeNull();
   });
 });

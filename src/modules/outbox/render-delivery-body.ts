@@ -7,15 +7,12 @@ export type StoredDeliveryBody = {
   /** `events.body`: null once purged. */
   eventBody: string | null;
   receiverView: ReceiverView | null;
-  /** `deliveries.body`: rendered per receiver by releases before migration 0004. */
-  legacyBody?: string | null;
 };
 
 type ProjetMessage = { data?: { projet?: { externalId?: unknown; statut?: { service?: unknown } } } };
 
 /** The body to send, or null when retention purged it. */
-export function renderDeliveryBody({ eventBody, receiverView, legacyBody }: StoredDeliveryBody): string | null {
-  if (legacyBody) return legacyBody;
+export function renderDeliveryBody({ eventBody, receiverView }: StoredDeliveryBody): string | null {
   if (eventBody === null) return null;
   if (!receiverView) return eventBody;
   const message = JSON.parse(eventBody) as ProjetMessage;

@@ -1,11 +1,10 @@
-// Erasure reaches the outbox too: the bodies kept for sending and replay (events, and the
-// per-delivery bodies of releases before migration 0004) hold the porteur's contact as it was when
+// Erasure reaches the outbox too: the bodies kept for sending and replay (`events.body`) hold the porteur's contact as it was when
 // each change was announced. Those of the erased person become null in place, like the project's
 // own fields, so that no later attempt or replay sends them again and the hub keeps none of them;
 // the response excerpts logged for those deliveries (a receiver echoing the body) are cleared.
 import { and, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "@/db/client";
-import { deliveries, events } from "@/db/schema";
+import { events } from "@/db/schema";
 
 type Message = { data?: { projet?: { porteur?: Record<string, unknown> | null } } };
 
@@ -24,7 +23,7 @@ function scrubbedRows<Id>(rows: { id: Id; body: string | null }[], email: string
  * Sets `fields` of the porteur `email` (trimmed, lower-cased) to null in the stored bodies that name
  * them: those of the events recorded with that porteur (`emailHash`), whatever the project's porteur
  * is now, and those of the events of `projectIds` (their current porteur: events recorded before
- * migration 0010 have no hash). Same for the deliveries' own bodies of releases before 0004. The
+ * migration 0010 have no hash). The
  * attempts of those events' deliveries lose their response excerpt. Then no event keeps that hash,
  * whether its body was scrubbed here or already purged by retention.
  */
@@ -37,18 +36,9 @@ export async function scrubPorteurFromBodies(
   const named = where.projectIds.length > 0
     ? or(eq(events.porteurEmailHash, where.emailHash), inArray(events.projectId, where.projectIds))
     : eq(events.porteurEmailHash, where.emailHash);
-  // Both reads come before any write: they select by the hash the last statement clears.
+  // Read before any write: it selects by the hash the last statement clears.
   const eventBodies = scrubbedRows(
     await tx.select({ id: events.id, body: events.body }).from(events).where(and(named, isNotNull(events.body))),
-    email,
-    fields,
-  );
-  const legacyBodies = scrubbedRows(
-    await tx
-      .select({ id: deliveries.id, body: deliveries.body })
-      .from(deliveries)
-      .innerJoin(events, eq(events.id, deliveries.eventId))
-      .where(and(named, isNotNull(deliveries.body))),
     email,
     fields,
   );
@@ -57,12 +47,6 @@ export async function scrubPorteurFromBodies(
       update events e set body = v.body
       from jsonb_to_recordset(${JSON.stringify(eventBodies)}::jsonb) as v(id text, body text)
       where e.id = v.id`);
-  }
-  if (legacyBodies.length > 0) {
-    await tx.execute(sql`
-      update deliveries d set body = v.body
-      from jsonb_to_recordset(${JSON.stringify(legacyBodies)}::jsonb) as v(id bigint, body text)
-      where d.id = v.id`);
   }
   // No event keeps the hash, whether its body was scrubbed here or already purged by retention.
   // Written before the excerpts are cleared: these row locks make an attempt in flight that is
@@ -73,13 +57,11 @@ export async function scrubPorteurFromBodies(
   ).map((e) => e.id);
   // A receiver may echo what it got in its answer: the excerpts logged for those deliveries hold the
   // same personal data (issue #15, item 7). Cleared for every delivery of an event naming the
-  // person (by hash, whatever its body's state, or by the body just scrubbed) and of a legacy body.
+  // person (by hash, whatever its body's state, or by the body just scrubbed).
   const namedEvents = [...new Set([...hashed, ...eventBodies.map((e) => e.id)])];
-  const namedDeliveries = legacyBodies.map((d) => String(d.id));
   await tx.execute(sql`
     update delivery_attempts a set response_excerpt = null
     from deliveries d
     where a.delivery_id = d.id and a.response_excerpt is not null
-      and (d.event_id in (select value from jsonb_array_elements_text(${JSON.stringify(namedEvents)}::jsonb))
-           or d.id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(namedDeliveries)}::jsonb)))`);
+      and d.event_id in (select value from jsonb_array_elements_text(${JSON.stringify(namedEvents)}::jsonb))`);
 }

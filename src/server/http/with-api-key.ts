@@ -12,13 +12,13 @@ import { prefixOfApiKey } from "@/modules/keys/generate-api-key";
 import type { Caller } from "@/modules/permissions/check-access";
 import { hashEmail } from "@/modules/permissions/hash-email";
 import { emailSchema, projetIdSchema } from "@/modules/projects/projet-schemas";
+import { countRequest } from "@/modules/rate-limit/count-request";
 import { kickDelivery } from "../delivery-driver";
 import { withEventOrigin } from "@/modules/outbox/event-origin";
 import { logger, requestIdOf, withRequestId } from "../logger";
 import { activeTraceParent } from "../telemetry/trace-delivery";
 import { observeApiRequest } from "../metrics";
 import { errorResponse } from "./error-response";
-import { createRateLimiter, type RateLimiter } from "./rate-limiter";
 import { sharedAuthFailureThrottle, type AuthFailureThrottle } from "./auth-failure-throttle";
 import { clientAddress } from "./client-address";
 import { MiB, readJsonBody } from "./read-json-body";
@@ -38,7 +38,12 @@ export type ApiContext = {
 export type ApiHandler = (ctx: ApiContext) => Promise<Response>;
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-export type WithApiKeyOptions = { maxBodyBytes?: number; rateLimiter?: RateLimiter; authFailureThrottle?: AuthFailureThrottle };
+export type WithApiKeyOptions = {
+  maxBodyBytes?: number;
+  /** Requests per minute and per service (default RATE_LIMIT_PER_MINUTE), counted in the database across instances. */
+  ratePerMinute?: number;
+  authFailureThrottle?: AuthFailureThrottle;
+};
 
 export const BODY_LIMIT_BYTES = MiB;
 export const BULK_BODY_LIMIT_BYTES = 20 * MiB;
@@ -48,8 +53,6 @@ export const BULK_BODY_LIMIT_BYTES = 20 * MiB;
  * pretty-printed: 8 MiB admits any valid call and still refuses absurd bodies before parsing.
  */
 export const PERMISSION_SYNC_BODY_LIMIT_BYTES = 8 * MiB;
-
-const defaultLimiter = createRateLimiter(env.RATE_LIMIT_PER_MINUTE);
 
 async function openDb(): Promise<Db> {
   try {
@@ -69,14 +72,15 @@ class KeyRefused extends AppError {
   }
 }
 
-async function authenticate(request: Request, db: Db, limiter: RateLimiter): Promise<Caller> {
+async function authenticate(request: Request, db: Db, ratePerMinute: number): Promise<Caller> {
   const header = request.headers.get("authorization");
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) throw new KeyRefused("En-tête « Authorization: Bearer <clé d'API> » manquant ou mal formé.", null);
   const service = await authenticateApiKey(db, match[1]!);
   // The prefix is public (shown in the console and the audit log), the rest of the key never logged.
   if (!service) throw new KeyRefused("Clé d'API invalide ou révoquée.", prefixOfApiKey(match[1]!));
-  const verdict = limiter.take(service.id);
+  // Shared by every web instance (issue #16): one upsert on the service's counter of the minute.
+  const verdict = await countRequest(db, service.id, ratePerMinute);
   if (!verdict.allowed) {
     throw new AppError("rate_limited", "Trop de requêtes pour ce service : réessayez après le délai indiqué par Retry-After.", {
       retryAfter: verdict.retryAfterSeconds,
@@ -106,7 +110,7 @@ async function readParams(context: RouteContext | undefined): Promise<Record<str
 
 export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {}) {
   const maxBodyBytes = options.maxBodyBytes ?? BODY_LIMIT_BYTES;
-  const limiter = options.rateLimiter ?? defaultLimiter;
+  const ratePerMinute = options.ratePerMinute ?? env.RATE_LIMIT_PER_MINUTE;
   // Every log line of the request carries its id (issue #16): the caller's X-Request-Id or a new one, returned.
   return (request: Request, context?: RouteContext): Promise<Response> => {
     const requestId = requestIdOf(request);
@@ -134,7 +138,7 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
       const db = await openDb();
       let caller: Caller;
       try {
-        caller = await authenticate(request, db, limiter);
+        caller = await authenticate(request, db, ratePerMinute);
       } catch (error) {
         if (error instanceof KeyRefused) {
           keyPrefix = error.keyPrefix;

@@ -9,9 +9,10 @@ import { env } from "@/env";
 import { deliverBatch } from "@/modules/delivery/deliver-batch";
 import { deliveryOptionsFromEnv, newWorkerId } from "@/modules/delivery/delivery-options";
 import { nextDueAt } from "@/modules/delivery/next-due-at";
-import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
-import { markResync, pruneResyncMarks } from "@/modules/projects/mark-resync";
+import { markResync } from "@/modules/projects/mark-resync";
+import { claimPeriodicJob } from "@/modules/retention/claim-periodic-job";
+import { runRetentionPurge } from "@/modules/retention/run-retention-purge";
 import { observeAttempt } from "../metrics";
 import { traceAttempt } from "../telemetry/trace-delivery";
 import { inngest, OUTBOX_KICK_EVENT } from "./client";
@@ -68,9 +69,12 @@ export const purgeDeliveries = inngest.createFunction(
     concurrency: { limit: 1 },
   },
   async ({ step }) => {
-    const purged = await step.run("purge", async () => purgeDeliveryHistory(await getDb(), { retentionDays: env.WEBHOOK_RETENTION_DAYS }));
-    const marks = await step.run("prune-resync-marks", async () => pruneResyncMarks(await getDb(), { keepDays: env.WEBHOOK_RETENTION_DAYS }));
-    return { ...purged, resyncMarks: marks };
+    // Claimed like the embedded worker's hourly purge, should a separate worker also run one.
+    return step.run("purge", async () => {
+      const db = await getDb();
+      if (!(await claimPeriodicJob(db, "retention-purge", 3_600_000 - 60_000))) return null;
+      return runRetentionPurge(db, { webhookDays: env.WEBHOOK_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS, auditDays: env.AUDIT_RETENTION_DAYS });
+    });
   },
 );
 

@@ -1,18 +1,22 @@
 // The embedded driver: runs the delivery loop in this process when Inngest is not configured.
 // Woken by NOTIFY on `outbox` right after a commit (and by kickDelivery in-process), sleeping
 // otherwise until the next retry is due, with `pollMs` as a fallback for missed notifications.
-// Also purges delivery history past retention, hourly, and sweeps held changes left by a writer
-// that raced with a re-enable (release-held-changes.ts) and records a resync mark (mark-resync.ts)
-// every few seconds, and sends the alert mails (start-alert-ticks.ts, issue #11).
+// Also purges what is past retention, hourly, and sweeps held changes left by a writer that raced
+// with a re-enable (release-held-changes.ts) and records a resync mark (mark-resync.ts) every few
+// seconds, and sends the alert mails (start-alert-ticks.ts, issue #11). With several workers (and web instances running this too), the purge and the sweep run
+// on one of them per period (claimPeriodicJob, issue #16); resync marks stay concurrent on purpose:
+// two instances' marks are two valid marks (a mark is a snapshot at a time, `on conflict do
+// nothing`), and more marks only make an `updatedSince` return fewer projects.
 import type { DatabaseHandle } from "@/db/client";
 import { env } from "@/env";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 import { deliveryOptionsFromEnv, newWorkerId, type DeliveryOptions } from "@/modules/delivery/delivery-options";
 import { startDeliveryLoop } from "@/modules/delivery/run-delivery-loop";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
-import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
-import { markResync, pruneResyncMarks } from "@/modules/projects/mark-resync";
+import { markResync } from "@/modules/projects/mark-resync";
+import { claimPeriodicJob } from "@/modules/retention/claim-periodic-job";
+import { runRetentionPurge, type RetentionSettings } from "@/modules/retention/run-retention-purge";
 import { describeError, logger } from "../logger";
 import { startAlertTicks } from "./start-alert-ticks";
 import { observeAttempt, observeClaimed } from "../metrics";
@@ -28,9 +32,14 @@ const RESYNC_MARK_MS = 10_000;
 
 export async function startEmbeddedWorker(
   handle: DatabaseHandle,
-  overrides: Partial<DeliveryOptions> & { maxInFlight?: number; pollMs?: number; retentionDays?: number } = {},
+  overrides: Partial<DeliveryOptions> & { maxInFlight?: number; pollMs?: number; retention?: RetentionSettings } = {},
 ): Promise<EmbeddedWorker> {
-  const { maxInFlight = 256, pollMs = 1000, retentionDays = env.WEBHOOK_RETENTION_DAYS, ...rest } = overrides;
+  const {
+    maxInFlight = 256,
+    pollMs = 1000,
+    retention = { webhookDays: env.WEBHOOK_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS, auditDays: env.AUDIT_RETENTION_DAYS },
+    ...rest
+  } = overrides;
   const options = deliveryOptionsFromEnv({ owner: newWorkerId("embedded"), ...rest });
   const loop = startDeliveryLoop(handle.db, {
     ...options,
@@ -60,11 +69,12 @@ export async function startEmbeddedWorker(
 
   const purge = async () => {
     try {
-      const purged = await purgeDeliveryHistory(handle.db, { retentionDays });
-      if (purged.attempts + purged.bodies > 0) logger.info("delivery history purged", purged);
-      await pruneResyncMarks(handle.db, { keepDays: retentionDays });
+      // One instance per hour, whichever timer fires first (a little under the period: timers drift).
+      if (!(await claimPeriodicJob(handle.db, "retention-purge", HOUR_MS - 60_000))) return;
+      const purged = await runRetentionPurge(handle.db, retention);
+      logger.info("retention purge done", purged);
     } catch (error) {
-      logger.error("delivery history purge failed", describeError(error));
+      logger.error("retention purge failed", describeError(error));
     }
   };
   const first = setTimeout(() => void purge(), 60_000);
@@ -74,6 +84,8 @@ export async function startEmbeddedWorker(
 
   const sweepHeld = async () => {
     try {
+      // Two sweeps at once would only wait on each other's project locks: one per period is enough.
+      if (!(await claimPeriodicJob(handle.db, "held-sweep", HELD_SWEEP_MS - 1_000))) return;
       const released = await sweepHeldChanges(handle.db);
       if (released > 0) {
         logger.info("held changes released by the sweep", { released });

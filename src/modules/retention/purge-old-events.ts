@@ -1,0 +1,49 @@
+// Retention of the outbox's history (issue #16, EVENT_RETENTION_DAYS): an event goes, with its
+// deliveries and their attempt logs, once every delivery of it ended (delivered or failed) more
+// than the retention period ago. Queued work is never touched: an event with a delivery pending or
+// in flight stays, whatever its age. Held changes reference projects, not events, and the resync
+// position is the projects' own `txid`: neither depends on old events. What goes is only history:
+// the console's event list of a project (get-project-detail.ts) starts at the retention horizon;
+// `GET /projets/{id}` shows the project's current state and is not affected.
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "@/db/client";
+import { retentionCutoff } from "@/modules/delivery/purge-delivery-history";
+
+/** Events per statement: each statement is bounded, so that a large purge never holds long locks. */
+const CHUNK = 2000;
+
+/**
+ * Deletes the events created before `now - retentionDays` (database clock; `now` for tests) whose
+ * deliveries all ended before that horizon, with their deliveries (foreign key, cascade) and those
+ * deliveries' attempts (no foreign key: deleted in the same statement). In chunks of 2,000 events,
+ * each one statement: `events_created_idx` walks the old events in time order and the unique index
+ * `deliveries_event_endpoint_uq` (event_id first) checks their deliveries. Returns how many events
+ * went. Events being changed meanwhile (an erasure scrubbing a body) are skipped, not waited for.
+ */
+export async function purgeOldEvents(db: Db, options: { retentionDays: number; now?: Date }): Promise<{ events: number }> {
+  const cutoff = retentionCutoff(options.retentionDays, options.now);
+  let total = 0;
+  for (;;) {
+    const removed = rowsOf<{ id: string }>(
+      await db.execute(sql`
+        with doomed as (
+          select ev.id from events ev
+          where ev.created_at < ${cutoff}
+            and not exists (
+              select 1 from deliveries d
+              where d.event_id = ev.id and (d.state in ('pending', 'in_flight') or d.updated_at >= ${cutoff}))
+          order by ev.created_at
+          limit ${CHUNK}
+          for update skip locked
+        ),
+        attempts as (
+          delete from delivery_attempts a using deliveries d, doomed
+          where d.event_id = doomed.id and a.delivery_id = d.id
+        )
+        delete from events where id in (select id from doomed) returning id`),
+    ).length;
+    total += removed;
+    if (removed < CHUNK) break;
+  }
+  return { events: total };
+}
