@@ -7,6 +7,7 @@ import { useDatabase } from "@/db";
 import { auditLog, operators, sessions, users } from "@/db/schema";
 import { env } from "@/env";
 import { sessionCookieName } from "@/server/auth/session-policy";
+import { hashSessionToken } from "@/server/auth/hash-session-token";
 import { serveConsoleExport } from "@/server/http/serve-console-export";
 import { deliveryFilterSchema } from "@/modules/console/console-schemas";
 import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";
@@ -127,7 +128,7 @@ describe("GET /admin/exports/*", () => {
 
     await database.db.insert(operators).values({ email: "lecteur-export@anct.gouv.fr", role: "lecteur" });
     const [user] = await database.db.insert(users).values({ email: "lecteur-export@anct.gouv.fr" }).returning();
-    await database.db.insert(sessions).values({ sessionToken: "jeton-export", userId: user!.id, expires: new Date(Date.now() + 20 * 60_000) });
+    await database.db.insert(sessions).values({ sessionToken: hashSessionToken("jeton-export"), userId: user!.id, expires: new Date(Date.now() + 20 * 60_000) });
     const cookie = { cookie: `${sessionCookieName(env.NEXTAUTH_URL)}=jeton-export` };
 
     const bad = await serveConsoleExport(new Request(`${origin}/admin/exports/livraisons?since=2026-02-10&until=2026-02-01`, { headers: cookie }), spec);

@@ -6,6 +6,7 @@ import { trace } from "@opentelemetry/api";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace";
 import { eq } from "drizzle-orm";
 import { useDatabase } from "@/db";
+import { secretKeyring } from "@/env";
 import { events } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "@/app/api/v1/testing/api-test-kit";
@@ -33,7 +34,7 @@ beforeAll(async () => {
   mec = (await keyFor(handle.db, "mec")).key;
   for (const slug of ["tet", "recoco"] as const) {
     const { serviceId } = await keyFor(handle.db, slug);
-    await upsertEndpoint(handle.db, serviceId, { url: `${receiver.url}/${slug}` });
+    await upsertEndpoint(handle.db, serviceId, { url: `${receiver.url}/${slug}` }, secretKeyring());
   }
 });
 afterAll(async () => {
