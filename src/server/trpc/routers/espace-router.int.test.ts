@@ -3,6 +3,8 @@
 // the service (never the email); what `lecture` may not do; and that nothing of another service
 // leaks through settings, project search or a project's history. The guard table
 // (app-router.int.test.ts) checks every procedure for another service and below its level.
+import { secretKeyring } from "@/env";
+import { decryptSecret } from "@/modules/secrets/decrypt-secret";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, isNull } from "drizzle-orm";
 import { useDatabase } from "@/db";
@@ -59,7 +61,8 @@ describe("espace settings with gestion", () => {
     const rotated = await caller.espace.rotateSecret({ serviceId: tet.serviceId });
     expect(rotated.secret).toMatch(/^whsec_/);
     const [after] = await t.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.serviceId, tet.serviceId));
-    expect(after!.secret).toBe(rotated.secret);
+    // Stored encrypted (issue #16): what the agent was shown is what the hub now signs with.
+    expect(decryptSecret(secretKeyring(), after!.secret!)).toBe(rotated.secret);
     expect(after!.previousSecret).toBe(before!.secret); // the overlap, as in the console
 
     const created = await caller.espace.createKey({ serviceId: tet.serviceId });
