@@ -39,7 +39,19 @@ export async function startMailDev(smtpPort: number, webPort: number): Promise<M
   return {
     smtpPort,
     webUrl,
-    messages: async () => (await (await fetch(`${webUrl}/email`)).json()) as CaughtMail[],
+    // MailDev lists a mail a moment after its SMTP server accepted it: read until two successive
+    // reads 200 ms apart agree (at most 5 s), so a test reads every mail the hub handed over.
+    messages: async () => {
+      const read = async () => (await (await fetch(`${webUrl}/email`)).json()) as CaughtMail[];
+      let last = await read();
+      for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 200));
+        const next = await read();
+        if (next.length === last.length) return next;
+        last = next;
+      }
+      return last;
+    },
     clear: async () => void (await fetch(`${webUrl}/email/all`, { method: "DELETE" })),
     stop: () =>
       new Promise<void>((resolve) => {
