@@ -73,7 +73,8 @@ test.describe("formulaires de la console", () => {
     const copyKey = page.getByRole("button", { name: "Copier la clé d'API" });
     await copyKey.click();
     await expect(page.getByRole("button", { name: "Copié", exact: true })).toBeVisible();
-    await expect(page.getByRole("status").filter({ hasText: "Copie effectuée : la clé d'API est dans le presse-papiers." })).toHaveCount(1);
+    // The copy button's own live region (the alert around the key is a status region too).
+    await expect(page.locator("span[role=status]", { hasText: "Copie effectuée : la clé d'API est dans le presse-papiers." })).toHaveCount(1);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
     await page.getByRole("button", { name: "Copier le secret de signature" }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByTestId("created-webhook-secret").textContent());
@@ -90,6 +91,8 @@ test.describe("formulaires de la console", () => {
       expect(fits, name).toBe(true);
     }
     await page.getByRole("button", { name: "Renouveler le secret" }).click();
+    // A rotation is confirmed first (issue #11, safety).
+    await page.getByTestId("confirm-rotate-secret-confirm").click();
     await expect(page.getByText("Copiez-le maintenant : il ne sera plus jamais affiché.")).toBeVisible();
     await expect(page.getByRole("button", { name: "Copier le secret de signature" })).toBeVisible();
   });
