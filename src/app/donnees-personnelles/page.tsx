@@ -22,7 +22,8 @@ export default function PersonalDataPage() {
 
         <h2>Ce que le hub conserve</h2>
         <div className="fr-table">
-          <table>
+          {/* Focusable: at 375 px the table scrolls sideways, and a keyboard user must reach it (WCAG 2.1.1). */}
+          <table tabIndex={0}>
             <caption>Données personnelles conservées par le hub</caption>
             <thead>
               <tr>
