@@ -83,7 +83,7 @@ test("projets : recherche sans accents, services liés, statut en clair, filtres
 test("correspondances : suppression refusée sans déplacement, libellé voisin signalé, défaut changé visiblement", async ({ page }) => {
   await tetMappingsPage(page);
   // A used label offers only "move and delete", to a label of the same generic status.
-  await expect(page.getByRole("button", { name: "Supprimer « En pause »" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Supprimer « En pause »", exact: true })).toHaveCount(0);
   const enPause = page.getByRole("listitem").filter({ has: page.getByRole("button", { name: "Déplacer et supprimer « En pause »" }) });
   await enPause.getByLabel(/^Déplacer (son projet|ses projets) vers/).selectOption("Bloqué");
   await page.getByRole("button", { name: "Déplacer et supprimer « En pause »" }).click();
