@@ -57,7 +57,8 @@ test("le tableau de bord montre d'abord les webhooks en échec ou désactivés, 
     await expect(attention.getByRole("listitem").filter({ hasText: "Service en panne" })).toContainText("En échec depuis le", { timeout: 1000 });
     await expect(attention.getByRole("listitem").filter({ hasText: "Service parti" })).toContainText("Désactivé automatiquement (410)", { timeout: 1000 });
   }).toPass({ timeout: 30_000 });
-  await expect(page.getByRole("heading", { name: "2 services demandent votre attention" })).toBeVisible();
+  // At least these two (other specs leave failing receivers of their own in the same database).
+  await expect(page.getByRole("heading", { name: /^\d+ services demandent votre attention$/ })).toBeVisible();
   // Every attempt failed: the rate says so (it used to read 100 % while retries were pending).
   await expect(page.getByText(/^0 %$/)).toBeVisible();
   await expect(page.getByText(/tentatives acceptées : 0 sur \d+/)).toBeVisible();

@@ -72,7 +72,8 @@ test("une livraison en attente de nouvelle tentative : heure affichée, filtres,
 
   // The payload as the receiver got it, signature masked.
   await page.goto(`/admin/livraisons?projectId=${projectId}`);
-  const detail = await page.getByRole("link", { name: /^n° \d+$/ }).getAttribute("href");
+  // Other specs' services receive the project too: the row of this spec's receiver.
+  const detail = await page.getByRole("row").filter({ hasText: "recepteur-console" }).getByRole("link", { name: /^n° \d+$/ }).getAttribute("href");
   await page.goto(detail!);
   await page.getByRole("button", { name: "Afficher le contenu envoyé" }).click();
   const got = received[0]!;
