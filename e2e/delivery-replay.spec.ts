@@ -49,7 +49,8 @@ test("une livraison en échec apparaît dans le journal, puis est rejouée aprè
   await loginAsOperator(page, "admin@anct.gouv.fr");
   // Three attempts 200 ms apart, then `failed`.
   await expect(async () => {
-    await page.goto(`/admin/livraisons?projectId=${projectId}&state=failed`);
+    // Only this receiver: other specs leave failing receivers of their own in the same database.
+    await page.goto(`/admin/livraisons?projectId=${projectId}&serviceId=${receiverServiceId}&state=failed`);
     await expect(page.getByRole("link", { name: /^n° \d+$/ })).toHaveCount(1, { timeout: 1000 });
   }).toPass({ timeout: 30_000 });
   expect(received.length).toBe(3);
@@ -75,13 +76,13 @@ test("une livraison en échec apparaît dans le journal, puis est rejouée aprè
   await checkAccessibility(page, "livraison");
   await screenshot(page, "livraison");
 
-  await page.goto("/admin/journal?action=delivery.replay");
+  await page.goto(`/admin/journal?action=delivery.replay&service=${receiverServiceId}`);
   await expect(page.getByTestId("audit-row")).toHaveCount(1);
   await expect(page.getByTestId("audit-row")).toContainText("admin@anct.gouv.fr");
 
   await page.goto(`/admin/projets/${projectId}`);
   await expect(page.getByRole("heading", { level: 1, name: "Rénovation de l'école communale" })).toBeVisible();
-  await expect(page.getByText("Livrée")).toBeVisible();
+  await expect(page.getByText("Livrée").first()).toBeVisible();
   await checkAccessibility(page, "projet");
   await screenshot(page, "projet");
 
@@ -117,7 +118,7 @@ test("rejoue toutes les livraisons en échec d'un filtre, avec la progression, p
   await expect(page.getByText("2 livraison(s) rejouée(s).")).toBeVisible({ timeout: 30_000 });
   await page.goto(failedList);
   await expect(page.getByText("Aucune livraison ne correspond à ce filtre.")).toBeVisible();
-  await page.goto("/admin/journal?action=deliveries.replay_failed");
+  await page.goto(`/admin/journal?action=deliveries.replay_failed&service=${receiverServiceId}`);
   await expect(page.getByTestId("audit-row")).toHaveCount(1);
   await expect(page.getByTestId("audit-row")).toContainText("livraisons renvoyées : (absent) → 2");
 
