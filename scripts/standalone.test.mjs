@@ -40,6 +40,8 @@ test("the standalone server starts from the built output and answers /api/health
       DATA_DIR: dataDir,
       EMAIL_HASH_SECRET: "s".repeat(40),
       NEXTAUTH_SECRET: "n".repeat(40),
+      // 32 bytes in hex: required like the other secrets (issue #16, secrets at rest).
+      SECRETS_ENCRYPTION_KEY: "73".repeat(32),
       LOG_LEVEL: "warn",
     },
   });

@@ -12,7 +12,9 @@ describe("updateLocalSettings", () => {
     assert.equal(env.NEXTAUTH_URL, "http://localhost:3000");
     assert.equal(env.API_KEY_PREFIX, "lc_test_");
     assert.ok(env.PROCONNECT_CLIENT_SECRET.length >= 24);
-    assert.equal(changed.length, 8);
+    // The key that encrypts webhook secrets at rest: 32 random bytes (issue #16).
+    assert.equal(Buffer.from(env.SECRETS_ENCRYPTION_KEY, "base64").length, 32);
+    assert.equal(changed.length, 9);
     assert.match(text, /^# Written by `npm run hub`/);
   });
 
