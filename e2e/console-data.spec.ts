@@ -123,7 +123,7 @@ test("journal : actions en français, cibles nommées, modifications lisibles, f
   await checkAccessibility(page, "journal-filtre");
   await screenshot(page, "journal-filtre");
 
-  await page.getByLabel("Du").fill("2026-03-02");
+  await page.getByLabel("Du", { exact: true }).fill("2026-03-02");
   await page.getByLabel("Au (inclus)").fill("2026-03-01");
   await page.getByRole("button", { name: "Filtrer" }).click();
   await expect(page.getByRole("heading", { name: "Filtres invalides" })).toBeVisible();
