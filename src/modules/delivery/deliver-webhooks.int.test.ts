@@ -159,6 +159,10 @@ describe("webhook delivery", () => {
       [4, "auto", 500],
       [5, "manual", 204],
     ]);
+    // The receiver answers again: the endpoint is no longer failing (the console stops saying so).
+    const [recovered] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId!));
+    expect(recovered).toMatchObject({ consecutiveFailures: 0, failingSince: null });
+    expect(recovered!.lastSuccessAt).not.toBeNull();
     // A delivered delivery can be replayed too (the receiver lost it).
     expect(await replayDelivery(database.db, delivery!.id, operator)).toEqual({ deliveryId: delivery!.id, state: "delivered" });
     expect(r.requests).toHaveLength(6);

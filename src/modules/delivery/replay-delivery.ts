@@ -1,6 +1,8 @@
 // Operator replay of one delivery, on a failed or delivered delivery (a receiver lost what it got),
-// with the same webhook-id, a fresh timestamp and signature, logged in the same attempt log, not
-// counted toward the endpoint's health. Lanes stay one-at-a-time (issue #15 item 5): when another
+// with the same webhook-id, a fresh timestamp and signature, logged in the same attempt log. A
+// successful replay counts as the endpoint's recovery (the receiver answers again: the console
+// must stop saying "en échec", and a recovery mail goes out); a failed one is not counted toward
+// the endpoint's failures, which the worker's own attempts measure. Lanes stay one-at-a-time (issue #15 item 5): when another
 // delivery of the same (endpoint, project) is queued or in flight, the replay is queued behind it
 // (state `pending`, its next attempt logged `manual`, a fresh retry cycle) and the worker sends it
 // once nothing of its lane is in flight; otherwise one immediate attempt is made, with the delivery
@@ -16,6 +18,7 @@ import { renderDeliveryBody } from "@/modules/outbox/render-delivery-body";
 import { attemptDelivery } from "./attempt-delivery";
 import { deliveryOptionsFromEnv, type DeliveryOptions } from "./delivery-options";
 import { laneIsBusy } from "./hold-lane-for-replay";
+import { recordEndpointHealth, type EndpointHealthOptions } from "./record-endpoint-health";
 
 /**
  * Replays delivery `deliveryId` for `actor`. Returns its state afterwards: `delivered` (the attempt
@@ -27,7 +30,7 @@ export async function replayDelivery(
   db: Db,
   deliveryId: number,
   actor: Actor,
-  options: Pick<DeliveryOptions, "urlPolicy" | "timeoutMs" | "keyring"> = deliveryOptionsFromEnv(),
+  options: Pick<DeliveryOptions, "urlPolicy" | "timeoutMs" | "keyring"> & EndpointHealthOptions = deliveryOptionsFromEnv(),
 ): Promise<{ deliveryId: number; state: DeliveryState }> {
   const owner = `replay:${randomBytes(6).toString("hex")}`;
   // Reserve the attempt (lease) and write the trace first; no transaction stays open during HTTP.
@@ -107,7 +110,7 @@ export async function replayDelivery(
 
   const outcome = await attemptDelivery(target, options);
   const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
-  return db.transaction(async (tx) => {
+  const recorded = await db.transaction(async (tx) => {
     // As in record-results.ts: an erasure of the porteur that committed during the attempt has
     // cleared the event's hash, and an echoed excerpt is then not kept (issue #15 item 7).
     let excerpt = outcome.excerpt;
@@ -147,6 +150,14 @@ export async function replayDelivery(
     // Later deliveries of the lane waited for this one.
     if (target.projectId) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
     const [current] = updated ? [updated] : await tx.select({ state: deliveries.state }).from(deliveries).where(eq(deliveries.id, deliveryId));
-    return { deliveryId, state: current!.state };
+    return { deliveryId, state: current!.state, accepted: Boolean(updated) };
   });
+  if (ok && recorded.accepted) {
+    await recordEndpointHealth(db, [{ deliveryId, endpointId: target.endpointId, outcome, delivered: true }], options, {
+      failing: [],
+      disabled: [],
+      alerted: [],
+    });
+  }
+  return { deliveryId, state: recorded.state };
 }
