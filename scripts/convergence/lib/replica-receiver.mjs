@@ -101,9 +101,11 @@ export function createReplicaReceiver(slug, ports) {
         } else if (behaviour === "slow2xx") {
           setTimeout(() => res.writeHead(200, { "content-type": "text/plain" }).end("ok"), SLOW_MS);
         } else {
-          // The status line and 2 of the 100 announced bytes, then the connection is cut.
-          req.socket.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nok");
-          setTimeout(() => req.socket.destroy(), 5);
+          // The status line and 2 of the 100 announced bytes, then the connection is closed mid-body.
+          // Closed (FIN), not reset: a reset may make the kernel drop bytes the hub has not read yet,
+          // and then nobody can say whether the hub saw the 2xx. A close delivers every byte first,
+          // so a hub that logs this attempt as failed did read the 2xx (CONTRACT §8, check 7).
+          req.socket.end("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nok");
         }
         return;
       }
