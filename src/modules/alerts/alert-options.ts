@@ -20,6 +20,8 @@ export type AlertOptions = {
   batchSize: number;
   /** Hour (0–23, Europe/Paris) from which the day's digest is queued. */
   digestHour: number;
+  /** An endpoint failing for this long (ms) is announced even without a new attempt (ALERT_AFTER_MINUTES). */
+  alertAfterMs: number;
 };
 
 export function alertOptionsFromEnv(overrides: Partial<AlertOptions> = {}): AlertOptions {
@@ -34,6 +36,7 @@ export function alertOptionsFromEnv(overrides: Partial<AlertOptions> = {}): Aler
     leaseMs: 60_000,
     batchSize: 20,
     digestHour: env.ALERT_DIGEST_HOUR,
+    alertAfterMs: env.ALERT_AFTER_MINUTES * 60_000,
     ...overrides,
   };
 }

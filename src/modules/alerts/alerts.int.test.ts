@@ -17,6 +17,7 @@ import { createMailTransport, type MailTransport } from "./create-mail-transport
 import { sendAlertMails } from "./send-alert-mails";
 import { queueDailyDigest } from "./queue-daily-digest";
 import { setAlertSubscription } from "./set-alert-subscription";
+import { alertLongFailures } from "./alert-long-failures";
 import { startMailDev, type MailDev } from "./testing/start-maildev";
 
 const SMTP_PORT = Number(process.env.TEST_SMTP_PORT ?? 3430);
@@ -169,5 +170,29 @@ describe("endpoint alerts", () => {
     ]);
     const [left] = rowsOf<{ n: number | string }>(await t.db.execute(sql`select count(*) as n from alert_mails where state = 'pending'`));
     expect(Number(left!.n)).toBe(0);
+  });
+});
+
+describe("endpoint alerts on the clock", () => {
+  it("announces an endpoint failing for ALERT_AFTER_MINUTES even when no attempt ends, once", async () => {
+    const target = await failingService("alerte-duree", 1, 500);
+    await attemptAll(); // 1 failure: under the threshold of 3 consecutive failures
+    expect(await queued(target.endpointId, "failing")).toHaveLength(0);
+    // Failing for less than the period: nothing yet.
+    expect(await alertLongFailures(t.db, 30 * 60_000)).toEqual({ endpointIds: [] });
+    // Half an hour later on the database clock, with no attempt in between.
+    await t.db.execute(sql`update webhook_endpoints set failing_since = now() - interval '31 minutes' where id = ${target.endpointId}`);
+    const twice = await Promise.all([alertLongFailures(t.db, 30 * 60_000), alertLongFailures(t.db, 30 * 60_000)]);
+    expect(twice.flatMap((r) => r.endpointIds)).toEqual([target.endpointId]);
+    expect((await queued(target.endpointId, "failing")).map((m) => m.recipient).sort()).toEqual([contact, watcher]);
+    expect(await alertLongFailures(t.db, 30 * 60_000)).toEqual({ endpointIds: [] });
+    const [endpoint] = await t.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, target.endpointId));
+    expect(endpoint!.alertState).toBe("failing");
+
+    // A disabled endpoint is not announced as failing by the clock.
+    const other = await failingService("alerte-duree-off", 1, 500);
+    await attemptAll();
+    await t.db.execute(sql`update webhook_endpoints set failing_since = now() - interval '2 hours', enabled = false where id = ${other.endpointId}`);
+    expect(await alertLongFailures(t.db, 30 * 60_000)).toEqual({ endpointIds: [] });
   });
 });

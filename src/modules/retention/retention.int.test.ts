@@ -1,7 +1,7 @@
 // Retention of events and the audit log, and the periodic-job claim (issue #16), on a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { auditLog, deliveries, deliveryAttempts, events } from "@/db/schema";
+import { alertMails, auditLog, deliveries, deliveryAttempts, events } from "@/db/schema";
 import { getProjectDetail } from "@/modules/console/get-project-detail";
 import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
@@ -65,6 +65,26 @@ describe("runRetentionPurge", () => {
     expect(pending!.state).toBe("pending");
     // Nothing more to do: a second run removes nothing.
     expect(await runRetentionPurge(database.db, { webhookDays: 30, eventDays: 90, auditDays: 365 })).toMatchObject({ events: 0, audit: 0 });
+  });
+});
+
+describe("runRetentionPurge: alert mails", () => {
+  it("deletes sent mails past WEBHOOK_RETENTION_DAYS and unsent ones past EVENT_RETENTION_DAYS; keeps the others", async () => {
+    const mail = (recipient: string, state: "sent" | "pending") => ({ kind: "failing" as const, recipient, facts: {}, state });
+    await database.db.insert(alertMails).values([
+      mail("envoye-ancien@exemple.fr", "sent"),
+      mail("envoye-recent@exemple.fr", "sent"),
+      mail("attente-ancien@exemple.fr", "pending"),
+      mail("attente-recent@exemple.fr", "pending"),
+    ]);
+    await database.db.execute(sql`update alert_mails set sent_at = now() - interval '31 days', created_at = now() - interval '31 days' where recipient = 'envoye-ancien@exemple.fr'`);
+    await database.db.execute(sql`update alert_mails set sent_at = now() - interval '2 days', created_at = now() - interval '40 days' where recipient = 'envoye-recent@exemple.fr'`);
+    await database.db.execute(sql`update alert_mails set created_at = now() - interval '91 days' where recipient = 'attente-ancien@exemple.fr'`);
+    await database.db.execute(sql`update alert_mails set created_at = now() - interval '40 days' where recipient = 'attente-recent@exemple.fr'`);
+
+    expect(await runRetentionPurge(database.db, { webhookDays: 30, eventDays: 90, auditDays: 365 })).toMatchObject({ alertMails: 2 });
+    const left = (await database.db.select({ recipient: alertMails.recipient }).from(alertMails)).map((m) => m.recipient).sort();
+    expect(left).toEqual(["attente-recent@exemple.fr", "envoye-recent@exemple.fr"]);
   });
 });
 

@@ -5,19 +5,20 @@ import type { Db } from "@/db/client";
 import { purgeDeliveryHistory } from "@/modules/delivery/purge-delivery-history";
 import { pruneResyncMarks } from "@/modules/projects/mark-resync";
 import { pruneRateWindows } from "@/modules/rate-limit/count-request";
+import { purgeOldAlertMails } from "./purge-old-alert-mails";
 import { purgeOldAudit } from "./purge-old-audit";
 import { purgeOldEvents } from "./purge-old-events";
 
 export type RetentionSettings = {
-  /** WEBHOOK_RETENTION_DAYS: payloads and attempt logs of settled deliveries, resync marks. */
+  /** WEBHOOK_RETENTION_DAYS: payloads and attempt logs of settled deliveries, resync marks, sent alert mails. */
   webhookDays: number;
-  /** EVENT_RETENTION_DAYS: events and their deliveries, after all of them ended. */
+  /** EVENT_RETENTION_DAYS: events and their deliveries, after all of them ended; alert mails never sent. */
   eventDays: number;
   /** AUDIT_RETENTION_DAYS: audit log entries. */
   auditDays: number;
 };
 
-export type RetentionSummary = { attempts: number; bodies: number; events: number; audit: number; resyncMarks: number; rateWindows: number };
+export type RetentionSummary = { attempts: number; bodies: number; events: number; audit: number; resyncMarks: number; rateWindows: number; alertMails: number };
 
 /** Runs every purge (database clock; `now` for tests). Returns how many rows each removed or cleared. */
 export async function runRetentionPurge(db: Db, settings: RetentionSettings, now?: Date): Promise<RetentionSummary> {
@@ -26,5 +27,6 @@ export async function runRetentionPurge(db: Db, settings: RetentionSettings, now
   const audit = await purgeOldAudit(db, { retentionDays: settings.auditDays, now });
   const resyncMarks = await pruneResyncMarks(db, { keepDays: settings.webhookDays });
   const rateWindows = await pruneRateWindows(db);
-  return { ...delivered, ...events, ...audit, resyncMarks, rateWindows };
+  const alertMails = await purgeOldAlertMails(db, { sentDays: settings.webhookDays, pendingDays: settings.eventDays, now });
+  return { ...delivered, ...events, ...audit, resyncMarks, rateWindows, ...alertMails };
 }

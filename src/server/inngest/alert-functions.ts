@@ -1,5 +1,6 @@
-// The Inngest driver of the alert mails (issue #11), as thin as the delivery one: a cron sends the
-// due mails of the `alert_mails` outbox every minute, another queues the daily digest at its hour
+// The Inngest driver of the alert mails (issue #11), as thin as the delivery one: a cron announces the
+// endpoints failing for ALERT_AFTER_MINUTES and sends the due mails of the `alert_mails` outbox
+// every minute, another queues the daily digest at its hour
 // (the database claim keeps it to one per day even if both drivers run). Rules live in src/modules/alerts.
 import { getDb } from "@/db";
 import { env } from "@/env";
@@ -7,6 +8,7 @@ import { alertOptionsFromEnv, type AlertOptions } from "@/modules/alerts/alert-o
 import { createMailTransport } from "@/modules/alerts/create-mail-transport";
 import { sendAlertMails } from "@/modules/alerts/send-alert-mails";
 import { parisClock, queueDailyDigest } from "@/modules/alerts/queue-daily-digest";
+import { alertLongFailures } from "@/modules/alerts/alert-long-failures";
 import { inngest } from "./client";
 
 /** Rounds of sending per run (each a step). */
@@ -17,6 +19,7 @@ export function createAlertFunctions(options: () => AlertOptions = () => alertOp
   const sendAlerts = inngest.createFunction(
     { id: "send-alert-mails", name: "Envoyer les courriels d'alerte", triggers: [{ cron: "* * * * *" }], concurrency: { limit: 1 } },
     async ({ step }) => {
+      await step.run("long-failures", async () => alertLongFailures(await getDb(), options().alertAfterMs));
       let sent = 0;
       let failed = 0;
       for (let round = 0; round < MAX_SEND_ROUNDS; round++) {

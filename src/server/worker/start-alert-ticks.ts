@@ -1,11 +1,12 @@
 // The embedded driver of the alert mails (issue #11): every few seconds, sends the due mails of the
-// `alert_mails` outbox; every minute, queues the day's digest once its hour has come (the database
-// claim makes one instance do it). Thin: the rules live in src/modules/alerts.
+// `alert_mails` outbox; every minute, announces the endpoints failing for ALERT_AFTER_MINUTES and
+// queues the day's digest once its hour has come (database claims make one instance do each). Thin: the rules live in src/modules/alerts.
 import type { Db } from "@/db/client";
 import { alertOptionsFromEnv, type AlertOptions } from "@/modules/alerts/alert-options";
 import { createMailTransport, type MailTransport } from "@/modules/alerts/create-mail-transport";
 import { sendAlertMails } from "@/modules/alerts/send-alert-mails";
 import { queueDigestIfDue } from "@/modules/alerts/queue-daily-digest";
+import { alertLongFailures } from "@/modules/alerts/alert-long-failures";
 import { describeError, logger } from "../logger";
 
 const SEND_EVERY_MS = 5_000;
@@ -33,6 +34,15 @@ export function startAlertTicks(db: Db, overrides: Partial<AlertOptions> = {}): 
     }
   };
   const digest = async () => {
+    try {
+      const { endpointIds } = await alertLongFailures(db, options.alertAfterMs);
+      if (endpointIds.length > 0) {
+        logger.info("alert: endpoints failing for too long", { endpoints: endpointIds.length });
+        void send();
+      }
+    } catch (error) {
+      logger.error("alert long failures failed", describeError(error));
+    }
     try {
       const outcome = await queueDigestIfDue(db, new Date(), options.digestHour);
       if (outcome?.claimed) {
