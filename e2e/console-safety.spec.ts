@@ -123,12 +123,15 @@ test("le dernier administrateur ne peut pas se rétrograder ; désactiver un op�
   await page.reload();
   await expect(page.getByRole("row", { name: /admin@anct\.gouv\.fr/ })).toContainText("Administrateur");
 
-  const lecteurRow = page.getByRole("row", { name: /lecteur@anct\.gouv\.fr/ });
-  await lecteurRow.getByRole("button", { name: /Désactiver/ }).click();
+  // An operator of this test's own: the fixture lecteur must stay active for the later specs.
+  communs("operator:add", "--email", "partant@anct.gouv.fr", "--role", "lecteur");
+  await page.reload();
+  const leavingRow = page.getByRole("row", { name: /partant@anct\.gouv\.fr/ });
+  await leavingRow.getByRole("button", { name: /Désactiver/ }).click();
   const confirm = page.getByRole("dialog");
-  await expect(confirm).toContainText("lecteur@anct.gouv.fr ne pourra plus se connecter");
+  await expect(confirm).toContainText("partant@anct.gouv.fr ne pourra plus se connecter");
   await confirm.getByRole("button", { name: "Désactiver l'opérateur" }).click();
-  await expect(lecteurRow).toContainText("Désactivé");
+  await expect(leavingRow).toContainText("Désactivé");
   await checkAccessibility(page, "operateurs-derniere-connexion");
 });
 

@@ -78,10 +78,10 @@ test.describe("espace des services connectés : gestion", () => {
   test("l'administrateur retrouve les actions de l'agent dans le journal, filtré par service", async ({ page }) => {
     await loginAsOperator(page, "admin@anct.gouv.fr");
     await page.goto("/admin/journal");
-    await page.getByLabel("Service concerné").selectOption({ label: "Aides-territoires (aides-territoires)" });
+    await page.getByLabel("Service concerné").selectOption({ label: "Aides-territoires" });
     await page.getByRole("button", { name: "Filtrer" }).click();
-    await expect(page.getByTestId("audit-row").filter({ hasText: "webhook_endpoint.rotate_secret" }).first()).toContainText("Agent de service");
-    await expect(page.getByTestId("audit-row").filter({ hasText: "api_key.revoke" }).first()).toBeVisible();
+    await expect(page.getByTestId("audit-row").filter({ hasText: "Rotation du secret de webhook" }).first()).toContainText("Agent de service");
+    await expect(page.getByTestId("audit-row").filter({ hasText: "Révocation d'une clé d'API" }).first()).toBeVisible();
     await expect(page.locator("main")).not.toContainText(agentEmail);
   });
 });

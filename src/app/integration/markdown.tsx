@@ -133,7 +133,7 @@ export function renderMarkdown(source: string): { nodes: ReactNode[]; headings: 
       while (i < lines.length && lines[i]!.trim().startsWith("|")) rows.push(splitRow(lines[i++]!));
       nodes.push(
         <div key={key()} className="fr-table fr-table--no-caption">
-          <table>
+          <table tabIndex={0}>
             <caption>Tableau</caption>
             <thead>
               <tr>{head.map((c, j) => <th key={j} scope="col">{inline(c)}</th>)}</tr>

@@ -68,7 +68,7 @@ export default async function DashboardPage() {
 
       <h2>Livraisons par état</h2>
       <div className="fr-table fr-mb-4w">
-        <table>
+        <table tabIndex={0}>
           <caption className="fr-sr-only">Nombre de livraisons par état</caption>
           <thead>
             <tr>
@@ -96,7 +96,7 @@ export default async function DashboardPage() {
 
       <h2 className="fr-mt-4w">Santé par service</h2>
       <div className="fr-table">
-        <table data-testid="service-health">
+        <table data-testid="service-health" tabIndex={0}>
           <caption className="fr-sr-only">État des webhooks de chaque service connecté, ceux qui demandent votre attention d'abord</caption>
           <thead>
             <tr>
@@ -142,7 +142,7 @@ export default async function DashboardPage() {
             <p data-testid="auth-failures-empty">Aucun échec dans la dernière heure.</p>
           ) : (
             <div className="fr-table">
-              <table data-testid="auth-failures">
+              <table data-testid="auth-failures" tabIndex={0}>
                 <caption className="fr-sr-only">Échecs d'authentification par adresse, les plus nombreux d'abord</caption>
                 <thead>
                   <tr>

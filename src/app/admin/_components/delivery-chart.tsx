@@ -34,7 +34,7 @@ export function DeliveryChart({ series }: { series: Point[] }) {
       <details className="fr-mt-1w">
         <summary>Voir les chiffres par jour</summary>
         <div className="fr-table fr-table--sm">
-          <table>
+          <table tabIndex={0}>
             <caption className="fr-sr-only">Livraisons par jour</caption>
             <thead>
               <tr>

@@ -94,7 +94,7 @@ function PropertiesTable({ schema, caption }: { schema: Schema; caption: string 
   const required = new Set<string>(schema.required ?? []);
   return (
     <div className="fr-table fr-table--no-caption">
-      <table>
+      <table tabIndex={0}>
         <caption>{caption}</caption>
         <thead>
           <tr>
@@ -179,7 +179,7 @@ export default function ApiDocsPage() {
             <Description text={operation.description} />
             {parametersOf(operation).length ? (
               <div className="fr-table fr-table--no-caption">
-                <table>
+                <table tabIndex={0}>
                   <caption>Paramètres</caption>
                   <thead>
                     <tr>
@@ -213,7 +213,7 @@ export default function ApiDocsPage() {
               </p>
             )}
             <div className="fr-table fr-table--no-caption">
-              <table>
+              <table tabIndex={0}>
                 <caption>Réponses</caption>
                 <thead>
                   <tr>

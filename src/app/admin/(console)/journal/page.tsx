@@ -103,7 +103,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </ExportLink>
       )}
       <div className="fr-table fr-table--sm fr-table--no-scroll">
-        <table style={{ tableLayout: "fixed", width: "100%" }}>
+        <table style={{ tableLayout: "fixed", width: "100%" }} tabIndex={0}>
           <caption className="fr-sr-only">Journal d'audit, les entrées les plus récentes d'abord</caption>
           <thead>
             <tr>

@@ -102,7 +102,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
       {page && (
         <>
           <div className="fr-table">
-            <table>
+            <table tabIndex={0}>
               <caption className="fr-sr-only">Livraisons de webhooks, les plus récentes d'abord</caption>
               <thead>
                 <tr>

@@ -24,7 +24,7 @@ export default async function OperatorsPage() {
       <h1>Opérateurs</h1>
       <p>Seuls les opérateurs actifs peuvent se connecter. Désactiver un opérateur ferme aussitôt ses sessions.</p>
       <div className="fr-table">
-        <table>
+        <table tabIndex={0}>
           <caption className="fr-sr-only">Opérateurs enregistrés</caption>
           <thead>
             <tr><th scope="col">Adresse</th><th scope="col">Rôle</th><th scope="col">État</th><th scope="col">Dernière connexion</th><th scope="col">Modifié le</th><th scope="col">Action</th></tr>

@@ -84,7 +84,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
       )}
       {errors.length > 0 && <Alert severity="error" as="h2" title="Recherche invalide" description={errors.join(" ; ")} className="fr-mb-4w" />}
       <div className="fr-table">
-        <table>
+        <table tabIndex={0}>
           <caption className="fr-sr-only">Projets, les plus récemment modifiés d'abord</caption>
           <thead>
             <tr>

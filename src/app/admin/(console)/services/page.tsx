@@ -14,7 +14,7 @@ export default async function ServicesPage() {
     <>
       <h1>Services connectés</h1>
       <div className="fr-table">
-        <table>
+        <table tabIndex={0}>
           <caption className="fr-sr-only">Services connectés au hub</caption>
           <thead>
             <tr>

@@ -37,7 +37,7 @@ export default async function EspaceProjectsPage({ params, searchParams }: { par
         <button type="submit" className="fr-btn">Rechercher</button>
       </form>
       <div className="fr-table">
-        <table data-testid="espace-projects">
+        <table data-testid="espace-projects" tabIndex={0}>
           <caption className="fr-sr-only">Projets liés à votre service, les plus récemment modifiés d'abord</caption>
           <thead>
             <tr><th scope="col">Projet</th><th scope="col">Statut générique</th><th scope="col">Version</th><th scope="col">Modifié le</th></tr>

@@ -58,7 +58,7 @@ export default async function EspaceSettingsPage({ params }: { params: Promise<{
 
       <h2 className="fr-mt-4w">Clés d'API</h2>
       <div className="fr-table">
-        <table data-testid="espace-keys">
+        <table data-testid="espace-keys" tabIndex={0}>
           <caption className="fr-sr-only">Clés d'API du service</caption>
           <thead>
             <tr>
@@ -91,7 +91,7 @@ export default async function EspaceSettingsPage({ params }: { params: Promise<{
         changer, adressez-vous à l'équipe de l'ANCT.
       </p>
       <div className="fr-table">
-        <table>
+        <table tabIndex={0}>
           <caption className="fr-sr-only">Libellés de statut acceptés, par statut générique</caption>
           <thead>
             <tr><th scope="col">Statut générique</th><th scope="col">Libellés acceptés</th><th scope="col">Libellé par défaut</th></tr>

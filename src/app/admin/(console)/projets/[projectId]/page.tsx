@@ -62,7 +62,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
 
       <h2>Services liés</h2>
       <div className="fr-table">
-        <table>
+        <table tabIndex={0}>
           <caption className="fr-sr-only">Services liés au projet</caption>
           <thead>
             <tr><th scope="col">Service</th><th scope="col">Identifiant chez le service</th><th scope="col">Dernier libellé de statut</th><th scope="col">Lié le</th></tr>

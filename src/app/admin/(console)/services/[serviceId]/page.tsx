@@ -99,7 +99,7 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
 
       <h2 className="fr-mt-4w">Clés d'API</h2>
       <div className="fr-table">
-        <table>
+        <table tabIndex={0}>
           <caption className="fr-sr-only">Clés d'API du service</caption>
           <thead>
             <tr>
@@ -138,7 +138,7 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
             <Link href={`/admin/journal?serviceId=${service.id}`}>Leurs actions dans le journal d'audit</Link>
           </p>
           <div className="fr-table">
-            <table data-testid="service-agents">
+            <table data-testid="service-agents" tabIndex={0}>
               <caption className="fr-sr-only">Agents du service</caption>
               <thead>
                 <tr>

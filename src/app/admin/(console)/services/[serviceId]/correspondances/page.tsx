@@ -67,7 +67,7 @@ export default async function MappingsPage({ params, searchParams }: { params: P
         <Alert className="fr-mb-4w" severity="success" small description="Chaque statut générique a un libellé par défaut." />
       )}
       <div className="fr-table">
-        <table>
+        <table tabIndex={0}>
           <caption className="fr-sr-only">Libellés du service par statut générique</caption>
           <thead>
             <tr>
