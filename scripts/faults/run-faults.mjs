@@ -492,6 +492,8 @@ const RATE_LIMIT = 60;
  * within the case (the default, timeout + 15 s, would add 17 s to it).
  */
 const MULTI_LEASE_MS = 6_000;
+/** `maxInFlightPerEndpoint` of every worker (src/server/worker/start-embedded-worker.ts). */
+const PER_ENDPOINT_CAP = 64;
 
 /** `node --import tsx src/server/worker/main.ts`: one process, so that its pid is its lease owner's. */
 function startCaseWorker(settings, name) {
@@ -508,6 +510,7 @@ function startCaseWorker(settings, name) {
 }
 
 async function caseMulti(receivers) {
+  const t0 = Date.now();
   const c = await prepareCase("multi", {
     receivers,
     services: [RATE_SERVICE],
@@ -520,12 +523,23 @@ async function caseMulti(receivers) {
   const CHUNK = 50;
   const WRITERS = 2;
   const startWeb = (port) => startHub({ distDir, port, settings: c.settings, onLine: onHubLine });
-  const webs = await Promise.all([startWeb(ports.hub), startWeb(ports.hubB)]);
-  const workers = await Promise.all([startCaseWorker(c.settings, "worker-1"), startCaseWorker(c.settings, "worker-2")]);
+  const preparedMs = Date.now() - t0;
+  // All four at once: the case's time goes mostly to starting processes on a busy machine.
+  const starts = await Promise.allSettled([startWeb(ports.hub), startWeb(ports.hubB), startCaseWorker(c.settings, "worker-1"), startCaseWorker(c.settings, "worker-2")]);
+  const failedStart = starts.find((r) => r.status === "rejected");
+  if (failedStart) {
+    await Promise.all(starts.filter((r) => r.status === "fulfilled").map((r) => (r.value.proc ?? r.value).kill("SIGKILL")));
+    await c.cleanup();
+    throw failedStart.reason;
+  }
+  const [webA, webB, worker1, worker2] = starts.map((r) => r.value);
+  const webs = [webA, webB];
+  const workers = [worker1, worker2];
+  const startedMs = Date.now() - t0 - preparedMs;
   const urls = webs.map((w) => w.baseUrl);
   const client = createSpreadClient(urls, { connections: 4, timeoutMs: 30_000 });
   try {
-    log(`  2 web instances (WORKER_ENABLED=false, ready in ${webs.map((w) => w.readyMs).join(" and ")} ms) + 2 workers (lease ${MULTI_LEASE_MS} ms), one database`);
+    log(`  database and services ready in ${round(preparedMs / 1000)} s; 2 web instances (WORKER_ENABLED=false) + 2 workers (lease ${MULTI_LEASE_MS} ms) started in ${round(startedMs / 1000)} s`);
 
     // The rate limit, counted in PostgreSQL: RATE_LIMIT requests a minute for the service over both
     // instances together, where two counters of their own would let twice as many through.
@@ -566,6 +580,22 @@ async function caseMulti(receivers) {
       }
     });
     const writing = Promise.all(writers);
+    // The per-endpoint cap on deliveries in flight is counted over every worker's leases (the
+    // claim's, under its lock): sampled all along, it must never exceed the workers' setting.
+    let sampling = true;
+    let samplerError = null;
+    let maxInFlightPerEndpoint = 0;
+    const sampler = (async () => {
+      try {
+        while (sampling) {
+          const [{ n }] = await c.sql`select coalesce(max(k), 0)::int as n from (select count(*) as k from deliveries where state = 'in_flight' group by endpoint_id) x`;
+          maxInFlightPerEndpoint = Math.max(maxInFlightPerEndpoint, n);
+          await sleep(20);
+        }
+      } catch (error) {
+        samplerError = error;
+      }
+    })();
 
     // The kill: half of the write calls answered, deliveries under way, worker-1 holding leases.
     const [, killedWorker] = workers;
@@ -598,7 +628,11 @@ async function caseMulti(receivers) {
       { timeoutMs: 60_000, intervalMs: 250 },
     );
     const recoveredMs = Date.now() - killedAt;
+    sampling = false;
+    await sampler;
     e.check(allIn, "not everything delivered within 60 s of the kill by the surviving worker");
+    e.check(samplerError === null, `sampling deliveries in flight failed: ${samplerError?.message}`);
+    e.check(maxInFlightPerEndpoint <= PER_ENDPOINT_CAP, `${maxInFlightPerEndpoint} deliveries in flight to one endpoint over both workers (cap ${PER_ENDPOINT_CAP})`);
     e.check(calls.afterKill > 0 && calls.failedOver > 0, `no write went to the surviving instance after failing on the dead one (${calls.afterKill} calls after the kill, ${calls.failedOver} failed over)`);
 
     // Everything acknowledged has its event; every event reached every receiver, in order per lane
@@ -634,7 +668,7 @@ async function caseMulti(receivers) {
     // (its worker died, or it failed or timed out after the receiver had it).
     e.check(duplicates <= attempts.unsuccessful, `${duplicates} duplicates for ${attempts.unsuccessful} attempts without a recorded success`);
     e.check(attempts.lost >= atKill.dead_leases, `${attempts.lost} attempts logged as lost for ${atKill.dead_leases} leases of the dead worker`);
-    log(`  ${events.length} changes × ${RECEIVERS.length} receivers: all delivered ${round(recoveredMs / 1000)} s after the kill; ${duplicates} duplicates (${attempts.lost} attempts lost, ${attempts.unsuccessful} without success); write calls ${calls.byInstance.join(" + ")} by instance, ${calls.failedOver} failed over, ${calls.afterKill} after the kill`);
+    log(`  ${events.length} changes × ${RECEIVERS.length} receivers: all delivered ${round(recoveredMs / 1000)} s after the kill; ${duplicates} duplicates (${attempts.lost} attempts lost, ${attempts.unsuccessful} without success); write calls ${calls.byInstance.join(" + ")} by instance, ${calls.failedOver} failed over, ${calls.afterKill} after the kill; at most ${maxInFlightPerEndpoint} in flight per endpoint (cap ${PER_ENDPOINT_CAP})`);
     e.done();
     return {
       changes: events.length,
@@ -650,7 +684,10 @@ async function caseMulti(receivers) {
       duplicates,
       outOfOrder,
       lostAttempts: attempts.lost,
+      maxInFlightPerEndpoint,
       recoveredMs,
+      preparedMs,
+      startedMs,
     };
   } finally {
     await client.close().catch(() => {});
