@@ -489,7 +489,7 @@ const RATE_LIMIT = 60;
 /**
  * The separate workers' lease: long enough to outlast an attempt (WEBHOOK_TIMEOUT_MS 2 s) and a
  * coalesced write, short enough for the surviving worker to take the dead one's deliveries over
- * within the case (the default, timeout + 15 s, would add 17 s to it).
+ * within the case (the default, timeout + 15 s = 17 s, would make it 11 s longer).
  */
 const MULTI_LEASE_MS = 6_000;
 /** `maxInFlightPerEndpoint` of every worker (src/server/worker/start-embedded-worker.ts). */
