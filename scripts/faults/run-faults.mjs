@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run test:faults`: the "nothing lost" promise under faults, on PostgreSQL with the production
-// build and loopback receivers that verify every signature. Four cases, each with its own database,
+// build and loopback receivers that verify every signature. Five cases, each with its own database,
 // its own assertions and its own time limit:
 //   kill      SIGKILL the whole server while thousands of changes are being delivered, restart it:
 //             every change delivered, duplicates only within the in-flight window, none out of order
@@ -12,8 +12,13 @@
 //             change is half-written.
 //   fuzz      10,000 fuzzed requests on every route: zero 5xx, every invalid one refused with a 4xx,
 //             and zero writes from refused calls.
+//   multi     2 web instances (no embedded worker) + 2 separate workers on one database: the
+//             per-service rate limit holds over both instances together; writes spread over both,
+//             one worker and one web instance SIGKILLed mid-run, the writer failing over to the
+//             other: every change delivered, in order per (project, receiver), duplicates only
+//             after attempts without a recorded success.
 //
-// Options: --only=kill,receiver,postgres,fuzz  --no-build  --dist-dir=<dir> (default .next-faults)
+// Options: --only=kill,receiver,postgres,fuzz,multi  --no-build  --dist-dir=<dir> (default .next-faults)
 //          --report=<file> (the summary as JSON, for scripts/test-all.mjs)
 //          --fuzz-count=<n> (default 10000)  --seed=<n> (fuzz seed; default FAULTS_SEED or 20261123)
 //          --hub-log=<file> (append every line the hub prints, for diagnosis)
@@ -23,14 +28,16 @@
 //           FAULTS_PORT_BASE (default 3540).
 import { appendFileSync, writeFileSync } from "node:fs";
 import postgres from "postgres";
-import { createDatabase, dropDatabase, ensureBuild, hubSettings, setupHub, startHub } from "../bench/lib/hub.mjs";
-import { runHarness, sleep } from "../bench/lib/proc.mjs";
+import { createDatabase, dropDatabase, ensureBuild, hubSettings, root, setupHub, startHub } from "../bench/lib/hub.mjs";
+import path from "node:path";
+import { runHarness, sleep, startGroupReady } from "../bench/lib/proc.mjs";
 import { startReceivers } from "../bench/lib/receivers.mjs";
 import { createClient, projetInput, round } from "../bench/lib/projets.mjs";
 import { analyseArrivals } from "../bench/lib/analyse-arrivals.mjs";
 import { CaseFailure, expectations, waitUntil } from "./lib/checks.mjs";
 import { fuzzRequests } from "./lib/fuzz-requests.mjs";
 import { runFuzz } from "./lib/run-fuzz.mjs";
+import { createSpreadClient, probeRateLimit } from "./lib/several-instances.mjs";
 import { sharedClusterControl, startPrivatePostgres } from "./lib/private-postgres.mjs";
 
 const argv = process.argv.slice(2);
@@ -40,7 +47,7 @@ const distDir = option("dist-dir", ".next-faults");
 const only = option("only", null)?.split(",");
 const baseUrl = process.env.FAULTS_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 const portBase = Number(process.env.FAULTS_PORT_BASE || 3540);
-const ports = { hub: portBase, tet: portBase + 10, recoco: portBase + 11, "aides-territoires": portBase + 12, control: portBase + 19, privatePg: portBase + 50 };
+const ports = { hub: portBase, hubB: portBase + 1, tet: portBase + 10, recoco: portBase + 11, "aides-territoires": portBase + 12, control: portBase + 19, privatePg: portBase + 50 };
 const RECEIVERS = ["tet", "recoco", "aides-territoires"];
 /** The embedded worker's default `maxInFlight` (src/server/worker/start-embedded-worker.ts). */
 const IN_FLIGHT_WINDOW = 256;
@@ -66,11 +73,11 @@ function startCaseHub(settings) {
   return startHub({ distDir, port: ports.hub, settings, onLine: onHubLine });
 }
 
-async function prepareCase(name, { keysFor = ["mec"], webhooks = true, receivers, databaseBase = baseUrl, consoleSessions = false } = {}) {
+async function prepareCase(name, { keysFor = ["mec"], webhooks = true, receivers, databaseBase = baseUrl, consoleSessions = false, services = [], extraSettings = {} } = {}) {
   const dbName = `lc_faults_${process.pid}_${name}`;
   const databaseUrl = await createDatabase(databaseBase, dbName);
-  const settings = hubSettings(databaseUrl, ports.hub, { WEBHOOK_RETRY_SCHEDULE: RETRY_SCHEDULE, WEBHOOK_TIMEOUT_MS: "2000" });
-  const setup = await setupHub(settings, { keysFor, webhooks: webhooks ? receivers.urls : {}, consoleSessions });
+  const settings = hubSettings(databaseUrl, ports.hub, { WEBHOOK_RETRY_SCHEDULE: RETRY_SCHEDULE, WEBHOOK_TIMEOUT_MS: "2000", ...extraSettings });
+  const setup = await setupHub(settings, { keysFor, webhooks: webhooks ? receivers.urls : {}, consoleSessions, services });
   if (webhooks) {
     await receivers.reset();
     for (const slug of RECEIVERS) await receivers.setMode(slug, "up");
@@ -473,18 +480,236 @@ async function caseFuzz(receivers, { count, seed }) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// (5) Two web instances and two separate workers on one database; one of each SIGKILLed
+// ---------------------------------------------------------------------------------------------
+/** A service of its own for the rate-limit probe: no other request of the case counts against it. */
+const RATE_SERVICE = { slug: "sonde-debit", nom: "Sonde de débit (suite de pannes)" };
+/** Per service and minute on every instance; the writer's calls of the case stay far below it. */
+const RATE_LIMIT = 60;
+/**
+ * The separate workers' lease: long enough to outlast an attempt (WEBHOOK_TIMEOUT_MS 2 s) and a
+ * coalesced write, short enough for the surviving worker to take the dead one's deliveries over
+ * within the case (the default, timeout + 15 s = 17 s, would make it 11 s longer).
+ */
+const MULTI_LEASE_MS = 6_000;
+/** `maxInFlightPerEndpoint` of every worker (src/server/worker/start-embedded-worker.ts). */
+const PER_ENDPOINT_CAP = 64;
+
+/** `node --import tsx src/server/worker/main.ts`: one process, so that its pid is its lease owner's. */
+function startCaseWorker(settings, name) {
+  return startGroupReady(name, process.execPath, ["--import", "tsx", path.join(root, "src", "server", "worker", "main.ts"), "--lease-ms", String(MULTI_LEASE_MS)], {
+    cwd: root,
+    env: { ...settings, WORKER_ENABLED: "true" },
+    // Every line goes to the hub log too (errors reported, uncaught exceptions asserted).
+    isReady: (line) => {
+      onHubLine(line);
+      return line === "ready";
+    },
+    timeoutMs: 60_000,
+  });
+}
+
+async function caseMulti(receivers) {
+  const t0 = Date.now();
+  const c = await prepareCase("multi", {
+    receivers,
+    services: [RATE_SERVICE],
+    // The web instances deliver nothing themselves (as with the Procfile): the two workers do.
+    extraSettings: { WORKER_ENABLED: "false", RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) },
+  });
+  const e = expectations("multi");
+  const PROJECTS = 200;
+  const REVISIONS = 5;
+  const CHUNK = 50;
+  const WRITERS = 2;
+  const startWeb = (port) => startHub({ distDir, port, settings: c.settings, onLine: onHubLine });
+  const preparedMs = Date.now() - t0;
+  // All four at once: the case's time goes mostly to starting processes on a busy machine.
+  const starts = await Promise.allSettled([startWeb(ports.hub), startWeb(ports.hubB), startCaseWorker(c.settings, "worker-1"), startCaseWorker(c.settings, "worker-2")]);
+  const failedStart = starts.find((r) => r.status === "rejected");
+  if (failedStart) {
+    await Promise.all(starts.filter((r) => r.status === "fulfilled").map((r) => (r.value.proc ?? r.value).kill("SIGKILL")));
+    await c.cleanup();
+    throw failedStart.reason;
+  }
+  const [webA, webB, worker1, worker2] = starts.map((r) => r.value);
+  const webs = [webA, webB];
+  const workers = [worker1, worker2];
+  const startedMs = Date.now() - t0 - preparedMs;
+  const urls = webs.map((w) => w.baseUrl);
+  const client = createSpreadClient(urls, { connections: 4, timeoutMs: 30_000 });
+  try {
+    log(`  database and services ready in ${round(preparedMs / 1000)} s; 2 web instances (WORKER_ENABLED=false) + 2 workers (lease ${MULTI_LEASE_MS} ms) started in ${round(startedMs / 1000)} s`);
+
+    // The rate limit, counted in PostgreSQL: RATE_LIMIT requests a minute for the service over both
+    // instances together, where two counters of their own would let twice as many through.
+    const probe = await probeRateLimit(urls, { key: c.setup.keys[RATE_SERVICE.slug], path: "/api/v1/statuts", total: RATE_LIMIT * 3, concurrency: 6 });
+    const allowed = probe.byInstance.reduce((n, x) => n + x.ok, 0);
+    const limited = probe.byInstance.reduce((n, x) => n + x.limited, 0);
+    const [{ n: counted }] = await c.sql`
+      select coalesce(sum(w.count), 0)::int as n from api_rate_windows w join services s on s.id = w.service_id where s.slug = ${RATE_SERVICE.slug}`;
+    // A probe that straddles a minute boundary may let a few more through (the previous minute's
+    // weight falls by 1/60 a second); concurrent refusals may take back a few places late.
+    const above = Math.ceil((RATE_LIMIT * (probe.seconds + 1)) / 60);
+    log(`  rate limit ${RATE_LIMIT}/min: ${RATE_LIMIT * 3} requests of ${RATE_SERVICE.slug} over both instances in ${round(probe.seconds)} s → ${allowed} × 200 (${probe.byInstance.map((x) => x.ok).join(" + ")}), ${limited} × 429 (${probe.byInstance.map((x) => x.limited).join(" + ")}); shared counter ${counted}`);
+    e.check(allowed >= RATE_LIMIT - 6 && allowed <= RATE_LIMIT + above, `${allowed} requests allowed for a limit of ${RATE_LIMIT} a minute over both instances (expected ${RATE_LIMIT - 6}…${RATE_LIMIT + above}; ${2 * RATE_LIMIT} would mean one counter per instance)`);
+    e.check(probe.byInstance.every((x) => x.ok > 0 && x.limited > 0), `each instance must both serve and refuse: ${JSON.stringify(probe.byInstance)}`);
+    e.check(probe.byInstance.every((x) => x.other.length === 0), `unexpected answers: ${JSON.stringify(probe.byInstance.map((x) => x.other.slice(0, 5)))}`);
+    e.check(probe.badLimited.length === 0, `${probe.badLimited.length} × 429 without the rate_limited code or Retry-After: ${probe.badLimited.slice(0, 2).join(" | ")}`);
+    e.check(counted === allowed, `the shared counter says ${counted}, ${allowed} requests were allowed (refused ones must not count)`);
+
+    // Writes spread over both instances: each writer owns half of the projects and writes their
+    // revisions in order, call after call, alternating instances.
+    const acks = [];
+    const calls = { done: 0, afterKill: 0, failedOver: 0, byInstance: [0, 0] };
+    let killed = false;
+    const totalCalls = (PROJECTS / CHUNK) * REVISIONS;
+    const writers = Array.from({ length: WRITERS }, async (_, w) => {
+      const mine = Array.from({ length: PROJECTS / WRITERS }, (_, j) => w * (PROJECTS / WRITERS) + j);
+      let call = w;
+      for (let r = 0; r < REVISIONS; r++) {
+        for (let start = 0; start < mine.length; start += CHUNK) {
+          const projets = mine.slice(start, start + CHUNK).map((n) => projetInput(`multi-${n}`, r, n));
+          const { response, instance, failovers } = await client.send(call++, "POST", "/api/v1/projets/bulk", { key: c.setup.keys.mec, body: { projets } });
+          acks.push(...response.body.results);
+          calls.done++;
+          calls.byInstance[instance]++;
+          if (failovers > 0) calls.failedOver++;
+          if (killed) calls.afterKill++;
+        }
+      }
+    });
+    const writing = Promise.all(writers);
+    // The per-endpoint cap on deliveries in flight is counted over every worker's leases (the
+    // claim's, under its lock): sampled all along, it must never exceed the workers' setting.
+    let sampling = true;
+    let samplerError = null;
+    let maxInFlightPerEndpoint = 0;
+    const sampler = (async () => {
+      try {
+        while (sampling) {
+          const [{ n }] = await c.sql`select coalesce(max(k), 0)::int as n from (select count(*) as k from deliveries where state = 'in_flight' group by endpoint_id) x`;
+          maxInFlightPerEndpoint = Math.max(maxInFlightPerEndpoint, n);
+          await sleep(20);
+        }
+      } catch (error) {
+        samplerError = error;
+      }
+    })();
+
+    // The kill: half of the write calls answered, deliveries under way, worker-1 holding leases.
+    const [, killedWorker] = workers;
+    const owner = `%:${killedWorker.pid}:%`;
+    const ready = await waitUntil(
+      async () => {
+        if (calls.done < totalCalls / 2) return false;
+        const [{ n }] = await c.sql`select count(*)::int as n from deliveries where state = 'in_flight' and lease_owner like ${owner}`;
+        return n > 0;
+      },
+      { timeoutMs: 30_000, intervalMs: 10 },
+    );
+    e.check(ready, "worker-2 never held a lease after half of the writes: the kill tested nothing");
+    await Promise.all([killedWorker.kill("SIGKILL"), webs[1].proc.kill("SIGKILL")]);
+    killed = true;
+    const killedAt = Date.now();
+    const [atKill] = await c.sql`
+      select count(*) filter (where state <> 'delivered')::int as unfinished,
+             count(*) filter (where state = 'in_flight' and lease_owner like ${owner})::int as dead_leases
+      from deliveries`;
+    const arrivedAtKill = (await receivers.stats()).total.unique;
+    log(`  SIGKILL worker-2 and web instance 2 after ${calls.done}/${totalCalls} write calls, ${arrivedAtKill} arrivals: ${atKill.unfinished} deliveries unfinished, ${atKill.dead_leases} leased by the dead worker`);
+    e.check(atKill.unfinished > 0, "nothing was left to deliver at the kill: the case tested nothing");
+
+    await writing;
+    const events = await projectEvents(c.sql);
+    const expected = events.length * RECEIVERS.length;
+    const allIn = await waitUntil(
+      async () => (await c.sql`select count(*)::int as n from deliveries where state <> 'delivered'`)[0].n === 0 && (await receivers.stats()).total.unique >= expected,
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    const recoveredMs = Date.now() - killedAt;
+    sampling = false;
+    await sampler;
+    e.check(allIn, "not everything delivered within 60 s of the kill by the surviving worker");
+    e.check(samplerError === null, `sampling deliveries in flight failed: ${samplerError?.message}`);
+    e.check(maxInFlightPerEndpoint <= PER_ENDPOINT_CAP, `${maxInFlightPerEndpoint} deliveries in flight to one endpoint over both workers (cap ${PER_ENDPOINT_CAP})`);
+    e.check(calls.afterKill > 0 && calls.failedOver > 0, `no write went to the surviving instance after failing on the dead one (${calls.afterKill} calls after the kill, ${calls.failedOver} failed over)`);
+
+    // Everything acknowledged has its event; every event reached every receiver, in order per lane
+    // (project × receiver); duplicates only where an attempt ended without a recorded success.
+    const eventIds = new Set(events.map((x) => x.id));
+    const eventByVersion = new Set(events.map((x) => `${x.project_id}:${x.project_version}`));
+    e.check(acks.length === PROJECTS * REVISIONS, `${acks.length} acknowledged writes for ${PROJECTS * REVISIONS} sent`);
+    const missingAcks = acks.filter((a) => !eventByVersion.has(`${a.id}:${a.version}`)).length;
+    e.check(missingAcks === 0, `${missingAcks} acknowledged changes have no event`);
+    let duplicates = 0;
+    let outOfOrder = 0;
+    for (const slug of RECEIVERS) {
+      const a = analyseArrivals(await receivers.records(slug));
+      let missing = 0;
+      let foreign = 0;
+      for (const id of eventIds) if (!a.ids.has(id)) missing++;
+      for (const id of a.ids) if (!eventIds.has(id)) foreign++;
+      duplicates += a.duplicates;
+      outOfOrder += a.outOfOrder;
+      log(`  ${slug}: ${a.ids.size} distinct, ${a.duplicates} duplicates, ${a.outOfOrder} out of order, ${missing} missing`);
+      e.check(missing === 0, `${slug}: ${missing} committed changes never delivered`);
+      e.check(foreign === 0, `${slug}: ${foreign} deliveries with an unknown webhook-id`);
+      e.check(a.outOfOrder === 0, `${slug}: ${a.outOfOrder} out of order per project (${a.examples.join("; ")})`);
+      e.check(a.sameVersionDifferentId === 0, `${slug}: ${a.sameVersionDifferentId} versions delivered under two webhook-ids`);
+    }
+    const stats = (await receivers.stats()).total;
+    e.check(stats.badSignature === 0 && stats.badBody === 0, `${stats.badSignature} bad signatures, ${stats.badBody} bad bodies`);
+    const [attempts] = await c.sql`
+      select count(*) filter (where error_class = 'lost')::int as lost,
+             count(*) filter (where status_code is null or status_code not between 200 and 299)::int as unsuccessful
+      from delivery_attempts`;
+    // At least once: a webhook is sent again only after an attempt that did not record a success
+    // (its worker died, or it failed or timed out after the receiver had it).
+    e.check(duplicates <= attempts.unsuccessful, `${duplicates} duplicates for ${attempts.unsuccessful} attempts without a recorded success`);
+    e.check(attempts.lost >= atKill.dead_leases, `${attempts.lost} attempts logged as lost for ${atKill.dead_leases} leases of the dead worker`);
+    log(`  ${events.length} changes × ${RECEIVERS.length} receivers: all delivered ${round(recoveredMs / 1000)} s after the kill; ${duplicates} duplicates (${attempts.lost} attempts lost, ${attempts.unsuccessful} without success); write calls ${calls.byInstance.join(" + ")} by instance, ${calls.failedOver} failed over, ${calls.afterKill} after the kill; at most ${maxInFlightPerEndpoint} in flight per endpoint (cap ${PER_ENDPOINT_CAP})`);
+    e.done();
+    return {
+      changes: events.length,
+      deliveries: expected,
+      rateLimit: RATE_LIMIT,
+      rateAllowed: allowed,
+      rateAllowedByInstance: probe.byInstance.map((x) => x.ok),
+      rateLimited: limited,
+      unfinishedAtKill: atKill.unfinished,
+      deadWorkerLeases: atKill.dead_leases,
+      writeCallsFailedOver: calls.failedOver,
+      writeCallsAfterKill: calls.afterKill,
+      duplicates,
+      outOfOrder,
+      lostAttempts: attempts.lost,
+      maxInFlightPerEndpoint,
+      recoveredMs,
+      preparedMs,
+      startedMs,
+    };
+  } finally {
+    await client.close().catch(() => {});
+    await Promise.all([...webs.map((w) => w.proc.kill("SIGTERM", 10_000)), ...workers.map((w) => w.kill("SIGTERM", 10_000))]);
+    await c.cleanup();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const CASES = {
   kill: { run: caseKill, limitMs: 8 * 60_000 },
   receiver: { run: caseReceiver, limitMs: 5 * 60_000 },
   postgres: { run: casePostgres, limitMs: 5 * 60_000 },
   fuzz: { run: caseFuzz, limitMs: 10 * 60_000 },
+  multi: { run: caseMulti, limitMs: 3 * 60_000 },
 };
 
 async function main() {
   const started = Date.now();
   const selected = only ?? Object.keys(CASES);
-  for (const name of selected) if (!CASES[name]) throw new Error(`unknown case ${name} (kill, receiver, postgres, fuzz)`);
+  for (const name of selected) if (!CASES[name]) throw new Error(`unknown case ${name} (${Object.keys(CASES).join(", ")})`);
   log(`fault suite: ${selected.join(", ")} — PostgreSQL ${new URL(baseUrl).host}, production build in ${distDir}`);
   await ensureBuild(distDir, { noBuild: flag("no-build"), log });
   const receivers = await startReceivers({ receivers: Object.fromEntries(RECEIVERS.map((s) => [s, ports[s]])), control: ports.control });

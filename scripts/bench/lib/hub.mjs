@@ -110,10 +110,10 @@ export function hubSettings(databaseUrl, port, extra = {}) {
 
 /**
  * Applies migrations and configures services through the CLI's own command functions, in one
- * process: keys for the writers, webhook endpoints for the receivers. Returns the CLI results.
+ * process: extra services, keys for the writers, webhook endpoints for the receivers. Returns the CLI results.
  */
-export async function setupHub(settings, { keysFor, webhooks, consoleSessions = false }) {
-  const plan = JSON.stringify({ keysFor, webhooks, consoleSessions });
+export async function setupHub(settings, { keysFor, webhooks, consoleSessions = false, services = [] }) {
+  const plan = JSON.stringify({ keysFor, webhooks, consoleSessions, services });
   const result = await runBounded(tsxBin, [path.join(import.meta.dirname, "setup-hub.ts"), plan], {
     cwd: root,
     env: settings,

@@ -1,10 +1,11 @@
 // Run with tsx by the harnesses (hub.mjs setupHub, scripts/faults/fuzz-standalone.mjs): migrates the
 // database (DATABASE_URL, or the embedded PGlite in DATA_DIR before the server opens it), then runs
 // the command line's own commands in one process — `key:create` for each writer service and
-// `service:update --webhook-url` for each receiver — exactly as an operator would. With
+// `service:update --webhook-url` for each receiver — exactly as an operator would (and first
+// `service:create` for each extra service of the plan, whose key is returned with the others). With
 // `consoleSessions`, also registers an admin and a lecteur operator and opens a console session for
 // each (what a ProConnect login would leave in the database), for the fuzz of tRPC and pages.
-// Argument: JSON {keysFor: string[], webhooks: {slug: url}, consoleSessions?: boolean}.
+// Argument: JSON {keysFor: string[], webhooks: {slug: url}, consoleSessions?: boolean, services?: {slug, nom}[]}.
 // Last stdout line: JSON results.
 import { randomBytes } from "node:crypto";
 import { migratePostgres } from "@/db/migrate";
@@ -26,10 +27,19 @@ async function openForSetup(): Promise<DatabaseHandle> {
 }
 
 async function main() {
-  const plan = JSON.parse(process.argv[2] ?? "{}") as { keysFor: string[]; webhooks: Record<string, string>; consoleSessions?: boolean };
+  const plan = JSON.parse(process.argv[2] ?? "{}") as {
+    keysFor: string[];
+    webhooks: Record<string, string>;
+    consoleSessions?: boolean;
+    services?: { slug: string; nom: string }[];
+  };
   const handle = await openForSetup();
   try {
     const keys: Record<string, string> = {};
+    for (const { slug, nom } of plan.services ?? []) {
+      const result = (await runCommand(handle.db, "service:create", { slug, nom })) as { apiKey: string };
+      keys[slug] = result.apiKey;
+    }
     for (const slug of plan.keysFor) {
       const result = (await runCommand(handle.db, "key:create", { service: slug })) as { apiKey: string };
       keys[slug] = result.apiKey;
