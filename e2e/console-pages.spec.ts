@@ -129,9 +129,9 @@ test.describe("pages du site", () => {
 
   test("le pied de page mène à la déclaration d'accessibilité, aux mentions légales et aux données personnelles", async ({ page }) => {
     await page.goto("/");
-    await page.getByRole("link", { name: "Accessibilité : partiellement conforme" }).click();
+    await page.getByRole("link", { name: "Accessibilité : non conforme" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Déclaration d'accessibilité" })).toBeVisible();
-    await expect(page.getByTestId("accessibility-status")).toContainText("partiellement conforme");
+    await expect(page.getByTestId("accessibility-status")).toContainText("non conforme");
     await expect(page.getByText(/faites le \d+ \w+ 20\d\d/)).toBeVisible();
     await checkAccessibility(page, "accessibilite");
     await screenshot(page, "accessibilite");

@@ -38,7 +38,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {/* The status is the one stated on /accessibilite; see that page for what it rests on. */}
           <Footer
             id={regionIds.footer}
-            accessibility="partially compliant"
+            accessibility="non compliant"
             accessibilityLinkProps={{ href: "/accessibilite" }}
             termsLinkProps={{ href: "/mentions-legales" }}
             bottomItems={[

@@ -3,7 +3,8 @@ import Link from "next/link";
 
 export const metadata: Metadata = { title: "Déclaration d'accessibilité" };
 
-// The state stated here is the one the footer shows; change both together. The date is the day the
+// The state stated here is the one the footer shows; change both together. RGAA 4.1: without an audit
+// measuring the conformity rate, the only allowed mention is "non conforme". The date is the day the
 // checks below were last run in full on every screen (e2e/console-pages.spec.ts).
 const checkedOn = "29 novembre 2026";
 
@@ -21,8 +22,9 @@ export default function AccessibilityPage() {
 
         <h2>État de conformité</h2>
         <p data-testid="accessibility-status">
-          Les Communs est <strong>partiellement conforme</strong> avec le référentiel général d'amélioration de
-          l'accessibilité (RGAA) version 4.1.
+          Les Communs est <strong>non conforme</strong> avec le référentiel général d'amélioration de l'accessibilité
+          (RGAA) version 4.1, en l'absence d'audit : le RGAA réserve « partiellement conforme » et « totalement conforme »
+          à un site dont un audit a mesuré le taux de conformité, ce qui n'est pas encore le cas (voir ci-dessous).
         </p>
 
         <h2>Résultats des tests</h2>
