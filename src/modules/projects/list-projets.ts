@@ -136,6 +136,8 @@ export function pageStatement(position: Position, mark: string | null, userHash:
       order by p.txid, p.id
       limit ${limit})
     union all
+    -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
+    -- the planner walk the index from the bound instead of scanning the table for any match.
     (select null, null, true from projects p
       where (p.txid, p.id) > ((select beyond_txid from horizon), (select beyond_id from horizon)) ${sql.join(filters, sql` `)}
       order by p.txid, p.id
