@@ -6,7 +6,7 @@
 // Options: --no-build (use the existing build), --dist-dir=<dir> (default .next-bench),
 //          --quick (short phases, for smoke tests: figures are not comparable), --keep-db,
 //          --only=<phase,…> (ceiling,trivial,raw,ingest,bulk,permissions,fanout,fanout_filtered,
-//          delivery,console),
+//          delivery,storage,resync_100k,console),
 //          --fanout-rate=<changes/s> (default 200), --worker=separate (delivery in its own
 //          process, src/server/worker/main.ts, instead of the hub's embedded worker).
 // Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; the bench
@@ -408,6 +408,133 @@ async function main() {
       }
       results.delivery = { sustained_per_s: round(best) };
     });
+
+    await phase("resync_100k", async () => {
+      // GET /api/v1/projets followed by cursor over 100,000 projects (issue #17, "resync depth"): the
+      // seconds of a whole traversal at limit=500 (the maximum) and the cost of a page at its start
+      // and near its end, which an index-bounded cursor keeps equal. The projects are seeded with
+      // INSERT … SELECT generate_series in 100 transactions of 1000 (as bulk calls would write them:
+      // one resync position per transaction), each linked to MEC with its own label.
+      const N = quick ? 20_000 : 100_000;
+      const LIMIT = 500;
+      const seedStarted = performance.now();
+      const [mec] = await sql`select id from services where slug = 'mec'`;
+      for (let b = 0; b < N / 1000; b++) {
+        // One statement, one transaction: the projects and their links.
+        await sql`
+          with p as (
+            insert into projects (id, nom, description, generic_status, collectivites, budget_previsionnel, date_debut_previsionnelle,
+                                  programme, porteur_email, porteur_nom, porteur_prenom, porteur_fonction, created_by_service_id)
+            select md5('resync-' || g)::uuid, 'Rénovation énergétique de l''école ' || g,
+                   'Isolation des combles, remplacement de la chaudière fioul par une pompe à chaleur, ventilation double flux.',
+                   'FAISABILITE', '[{"type":"Commune","code":"69123"}]'::jsonb, 250000, '2026-03-01', 'Petites villes de demain',
+                   'porteur.' || g || '@mairie-exemple.fr', 'Dupont', 'Camille', 'Chargée de mission', ${mec.id}::uuid
+            from generate_series(${b * 1000}::int, ${b * 1000 + 999}::int) g
+            returning id, nom)
+          insert into project_links (project_id, service_id, external_id, status_label)
+          select id, ${mec.id}::uuid, 'resync-' || id, 'Etudes pré-opérationnelles en cours' from p`;
+      }
+      // What autovacuum does after such a load (its insert threshold): statistics and the visibility map.
+      await sql`vacuum (analyze) projects`;
+      await sql`vacuum (analyze) project_links`;
+      const seedMs = performance.now() - seedStarted;
+      const [{ total }] = await sql`select count(*)::int as total from projects`;
+
+      const page = async (cursor) => {
+        const r = await client.send("GET", `/api/v1/projets?limit=${LIMIT}${cursor ? `&cursor=${cursor}` : ""}`, { key, timeout: 120_000 });
+        if (r.status !== 200) throw new Error(`resync page: ${r.status ?? r.error} ${r.text?.slice(0, 300) ?? r.message}`);
+        return r;
+      };
+      /** One traversal from the start; returns its time, pages, items, and the cursors of pages 2 and last-but-one. */
+      const traverse = async () => {
+        const seen = new Set();
+        const cursors = [];
+        let pages = 0;
+        let items = 0;
+        let cursor = null;
+        const t = performance.now();
+        // Bounded: twice the pages needed, empty pages (a transaction still running below the
+        // horizon, e.g. a claim of the worker) included.
+        while (pages < (2 * total) / LIMIT + 100) {
+          const r = await page(cursor);
+          pages++;
+          items += r.body.items.length;
+          for (const item of r.body.items) seen.add(item.id);
+          cursor = r.body.nextCursor;
+          if (!cursor) break;
+          cursors.push(cursor);
+          if (r.body.items.length === 0) await sleep(20);
+        }
+        if (cursor) throw new Error(`resync traversal did not end after ${pages} pages`);
+        return { seconds: (performance.now() - t) / 1000, pages, items, unique: seen.size, cursors };
+      };
+      await traverse(); // warm-up: JIT, plan caches, the pages read into PostgreSQL's buffers
+      const run = await traverse();
+      if (run.unique !== total || run.items !== total) throw new Error(`resync: ${run.items} items, ${run.unique} distinct, ${total} projects`);
+      // Page cost at the start (no cursor: it also records a resync mark), after the first page, and
+      // one full page before the end; interleaved, 20 rounds each, medians.
+      const shallow = run.cursors[0];
+      const deep = run.cursors[Math.max(0, Math.floor(total / LIMIT) - 2)];
+      const timings = { first: [], shallow: [], deep: [] };
+      for (let k = 0; k < 20; k++) {
+        timings.first.push((await page(null)).ms);
+        timings.shallow.push((await page(shallow)).ms);
+        timings.deep.push((await page(deep)).ms);
+      }
+      const plans = await runBounded(tsxBin, [path.join(import.meta.dirname, "resync-plan.ts"), `--limit=${LIMIT}`], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        timeoutMs: 120_000,
+      });
+      if (plans.code !== 0) throw new Error(plans.stderr.slice(-3000));
+      const plan = JSON.parse(plans.stdout.trim().split("\n").pop());
+      const planAt = Object.values(plan.depths);
+      results.resync_100k = {
+        projects: total,
+        seconds: round(run.seconds, 2),
+        first_page_ms: round(percentile(timings.first, 50)),
+        last_page_ms: round(percentile(timings.deep, 50)),
+        queries_s: plan.traversal ? round(plan.traversal.ms / 1000, 2) : null,
+      };
+      notes.resync = {
+        limit: LIMIT,
+        pages: run.pages,
+        seedMs: round(seedMs, 0),
+        page2_ms: round(percentile(timings.shallow, 50)),
+        queries_ms: plan.traversal?.ms,
+        first_page_p95_ms: round(percentile(timings.first, 95)),
+        last_page_p95_ms: round(percentile(timings.deep, 95)),
+        plan,
+        buffersFirst: planAt[0]?.buffers,
+        buffersLast: planAt.at(-1)?.buffers,
+      };
+    });
+    await phase("storage", async () => {
+      // Bytes on disk per outbox row (issue #17): pg_total_relation_size (heap, TOAST, indexes) over
+      // the row count, once the outbox is drained (each delivery row has been queued, leased and
+      // settled: the dead versions are counted until a vacuum frees their space for reuse). Without
+      // an earlier phase that wrote through the API, 3 bulk calls of 1000 new projects seed it
+      // (3,000 events, 9,000 deliveries).
+      const [{ n }] = await sql`select count(*)::int as n from deliveries`;
+      if (n < 9_000) {
+        for (let c = 0; c < 3; c++) {
+          const projets = Array.from({ length: 1000 }, (_, j) => projetInput(`storage-${c}-${j}`, 0, j));
+          const r = await client.send("POST", "/api/v1/projets/bulk", { key, body: { projets }, timeout: 120_000 });
+          if (r.status !== 201) throw new Error(`storage seed: ${r.status ?? r.error} ${r.text?.slice(0, 300) ?? r.message}`);
+        }
+      }
+      if ((await drain(sql, 240_000)) === null) throw new Error("backlog not drained before storage");
+      const sizeOf = async (table) => {
+        const [row] = await sql`select pg_total_relation_size(${table}::regclass)::bigint as total, pg_relation_size(${table}::regclass)::bigint as heap,
+                                       (select count(*) from ${sql(table)})::int as n`;
+        return { rows: row.n, bytes_per_row: row.n ? round(Number(row.total) / row.n, 0) : null, heap_bytes_per_row: row.n ? round(Number(row.heap) / row.n, 0) : null };
+      };
+      const deliveries = await sizeOf("deliveries");
+      const events = await sizeOf("events");
+      results.storage = { delivery_bytes: deliveries.bytes_per_row, event_bytes: events.bytes_per_row };
+      notes.storage = { deliveries, events, projects: await sizeOf("projects"), delivery_attempts: await sizeOf("delivery_attempts") };
+    });
+
   } finally {
     await client.close().catch(() => {});
     await raw.kill("SIGTERM", 3_000);
@@ -447,6 +574,8 @@ function printTable() {
     ["fanout_filtered", `${r.fanout_filtered?.rate_per_s ?? "n/a"} changes/s, p50 ${r.fanout_filtered?.p50_ms ?? "n/a"} ms, p99 ${r.fanout_filtered?.p99_ms ?? "n/a"} ms`, "p50 ≤ 1.1 × fanout (filters set)", `POST p50 ${notes.fanoutFiltered?.post_p50_ms ?? "n/a"} ms vs ${notes.fanout?.post_p50_ms ?? "n/a"} ms, p99 ${notes.fanoutFiltered?.post_p99_ms ?? "n/a"} vs ${notes.fanout?.post_p99_ms ?? "n/a"} ms`],
     ["delivery (burst)", `${notes.burst?.per_s ?? "n/a"} deliveries/s while draining the bulk backlog`, "information", `${notes.burst?.deliveries ?? "n/a"} deliveries`],
     ["delivery", `${r.delivery?.sustained_per_s ?? "n/a"} deliveries/s sustained`, "≥ 1,500/s, ≥ 50 % of ceiling", `${ratio(r.delivery?.sustained_per_s, r.http_client_ceiling?.rps)} of http_client_ceiling${notes.deliveryIngestBound ? "; lower bound: the API could not offer more" : ""}`],
+    ["storage", `delivery ${r.storage?.delivery_bytes ?? "n/a"} B/row, event ${r.storage?.event_bytes ?? "n/a"} B/row`, "≤ 300 B per delivery beyond the event", `${notes.storage?.deliveries?.rows ?? "n/a"} deliveries, ${notes.storage?.events?.rows ?? "n/a"} events; heap only ${notes.storage?.deliveries?.heap_bytes_per_row ?? "n/a"} / ${notes.storage?.events?.heap_bytes_per_row ?? "n/a"} B`],
+    ["resync_100k", `${r.resync_100k?.seconds ?? "n/a"} s for ${r.resync_100k?.projects ?? "n/a"} projets, page ${r.resync_100k?.first_page_ms ?? "n/a"} → ${r.resync_100k?.last_page_ms ?? "n/a"} ms`, "≤ 2 s, page cost flat with depth", `limit ${notes.resync?.limit ?? "n/a"}, ${notes.resync?.pages ?? "n/a"} pages; buffers first ${notes.resync?.buffersFirst ?? "n/a"}, last ${notes.resync?.buffersLast ?? "n/a"}`],
     ["console_log", `p95 ${r.console_log?.p95_ms ?? "n/a"} ms over ${r.console_log?.attempts ?? "n/a"} attempts`, "p95 < 100 ms", `p50 ${notes.console?.p50_ms ?? "n/a"} ms, seed ${notes.console?.seedMs ?? "n/a"} ms`],
   ];
   const w = [20, 52, 36];
@@ -456,6 +585,14 @@ function printTable() {
   if (notes.delivery?.length) {
     process.stdout.write(`\ndelivery ramp (3 receivers):\n`);
     for (const s of notes.delivery) process.stdout.write(`  target ${String(s.target).padStart(5)}/s  offered ${String(s.offered).padStart(7)}/s  delivered ${String(s.delivered_per_s).padStart(7)}/s  backlog at end ${String(s.backlog_at_end).padStart(6)}  drained in ${s.drain_ms} ms  latency p50 ${s.p50_ms} ms p99 ${s.p99_ms} ms  dup ${s.duplicates} ooo ${s.outOfOrder}  ${s.sustained ? "sustained" : "NOT sustained"}${s.ingestBound ? " (offer limited by the API)" : ""}\n`);
+  }
+  if (notes.resync?.plan) {
+    process.stdout.write(`\nresync page at depth (EXPLAIN ANALYZE of the page statement, limit ${notes.resync.limit}):\n`);
+    for (const [depth, d] of Object.entries(notes.resync.plan.depths)) {
+      process.stdout.write(`  depth ${String(depth).padStart(7)}  ${String(d.buffers).padStart(6)} buffers  ${String(d.rowsRead).padStart(7)} rows read  ${d.ms} ms  ${d.scans.join("; ")}\n`);
+    }
+    process.stdout.write(`  the page statements alone along a traversal: ${notes.resync.plan.traversal?.pages} statements in ${notes.resync.plan.traversal?.ms} ms\n`);
+    process.stdout.write(`  HTTP page medians: first ${results.resync_100k?.first_page_ms} ms, second ${notes.resync.page2_ms} ms, last full ${results.resync_100k?.last_page_ms} ms (p95 ${notes.resync.first_page_p95_ms} / ${notes.resync.last_page_p95_ms} ms); seed ${notes.resync.seedMs} ms\n`);
   }
   if (notes.console?.kinds) {
     process.stdout.write(`\nconsole delivery-log queries (${notes.console.deliveries} deliveries, ${notes.console.attempts} attempts):\n`);
@@ -480,7 +617,7 @@ try {
 }
 printTable();
 if (errors.length) process.stdout.write(`\nerrors:\n${errors.map((e) => `  ${e.split("\n")[0]}`).join("\n")}\n`);
-const keys = ["ingest", "ingest_bulk", "permission_sync", "next_trivial", "node_http_pg", "fanout", "fanout_filtered", "delivery", "http_client_ceiling", "console_log"];
+const keys = ["ingest", "ingest_bulk", "permission_sync", "next_trivial", "node_http_pg", "fanout", "fanout_filtered", "delivery", "http_client_ceiling", "console_log", "storage", "resync_100k"];
 process.stdout.write(`${JSON.stringify(Object.fromEntries(keys.map((k) => [k, results[k] ?? null])))}\n`);
 killAllStarted();
 process.exit(errors.length ? 1 : 0);

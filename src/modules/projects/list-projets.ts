@@ -106,8 +106,13 @@ function startOf(mark: Mark | null): Position {
 /**
  * The page query: up to `limit` rows after `position` below the horizon, in index order, that the
  * traversal's `mark` (a pg_snapshot as text, or null) does not see, and one row `beyond: true` when
- * such visible rows exist at or above the horizon. Exported for the plan check of its test
- * (index-bounded at any depth).
+ * such visible rows exist at or above the horizon. Both parts are ranges of `projects_resync_idx`
+ * that start at their lower bound: the page from `position` up to the horizon, the `beyond` probe
+ * from the later of `position` and the horizon, so a page reads about `limit` index entries at any
+ * depth (issue #17, "resync depth"). The probe once said `(txid, id) > position and txid >= horizon`:
+ * two lower bounds on `txid` that the planner could not merge, so it walked the index from the
+ * position, or scanned the table (100,000 rows read per page at the start of a 100k traversal).
+ * Exported for the plan check of its test.
  */
 export function pageStatement(position: Position, mark: string | null, userHash: string | null, limit: number): SQL {
   const filters: SQL[] = [];
@@ -117,16 +122,26 @@ export function pageStatement(position: Position, mark: string | null, userHash:
     filters.push(sql`and (p.porteur_email_hash = ${userHash}
       or exists (select 1 from project_permissions pp where pp.project_id = p.id and pp.email_hash = ${userHash}))`);
   }
-  const after = sql`(p.txid, p.id) > (${position.txid}::bigint, ${position.id}::uuid)`;
+  const from = sql`(${position.txid}::bigint, ${position.id}::uuid)`;
+  // (h - 1, LAST_ID) is the last position below the horizon h: rows after it are those with txid >= h.
+  const horizonStart = sql`(h - 1, ${LAST_ID}::uuid)`;
   return sql`
-    with horizon as materialized (select ${horizon} as h)
+    with horizon as materialized (
+      select h,
+             case when ${from} > ${horizonStart} then ${position.txid}::bigint else h - 1 end as beyond_txid,
+             case when ${from} > ${horizonStart} then ${position.id}::uuid else ${LAST_ID}::uuid end as beyond_id
+      from (select ${horizon} as h) s)
     (select p.id, p.txid::text as txid, false as beyond from projects p
-      where ${after} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
+      where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
       order by p.txid, p.id
       limit ${limit})
     union all
-    (select null, null, true where exists (
-      select 1 from projects p where ${after} and p.txid >= (select h from horizon) ${sql.join(filters, sql` `)}))`;
+    -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
+    -- the planner walk the index from the bound instead of scanning the table for any match.
+    (select null, null, true from projects p
+      where (p.txid, p.id) > ((select beyond_txid from horizon), (select beyond_id from horizon)) ${sql.join(filters, sql` `)}
+      order by p.txid, p.id
+      limit 1)`;
 }
 
 /**
