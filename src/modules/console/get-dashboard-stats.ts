@@ -1,10 +1,11 @@
 // Dashboard figures: deliveries per state, success rate, backlog, per-service health and a daily
 // series over the last two weeks. Aggregates only: no payload, no personal data.
-import { and, count, eq, gte, min, sql } from "drizzle-orm";
+import { count, eq, gte, min, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { deliveries, deliveryAttempts, deliveryStates, services, webhookEndpoints, type DeliveryState } from "@/db/schema";
 import { heldChangesCount } from "@/modules/services/find-service";
 import { endpointStateKind } from "@/modules/services/endpoint-state";
+import { countDeliveriesPerDay } from "./count-deliveries-per-day";
 
 export type ServiceHealth = {
   serviceId: string;
@@ -113,20 +114,7 @@ export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14)
   });
   health.sort((a, b) => Number(b.needsAttention) - Number(a.needsAttention));
 
-  const day = sql<string>`to_char(${deliveries.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
-  const seriesRows = await db
-    .select({ day, state: deliveries.state, n: count() })
-    .from(deliveries)
-    .where(and(gte(deliveries.createdAt, start)))
-    .groupBy(day, deliveries.state);
-  const series = Array.from({ length: days }, (_, i) => {
-    const date = new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10);
-    return { day: date, ...emptyStates() };
-  });
-  for (const row of seriesRows) {
-    const point = series.find((p) => p.day === row.day);
-    if (point) point[row.state] += row.n;
-  }
+  const series = await countDeliveriesPerDay(db, { now, days });
 
   return {
     byState: totals,

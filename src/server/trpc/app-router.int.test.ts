@@ -229,7 +229,7 @@ describe("agents' space tRPC procedures (issue #12)", () => {
     const caller = createCaller({ db: database.db, operator: null, agent: agentLecture, sameOrigin: true });
     const health = await caller.espace.health({ serviceId });
     expect(health).toMatchObject({ serviceId, slug: "tet" });
-    expect(Object.keys(health).sort()).toEqual(["enabled", "endpoint", "nom", "serviceId", "slug"]);
+    expect(Object.keys(health).sort()).toEqual(["enabled", "endpoint", "nom", "series", "serviceId", "slug"]);
     expect(JSON.stringify(health)).not.toMatch(/whsec_|secret/i);
     await expect(caller.espace.health({ serviceId: otherServiceId })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.not.stringContaining("mec") });
     const listed = await caller.espace.services();
