@@ -1,6 +1,6 @@
 // The agents' space with `gestion` (issue #12): an admin grants an agent in the console ("Agents du
 // service"), the agent logs in through the ProConnect stand-in, sees only their service, sets their
-// webhook URL (loopback only), rotates the secret, creates and revokes an API key, searches their
+// webhook URL (loopback only), rotates the secret (after a confirmation), creates and revokes an API key, searches their
 // projects; axe on every page of the space. The admin then finds the agent's actions in the audit
 // log, filtered by service.
 import { expect, test } from "@playwright/test";
@@ -38,10 +38,15 @@ test.describe("espace des services connectés : gestion", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Réglages de Aides-territoires" })).toBeVisible();
     await page.getByLabel("URL du webhook").fill(`http://127.0.0.1:${extraPort}/webhooks`);
     await page.getByRole("button", { name: "Enregistrer l'URL" }).click();
-    await expect(page.getByRole("status").filter({ hasText: /secret|URL enregistrée/i }).first()).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /secret|URL du webhook enregistrée/i }).first()).toBeVisible();
     await expect(page.getByRole("button", { name: "Renouveler le secret" })).toBeVisible();
 
-    await page.getByRole("button", { name: "Renouveler le secret" }).click();
+    // Rotating asks first, in the console's DSFR modal.
+    await page.getByRole("button", { name: "Renouveler le secret" }).first().click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText("24 heures");
+    await dialog.getByTestId("confirm-rotate-secret-confirm").click();
+    await expect(dialog).toBeHidden();
     await expect(page.getByTestId("rotated-webhook-secret")).toHaveText(/^whsec_/);
 
     await page.getByRole("button", { name: "Créer une clé d'API" }).click();
