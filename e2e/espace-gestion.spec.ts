@@ -2,7 +2,7 @@
 // service"), the agent logs in through the ProConnect stand-in, sees only their service, sets their
 // webhook URL (loopback only), rotates the secret (after a confirmation), creates and revokes an API key, searches their
 // projects; axe on every page of the space. The admin then finds the agent's actions in the audit
-// log, filtered by service.
+// log, filtered by service, and withdraws the agent's access (after a confirmation).
 import { expect, test } from "@playwright/test";
 import { checkAccessibility, login, loginAsOperator, screenshot } from "./support/console";
 
@@ -48,6 +48,12 @@ test.describe("espace des services connectés : gestion", () => {
     await dialog.getByTestId("confirm-rotate-secret-confirm").click();
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId("rotated-webhook-secret")).toHaveText(/^whsec_/);
+    // Disabling asks first too; re-enabling does not.
+    await page.getByRole("button", { name: "Désactiver le webhook" }).first().click();
+    await expect(dialog).toContainText("rien n'est perdu");
+    await dialog.getByTestId("confirm-disable-webhook-confirm").click();
+    await page.getByRole("button", { name: "Réactiver le webhook" }).click();
+    await expect(page.getByRole("button", { name: "Désactiver le webhook" })).toBeVisible();
 
     await page.getByRole("button", { name: "Créer une clé d'API" }).click();
     const key = (await page.getByTestId("created-api-key").textContent()) ?? "";
@@ -83,11 +89,20 @@ test.describe("espace des services connectés : gestion", () => {
   test("l'administrateur retrouve les actions de l'agent dans le journal, filtré par service", async ({ page }) => {
     await loginAsOperator(page, "admin@anct.gouv.fr");
     await page.goto("/admin/journal");
-    await page.getByLabel("Service concerné").selectOption({ label: "Aides-territoires (aides-territoires)" });
+    await page.getByLabel("Service concerné").selectOption({ label: "Aides-territoires" });
     await page.getByRole("button", { name: "Filtrer" }).click();
-    await expect(page.getByTestId("audit-row").filter({ hasText: "webhook_endpoint.rotate_secret" }).first()).toContainText("Agent de service");
-    await expect(page.getByTestId("audit-row").filter({ hasText: "api_key.revoke" }).first()).toBeVisible();
+    await expect(page.getByTestId("audit-row").filter({ hasText: "Rotation du secret de webhook" }).first()).toContainText("Agent de service");
+    await expect(page.getByTestId("audit-row").filter({ hasText: "Révocation d'une clé d'API" }).first()).toBeVisible();
     await expect(page.locator("main")).not.toContainText(agentEmail);
+
+    // Withdrawing the agent's access asks first, naming the agent.
+    await page.goto("/admin/services");
+    await page.getByRole("link", { name: "Aides-territoires" }).click();
+    await page.getByRole("button", { name: `Retirer l'accès de ${agentEmail}` }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText(agentEmail);
+    await dialog.getByRole("button", { name: "Retirer l'accès" }).click();
+    await expect(page.getByTestId("service-agents")).not.toContainText(agentEmail);
   });
 });
 
