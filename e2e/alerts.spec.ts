@@ -37,7 +37,9 @@ test("un contact technique réglé dans la console reçoit l'alerte quand le ré
   await expect(page.getByRole("heading", { name: "Contacts techniques" })).toBeVisible();
   await page.getByLabel("Ajouter un contact technique").fill("pas-une-adresse");
   await page.getByRole("button", { name: "Ajouter le contact" }).click();
-  // The browser's own check refuses it first; the server's message is French too.
+  // The server refuses it, in French, on the field itself (useFormErrors), which gets the focus.
+  await expect(page.getByLabel("Ajouter un contact technique")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Ajouter un contact technique")).toBeFocused();
   await page.getByLabel("Ajouter un contact technique").fill(` ${contact.toUpperCase()} `);
   await page.getByRole("button", { name: "Ajouter le contact" }).click();
   await expect(page.getByText("Contact technique ajouté.")).toBeVisible();

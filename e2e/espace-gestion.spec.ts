@@ -1,8 +1,8 @@
 // The agents' space with `gestion` (issue #12): an admin grants an agent in the console ("Agents du
 // service"), the agent logs in through the ProConnect stand-in, sees only their service, sets their
-// webhook URL (loopback only), rotates the secret, creates and revokes an API key, searches their
+// webhook URL (loopback only), rotates the secret (after a confirmation), creates and revokes an API key, searches their
 // projects; axe on every page of the space. The admin then finds the agent's actions in the audit
-// log, filtered by service.
+// log, filtered by service, and withdraws the agent's access (after a confirmation).
 import { expect, test } from "@playwright/test";
 import { checkAccessibility, login, loginAsOperator, screenshot } from "./support/console";
 
@@ -38,11 +38,22 @@ test.describe("espace des services connectés : gestion", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Réglages de Aides-territoires" })).toBeVisible();
     await page.getByLabel("URL du webhook").fill(`http://127.0.0.1:${extraPort}/webhooks`);
     await page.getByRole("button", { name: "Enregistrer l'URL" }).click();
-    await expect(page.getByRole("status").filter({ hasText: /secret|URL enregistrée/i }).first()).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /secret|URL du webhook enregistrée/i }).first()).toBeVisible();
     await expect(page.getByRole("button", { name: "Renouveler le secret" })).toBeVisible();
 
-    await page.getByRole("button", { name: "Renouveler le secret" }).click();
+    // Rotating asks first, in the console's DSFR modal.
+    await page.getByRole("button", { name: "Renouveler le secret" }).first().click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText("24 heures");
+    await dialog.getByTestId("confirm-rotate-secret-confirm").click();
+    await expect(dialog).toBeHidden();
     await expect(page.getByTestId("rotated-webhook-secret")).toHaveText(/^whsec_/);
+    // Disabling asks first too; re-enabling does not.
+    await page.getByRole("button", { name: "Désactiver le webhook" }).first().click();
+    await expect(dialog).toContainText("rien n'est perdu");
+    await dialog.getByTestId("confirm-disable-webhook-confirm").click();
+    await page.getByRole("button", { name: "Réactiver le webhook" }).click();
+    await expect(page.getByRole("button", { name: "Désactiver le webhook" })).toBeVisible();
 
     await page.getByRole("button", { name: "Créer une clé d'API" }).click();
     const key = (await page.getByTestId("created-api-key").textContent()) ?? "";
@@ -83,6 +94,15 @@ test.describe("espace des services connectés : gestion", () => {
     await expect(page.getByTestId("audit-row").filter({ hasText: "Rotation du secret de webhook" }).first()).toContainText("Agent de service");
     await expect(page.getByTestId("audit-row").filter({ hasText: "Révocation d'une clé d'API" }).first()).toBeVisible();
     await expect(page.locator("main")).not.toContainText(agentEmail);
+
+    // Withdrawing the agent's access asks first, naming the agent.
+    await page.goto("/admin/services");
+    await page.getByRole("link", { name: "Aides-territoires" }).click();
+    await page.getByRole("button", { name: `Retirer l'accès de ${agentEmail}` }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText(agentEmail);
+    await dialog.getByRole("button", { name: "Retirer l'accès" }).click();
+    await expect(page.getByTestId("service-agents")).not.toContainText(agentEmail);
   });
 });
 

@@ -23,7 +23,7 @@ import { addAgent } from "@/modules/agents/add-agent";
 import { removeAgent } from "@/modules/agents/remove-agent";
 import { agentEmailSchema, agentLevelSchema } from "@/modules/agents/agent-schemas";
 import { operatorEmailSchema, operatorRoleSchema } from "@/modules/operators/operator-schemas";
-import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
+import { serviceWriteOptionsFromEnv } from "@/server/service-write-options";
 import { reencryptSecrets } from "@/modules/secrets/reencrypt-secrets";
 import { replayFailedDeliveries } from "@/modules/delivery/replay-failed-deliveries";
 import { setServiceContacts } from "@/modules/alerts/set-service-contacts";
@@ -52,7 +52,7 @@ export const commands: Record<string, Command> = {
       const result = await createService(
         db,
         createServiceInput.parse({ slug: f.slug, nom: f.nom, webhookUrl: f["webhook-url"] }),
-        { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: cliActor, keyring: secretKeyring() },
+        { ...serviceWriteOptionsFromEnv(cliActor), keyPrefix: env.API_KEY_PREFIX },
       );
       return { service: result.service, apiKey: result.apiKey, ...(result.webhookSecret ? { webhookSecret: result.webhookSecret } : {}) };
     },
@@ -79,7 +79,7 @@ export const commands: Record<string, Command> = {
           evenements: commaList(f.evenements),
           territoires: commaList(f.territoires),
         }),
-        { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: cliActor, keyring: secretKeyring() },
+        serviceWriteOptionsFromEnv(cliActor),
       ),
   },
   "key:create": {

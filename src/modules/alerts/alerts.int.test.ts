@@ -156,6 +156,7 @@ describe("endpoint alerts", () => {
     const down = await sendAlertMails(t.db, transport, sendOptions);
     expect(down).toMatchObject({ claimed: 2, sent: 0, failed: 2 });
     const waiting = await queued(target.endpointId, "failing");
+    expect(waiting).toHaveLength(2);
     expect(waiting.every((m) => m.state === "pending" && m.attemptCount === 1 && m.nextAttemptAt.getTime() > Date.now() + 30_000)).toBe(true);
     expect(waiting.every((m) => m.lastError !== null && !m.lastError.includes("@"))).toBe(true);
     // Not due yet: a new round sends nothing.

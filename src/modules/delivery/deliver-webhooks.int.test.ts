@@ -181,7 +181,7 @@ describe("webhook delivery", () => {
     r.respond((_q, i) => ({ status: i === 8 ? 500 : 200 })); // the first replayed attempt of one fails once more
     const before = new Date(Date.now() - 60_000);
     expect(await replayFailedDeliveries(database.db, { serviceId: target.serviceId, since: before }, operator)).toEqual({ replayed: 2 });
-    const rows = await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.every((d) => d.state === "delivered"), "replays");
+    const rows = await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.length === 2 && rows.every((d) => d.state === "delivered"), "replays");
     for (const d of rows) {
       const attempts = await attemptsOf(d.id);
       expect(attempts[4]).toMatchObject({ attemptNumber: 5, trigger: "manual" });

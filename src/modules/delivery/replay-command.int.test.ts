@@ -35,7 +35,9 @@ describe("deliveries:replay", () => {
       ["pending", "manual", 0],
       ["pending", "manual", 0],
     ]);
-    expect(rows.filter((d) => d.serviceId === bystander.serviceId).every((d) => d.state === "failed")).toBe(true);
+    const untouched = rows.filter((d) => d.serviceId === bystander.serviceId);
+    expect(untouched.length).toBeGreaterThan(0);
+    expect(untouched.every((d) => d.state === "failed")).toBe(true);
   });
 
   it("refuses an unknown service and a malformed date", async () => {

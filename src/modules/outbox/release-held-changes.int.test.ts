@@ -329,7 +329,9 @@ describe("service:update on the endpoint (CONTRACT §8)", () => {
     receivers.push(up);
     await runCommand(t.db, "service:update", { slug: "tet", "webhook-url": up.url });
     const [now] = rowsOf<{ now: string | Date }>(await t.db.execute(sql`select now() as now`));
-    expect((await waiting()).every((d) => d.nextAttemptAt.getTime() <= new Date(now!.now).getTime())).toBe(true);
+    const released = await waiting();
+    expect(released).toHaveLength(2);
+    expect(released.every((d) => d.nextAttemptAt.getTime() <= new Date(now!.now).getTime())).toBe(true);
     await drain();
     expect(bodies(up).map((m) => m.data.projet.id)).toEqual([id, id]);
   });

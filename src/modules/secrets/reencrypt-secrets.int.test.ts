@@ -181,11 +181,24 @@ describe("reencryptSecrets", () => {
     expect(await t.db.select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret }).from(webhookEndpoints)).toEqual(before);
   });
 
-  it("is the command line's `secrets:reencrypt`, reporting counts", async () => {
+  it("is the command line's `secrets:reencrypt`: it encrypts under the settings' key, audited as the CLI, reporting counts", async () => {
     // The values moved to the test's own key above are removed: the settings' keyring cannot read them.
     await t.db.delete(services).where(sql`slug like 'secret-%'`);
-    await newService();
+    const { row } = await newService();
+    // A value the command must move: in plaintext, as before encryption (the settings hold no other key).
+    const legacy = generateWebhookSecret();
+    await t.db.update(webhookEndpoints).set({ secret: legacy }).where(eq(webhookEndpoints.id, row.id));
+    const audited = (await t.db.select().from(auditLog).where(eq(auditLog.action, "secrets.reencrypt"))).length;
+
     const result = await runCommand(t.db, "secrets:reencrypt", {});
-    expect(result).toMatchObject({ endpoints: 1, reencrypted: 0, alreadyCurrent: 1, kid: current.current.kid });
+    expect(result).toEqual({ endpoints: 1, reencrypted: 1, fromPlaintext: 1, alreadyCurrent: 0, kid: current.current.kid });
+    const [after] = await t.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row.id));
+    expect(after!.secret).toMatch(new RegExp(`^v1:${current.current.kid}:`));
+    await deliverAndVerify(row.id, current, [legacy]);
+    const entries = await t.db.select().from(auditLog).where(eq(auditLog.action, "secrets.reencrypt"));
+    expect(entries).toHaveLength(audited + 1);
+    expect(entries.at(-1)).toMatchObject({ actorType: "cli", after: result });
+    // Run again, it finds everything current.
+    expect(await runCommand(t.db, "secrets:reencrypt", {})).toEqual({ endpoints: 1, reencrypted: 0, fromPlaintext: 0, alreadyCurrent: 1, kid: current.current.kid });
   });
 });

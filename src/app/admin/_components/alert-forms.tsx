@@ -7,7 +7,9 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { ToggleSwitch } from "@codegouvfr/react-dsfr/ToggleSwitch";
 import { trpc } from "@/server/trpc/react-provider";
+import { fieldState } from "./form-errors";
 import { MutationError } from "./mutation-error";
+import { useFormErrors } from "./use-form-errors";
 
 export function ServiceContacts({ slug, contacts, isAdmin }: { slug: string; contacts: { id: string; email: string }[]; isAdmin: boolean }) {
   const router = useRouter();
@@ -20,6 +22,7 @@ export function ServiceContacts({ slug, contacts, isAdmin }: { slug: string; con
       router.refresh();
     },
   });
+  const errors = useFormErrors(set.error, { ajouter: "Ajouter un contact technique" });
   return (
     <>
       {contacts.length === 0 ? (
@@ -39,16 +42,17 @@ export function ServiceContacts({ slug, contacts, isAdmin }: { slug: string; con
         </ul>
       )}
       {isAdmin && (
-        <form onSubmit={(e) => { e.preventDefault(); setDone(null); set.mutate({ service: slug, ajouter: [email] }); }}>
+        <form ref={errors.formRef} noValidate onSubmit={(e) => { e.preventDefault(); setDone(null); set.mutate({ service: slug, ajouter: [email] }); }}>
           <Input
             label="Ajouter un contact technique"
             hintText="Adresse électronique prévenue quand le webhook échoue, est désactivé ou se rétablit, et dans le récapitulatif quotidien."
-            nativeInputProps={{ type: "email", required: true, value: email, onChange: (e) => setEmail(e.target.value), autoComplete: "email" }}
+            {...fieldState(errors, "ajouter")}
+            nativeInputProps={{ type: "email", required: true, "aria-invalid": errors.fields.ajouter ? true : undefined, value: email, onChange: (e) => setEmail(e.target.value), autoComplete: "email" }}
           />
           <Button type="submit" disabled={set.isPending}>Ajouter le contact</Button>
         </form>
       )}
-      <MutationError error={set.error} />
+      <MutationError summary={errors.summary} />
       {done && <Alert className="fr-mt-2w" severity="success" small description={done} />}
     </>
   );

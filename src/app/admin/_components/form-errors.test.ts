@@ -35,14 +35,25 @@ describe("toFormErrors (console forms, issue #11)", () => {
       labels,
     );
     expect(errors.fields.slug).toBe("Au moins 2 caractères.");
-    expect(errors.summary).toEqual({ message: "La requête est invalide.", reasons: ["rien à modifier"] });
+    expect(errors.summary).toEqual({ message: "La requête est invalide.", reasons: ["rien à modifier"], relogin: false });
   });
 
   it("shows a refusal without details (conflict, forbidden) as the alert's message", () => {
     expect(toFormErrors({ message: "Un service connecté a déjà le slug « demo ».", data: { code: "CONFLICT" } }, labels)).toEqual({
       fields: {},
-      summary: { message: "Un service connecté a déjà le slug « demo ».", reasons: [] },
+      summary: { message: "Un service connecté a déjà le slug « demo ».", reasons: [], relogin: false },
     });
     expect(toFormErrors(null, labels)).toEqual({ fields: {}, summary: null });
+  });
+
+  it("flags an absent or expired session for a new login, in the summary forms pass on", () => {
+    const expired = { message: "Session absente ou expirée : reconnectez-vous.", data: { code: "UNAUTHORIZED" } };
+    expect(toFormErrors(expired, labels)).toEqual({ fields: {}, summary: { message: expired.message, reasons: [], relogin: true } });
+    // Even when every reason has its field, the session's end is not hidden with the alert.
+    const withFields = toFormErrors({ ...expired, data: { code: "UNAUTHORIZED", details: [{ path: "slug", message: "au moins 2 caractères" }] } }, labels);
+    expect(withFields.summary).toMatchObject({ relogin: true });
+    // Other refusals do not ask to log in again.
+    expect(toFormErrors({ message: "Action réservée aux administrateurs.", data: { code: "FORBIDDEN" } }, labels).summary).toMatchObject({ relogin: false });
+    expect(toFormErrors({ message: "Erreur réseau." }, labels).summary).toMatchObject({ relogin: false });
   });
 });

@@ -9,8 +9,11 @@ export type MutationErrorLike = { message: string; data?: { code?: string; detai
 export type FormErrors<F extends string> = {
   /** One message per field in error: its reasons, each once, as a sentence. */
   fields: Partial<Record<F, string>>;
-  /** What belongs to no field of the form (a conflict, a refusal, an unknown path), or null. */
-  summary: { message: string; reasons: string[] } | null;
+  /**
+   * What belongs to no field of the form (a conflict, a refusal, an unknown path), or null.
+   * `relogin`: the session is absent or expired (UNAUTHORIZED), the alert offers to log in again.
+   */
+  summary: { message: string; reasons: string[]; relogin: boolean } | null;
 };
 
 type Issue = { path: string; message: string };
@@ -33,7 +36,8 @@ function asSentence(reasons: string[]): string {
  * @param labels the form's fields: path's first segment (`slug`, `webhookUrl`) → French name
  * @returns `fields` (field → one sentence, reasons deduplicated) and `summary`: the error's message
  *   with the reasons no field of the form holds (named in French when a label exists), or null when
- *   every reason is shown on a field (the message would only repeat them).
+ *   every reason is shown on a field (the message would only repeat them); `summary.relogin` is true
+ *   for an absent or expired session, so that forms, which pass only the summary, still offer a way back.
  */
 export function toFormErrors<F extends string>(error: MutationErrorLike, labels: Record<F, string>): FormErrors<F> {
   if (!error) return { fields: {}, summary: null };
@@ -52,7 +56,8 @@ export function toFormErrors<F extends string>(error: MutationErrorLike, labels:
   }
   const fields: Partial<Record<F, string>> = {};
   for (const [field, reasons] of perField) fields[field] = asSentence(reasons);
-  const summary = perField.size > 0 && others.length === 0 ? null : { message: error.message, reasons: others };
+  const relogin = error.data?.code === "UNAUTHORIZED";
+  const summary = perField.size > 0 && others.length === 0 && !relogin ? null : { message: error.message, reasons: others, relogin };
   return { fields, summary };
 }
 

@@ -19,7 +19,7 @@ export function MutationError({ error, summary }: { error?: MutationErrorLike; s
       description={
         <>
           {shown.message}
-          {error?.data?.code === "UNAUTHORIZED" && <> <ReloginLink /></>}
+          {shown.relogin && <> <ReloginLink /></>}
           {shown.reasons.length > 0 && (
             <ul>
               {shown.reasons.map((reason) => (

@@ -4,24 +4,16 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { trpc } from "@/server/trpc/react-provider";
-import { fieldState } from "./form-errors";
 import { MutationError, ShownOnce } from "./mutation-error";
-import { useFormErrors } from "./use-form-errors";
 import { ConfirmAction } from "./confirm-action";
+import { RotateSecretButton, waitingText, WebhookToggleButton, WebhookUrlForm } from "./webhook-controls";
 
 /** What disabling the service does to its keys, in correct French. */
 function keysText(n: number): string {
   if (n === 0) return "Il n'a aucune clé d'API active";
   return n === 1 ? "Sa clé d'API active sera refusée" : `Ses ${n.toLocaleString("fr-FR")} clés d'API actives seront refusées`;
-}
-
-/** "N livraisons en attente attendront la réactivation." in correct French, for the confirmations. */
-function waitingText(n: number): string {
-  if (n === 0) return "Aucune livraison n'est en attente.";
-  return n === 1 ? "1 livraison en attente attendra la réactivation." : `${n.toLocaleString("fr-FR")} livraisons en attente attendront la réactivation.`;
 }
 
 export function CreateKeyButton({ serviceId }: { serviceId: string }) {
@@ -75,66 +67,38 @@ export function WebhookSettings(props: {
   activeKeys: number;
 }) {
   const router = useRouter();
-  const [url, setUrl] = useState(props.url ?? "");
   const update = trpc.services.update.useMutation({ onSuccess: () => router.refresh() });
   const toggle = trpc.services.setWebhookEnabled.useMutation({ onSuccess: () => router.refresh() });
   const toggleService = trpc.services.update.useMutation({ onSuccess: () => router.refresh() });
   const rotate = trpc.services.rotateSecret.useMutation({ onSuccess: () => router.refresh() });
   const test = trpc.services.sendTestEvent.useMutation();
-  const errors = useFormErrors(update.error, { webhookUrl: "URL du webhook" });
   return (
     <div>
-      <form
-        ref={errors.formRef}
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          update.mutate({ slug: props.slug, webhookUrl: url });
-        }}
-      >
-        <Input label="URL du webhook" hintText="Les événements des autres services y sont envoyés, signés (Standard Webhooks)." {...fieldState(errors, "webhookUrl")} nativeInputProps={{ type: "url", required: true, "aria-invalid": errors.fields.webhookUrl ? true : undefined, value: url, onChange: (e) => setUrl(e.target.value) }} />
-        <Button type="submit" disabled={update.isPending}>Enregistrer l'URL</Button>
-      </form>
-      <MutationError summary={errors.summary} />
-      {update.data?.webhookSecret && <div role="status"><ShownOnce kind="secret" title="Secret de signature du webhook" value={update.data.webhookSecret} testId="created-webhook-secret" /></div>}
-      {update.isSuccess && !update.data?.webhookSecret && <div role="status"><Alert className="fr-my-2w" severity="success" small description="URL du webhook enregistrée." /></div>}
+      <WebhookUrlForm
+        url={props.url}
+        onSave={(webhookUrl) => update.mutate({ slug: props.slug, webhookUrl })}
+        pending={update.isPending}
+        error={update.error}
+        saved={update.isSuccess}
+        createdSecret={update.data?.webhookSecret}
+      />
 
       {/* --icon-left on the group: without it, DSFR sizes icon buttons in a group as icon-only and cuts their labels. */}
       <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mt-3w">
         {props.enabled !== null && (
           <li>
-            {props.enabled ? (
-              <ConfirmAction
-                id="confirm-disable-webhook"
-                trigger="Désactiver le webhook"
-                disabled={toggle.isPending}
-                title="Désactiver le webhook ?"
-                confirmLabel="Désactiver le webhook"
-                onConfirm={() => toggle.mutate({ slug: props.slug, enabled: false })}
-              >
-                <p>Le hub n'enverra plus rien à <code>{props.url}</code> jusqu'à sa réactivation.</p>
-                <p>{waitingText(props.waitingDeliveries)} Les projets modifiés entre-temps seront retenus et envoyés dans leur état actuel à la réactivation : rien n'est perdu.</p>
-              </ConfirmAction>
-            ) : (
-              <Button priority="secondary" onClick={() => toggle.mutate({ slug: props.slug, enabled: true })} disabled={toggle.isPending}>
-                Réactiver le webhook
-              </Button>
-            )}
+            <WebhookToggleButton
+              enabled={props.enabled}
+              url={props.url}
+              waitingDeliveries={props.waitingDeliveries}
+              pending={toggle.isPending}
+              onToggle={(enabled) => toggle.mutate({ slug: props.slug, enabled })}
+            />
           </li>
         )}
         {props.enabled !== null && (
           <li>
-            <ConfirmAction
-              id="confirm-rotate-secret"
-              trigger="Renouveler le secret"
-              disabled={rotate.isPending}
-              title="Renouveler le secret de signature ?"
-              confirmLabel="Renouveler le secret"
-              onConfirm={() => rotate.mutate({ serviceId: props.serviceId })}
-            >
-              <p>Un nouveau secret sera créé et affiché une seule fois. Pendant 24 heures, chaque webhook portera deux signatures, avec l'ancien et le nouveau secret ; ensuite, seul le nouveau signera.</p>
-              <p>Le service doit installer le nouveau secret sur son récepteur avant la fin de ces 24 heures, sinon il refusera les webhooks.</p>
-            </ConfirmAction>
+            <RotateSecretButton pending={rotate.isPending} onConfirm={() => rotate.mutate({ serviceId: props.serviceId })} />
           </li>
         )}
         {props.enabled !== null && (

@@ -5,14 +5,13 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { Input } from "@codegouvfr/react-dsfr/Input";
 import { trpc } from "@/server/trpc/react-provider";
 import { MutationError, ShownOnce } from "../../admin/_components/mutation-error";
 import { SubscriptionForm } from "../../admin/_components/subscription-form";
+import { RotateSecretButton, WebhookToggleButton, WebhookUrlForm } from "../../admin/_components/webhook-controls";
 
 export function EspaceWebhookSettings(props: { serviceId: string; url: string | null; enabled: boolean | null }) {
   const router = useRouter();
-  const [url, setUrl] = useState(props.url ?? "");
   const refresh = { onSuccess: () => router.refresh() };
   const update = trpc.espace.setWebhookUrl.useMutation(refresh);
   const toggle = trpc.espace.setWebhookEnabled.useMutation(refresh);
@@ -20,31 +19,29 @@ export function EspaceWebhookSettings(props: { serviceId: string; url: string | 
   const test = trpc.espace.sendTestEvent.useMutation();
   return (
     <div>
-      <form onSubmit={(e) => { e.preventDefault(); update.mutate({ serviceId: props.serviceId, webhookUrl: url }); }}>
-        <Input label="URL du webhook" hintText="Les événements des autres services y sont envoyés, signés (Standard Webhooks)." nativeInputProps={{ type: "url", required: true, value: url, onChange: (e) => setUrl(e.target.value) }} />
-        <Button type="submit" disabled={update.isPending}>Enregistrer l'URL</Button>
-      </form>
-      <MutationError error={update.error} />
-      {update.data?.webhookSecret && (
-        <div role="status">
-          <ShownOnce kind="secret" title="Secret de signature du webhook" value={update.data.webhookSecret} testId="created-webhook-secret" />
-        </div>
-      )}
-      {update.isSuccess && !update.data?.webhookSecret && <p role="status" className="fr-text--sm">URL enregistrée.</p>}
+      <WebhookUrlForm
+        url={props.url}
+        onSave={(webhookUrl) => update.mutate({ serviceId: props.serviceId, webhookUrl })}
+        pending={update.isPending}
+        error={update.error}
+        saved={update.isSuccess}
+        createdSecret={update.data?.webhookSecret}
+      />
       {props.enabled !== null && (
-        <ul className="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
+        <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mt-3w">
           <li>
-            <Button priority="secondary" onClick={() => toggle.mutate({ serviceId: props.serviceId, enabled: !props.enabled })} disabled={toggle.isPending}>
-              {props.enabled ? "Désactiver le webhook" : "Réactiver le webhook"}
-            </Button>
+            <WebhookToggleButton
+              enabled={props.enabled}
+              url={props.url}
+              pending={toggle.isPending}
+              onToggle={(enabled) => toggle.mutate({ serviceId: props.serviceId, enabled })}
+            />
           </li>
           <li>
-            <Button priority="secondary" iconId="fr-icon-refresh-line" onClick={() => rotate.mutate({ serviceId: props.serviceId })} disabled={rotate.isPending}>
-              Renouveler le secret
-            </Button>
+            <RotateSecretButton pending={rotate.isPending} onConfirm={() => rotate.mutate({ serviceId: props.serviceId })} />
           </li>
           <li>
-            <Button priority="secondary" iconId="fr-icon-send-plane-line" onClick={() => test.mutate({ serviceId: props.serviceId })} disabled={test.isPending}>
+            <Button priority="secondary" iconId="fr-icon-send-plane-line" iconPosition="left" onClick={() => test.mutate({ serviceId: props.serviceId })} disabled={test.isPending}>
               Envoyer un événement de test
             </Button>
           </li>

@@ -8,7 +8,7 @@ import { decryptSecret } from "@/modules/secrets/decrypt-secret";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, isNull } from "drizzle-orm";
 import { useDatabase } from "@/db";
-import { apiKeys, auditLog, serviceAgents, webhookEndpoints } from "@/db/schema";
+import { apiKeys, auditLog, deliveries, serviceAgents, webhookEndpoints } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "@/app/api/v1/testing/api-test-kit";
 import * as projets from "@/app/api/v1/projets/route";
@@ -101,6 +101,8 @@ describe("espace settings with gestion", () => {
     const forTet = await listAudit(t.db, { limit: 200, serviceId: tet.serviceId });
     expect(forTet.items.filter((e) => e.actorType === "agent")).toHaveLength(entries.length);
     expect(forTet.items.every((e) => e.serviceId === tet.serviceId)).toBe(true);
+    // The filter has something to leave out: the log holds entries of other services too.
+    expect((await listAudit(t.db, { limit: 200 })).items.some((e) => e.serviceId !== tet.serviceId)).toBe(true);
     expect((await listAudit(t.db, { limit: 200, serviceId: mec.serviceId })).items.some((e) => e.actorType === "agent")).toBe(false);
   });
 
@@ -157,7 +159,12 @@ describe("espace projects", () => {
     const detail = await caller.espace.project({ serviceId: tet.serviceId, projectId: shared.body.id });
     expect(detail.links.map((l) => l.slug)).toEqual(["tet"]);
     expect(detail.events.length).toBeGreaterThan(0);
-    expect(detail.events.flatMap((e) => e.deliveries).every((d) => d.serviceSlug === "tet")).toBe(true);
+    // The project has deliveries to both services: the history shows tet's, and only them.
+    const all = await t.db.select({ serviceId: deliveries.serviceId }).from(deliveries).where(eq(deliveries.projectId, shared.body.id));
+    expect(all.filter((d) => d.serviceId === mec.serviceId).length).toBeGreaterThan(0);
+    const shown = detail.events.flatMap((e) => e.deliveries);
+    expect(shown.map((d) => d.serviceSlug)).toEqual(all.filter((d) => d.serviceId === tet.serviceId).map(() => "tet"));
+    expect(shown.length).toBeGreaterThan(0);
     expect(JSON.stringify(detail)).not.toContain("mec-secret-42");
     // A project tet is not linked to: the same answer as an unknown one.
     expect(await codeOf(caller.espace.project({ serviceId: tet.serviceId, projectId: other.body.id }))).toBe("NOT_FOUND");

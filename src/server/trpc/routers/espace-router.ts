@@ -22,7 +22,7 @@ import { updateServiceInput, webhookUrlSchema } from "@/modules/services/service
 import { SUBSCRIBABLE_EVENT_TYPES } from "@/modules/subscriptions/territories";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
 import { sendTestEvent } from "@/modules/webhooks/send-test-event";
-import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
+import { serviceWriteOptionsFromEnv } from "@/server/service-write-options";
 import { kickDelivery } from "@/server/delivery-driver";
 import { agentProcedure, router } from "../init";
 
@@ -64,7 +64,7 @@ export const espaceRouter = router({
 
   /** Sets the webhook URL (same URL guard as the console); the secret is returned once when created. */
   setWebhookUrl: serviceScoped("gestion", z.strictObject({ serviceId, webhookUrl: webhookUrlSchema })).mutation(async ({ ctx, input }) => {
-    const result = await updateService(ctx.db, { slug: ctx.grant.slug, webhookUrl: input.webhookUrl }, { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() });
+    const result = await updateService(ctx.db, { slug: ctx.grant.slug, webhookUrl: input.webhookUrl }, serviceWriteOptionsFromEnv(ctx.actor));
     kickDelivery();
     return { endpoint: result.endpoint, webhookSecret: result.webhookSecret ?? null };
   }),
@@ -80,7 +80,7 @@ export const espaceRouter = router({
     "gestion",
     z.strictObject({ serviceId, evenements: updateServiceInput.shape.evenements.unwrap(), territoires: updateServiceInput.shape.territoires.unwrap() }),
   ).mutation(async ({ ctx, input }) => {
-    const result = await updateService(ctx.db, { slug: ctx.grant.slug, evenements: input.evenements, territoires: input.territoires }, { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() });
+    const result = await updateService(ctx.db, { slug: ctx.grant.slug, evenements: input.evenements, territoires: input.territoires }, serviceWriteOptionsFromEnv(ctx.actor));
     kickDelivery();
     return { endpoint: result.endpoint };
   }),

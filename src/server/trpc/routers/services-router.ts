@@ -11,7 +11,7 @@ import { revokeServiceApiKey } from "@/modules/keys/revoke-service-api-key";
 import { apiKeyPrefixSchema } from "@/modules/keys/key-schemas";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
 import { sendTestEvent } from "@/modules/webhooks/send-test-event";
-import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
+import { serviceWriteOptionsFromEnv } from "@/server/service-write-options";
 import { getServiceDetail, listServices } from "@/modules/console/list-services-detail";
 import { serviceIdInput } from "@/modules/console/console-schemas";
 import { kickDelivery } from "@/server/delivery-driver";
@@ -25,11 +25,11 @@ export const servicesRouter = router({
   get: operatorProcedure.input(serviceIdInput).query(({ ctx, input }) => getServiceDetail(ctx.db, input.serviceId)),
 
   create: adminProcedure.input(createServiceInput).mutation(({ ctx, input }) =>
-    createService(ctx.db, input, { keyPrefix: env.API_KEY_PREFIX, urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() }),
+    createService(ctx.db, input, { ...serviceWriteOptionsFromEnv(ctx.actor), keyPrefix: env.API_KEY_PREFIX }),
   ),
 
   update: adminProcedure.input(updateServiceInput).mutation(async ({ ctx, input }) => {
-    const result = await updateService(ctx.db, input, { urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS), actor: ctx.actor, keyring: secretKeyring() });
+    const result = await updateService(ctx.db, input, serviceWriteOptionsFromEnv(ctx.actor));
     kickDelivery(); // a re-enable or a URL change may have made deliveries due or released held changes
     // A secret exists only when this call created the endpoint: shown once, like a key.
     return { service: result.service, webhookSecret: result.webhookSecret ?? null };

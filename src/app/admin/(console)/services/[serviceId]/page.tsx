@@ -157,7 +157,7 @@ export default async function ServicePage({ params }: { params: Promise<{ servic
                     <td>{a.email}</td>
                     <td>{levelLabels[a.niveau]}</td>
                     <td>{formatDateTime(a.createdAt)}</td>
-                    <td><RemoveAgentButton slug={service.slug} email={a.email} /></td>
+                    <td><RemoveAgentButton slug={service.slug} email={a.email} grantId={a.id} /></td>
                   </tr>
                 ))}
               </tbody>
