@@ -12,9 +12,9 @@ export type DeliveryScope = {
 };
 
 /**
- * The SQL condition "`deliveryRow` is delivery `scope.deliveryId`, within the scope": takes the
- * scope and the column of the deliveries' id and service (raw SQL, so that drizzle queries and
- * plain statements share it). Returns a condition for a WHERE clause.
+ * The WHERE condition "the row is delivery `scope.deliveryId`, to `scope.serviceId` when set": takes
+ * the scope and the row's id and service columns (drizzle columns, or raw SQL such as `d.id` for
+ * plain statements). Returns the condition.
  */
 export function deliveryScopeCondition(scope: DeliveryScope, columns: { id: AnyColumn | SQL; serviceId: AnyColumn | SQL }): SQL {
   const byId = sql`${columns.id} = ${scope.deliveryId}`;

@@ -110,12 +110,14 @@ export async function readDeliveryPayload(
     }
     headers["webhook-signature"] = maskSignatures(headers["webhook-signature"]!);
     const status: PayloadStatus = body === null ? "purged" : row.porteurHash === null && porteurErased(body) ? "erased" : "available";
-    if (options.audit !== false) await writeAudit(tx, actor, {
-      action: "delivery.payload_view",
-      targetType: "delivery",
-      targetId: String(scope.deliveryId),
-      after: { eventId: row.eventId, status },
-    });
+    if (options.audit !== false) {
+      await writeAudit(tx, actor, {
+        action: "delivery.payload_view",
+        targetType: "delivery",
+        targetId: String(scope.deliveryId),
+        after: { eventId: row.eventId, status },
+      });
+    }
     return {
       deliveryId: scope.deliveryId,
       eventId: row.eventId,
