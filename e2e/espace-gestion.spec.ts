@@ -1,8 +1,11 @@
 // The agents' space with `gestion` (issue #12): an admin grants an agent in the console ("Agents du
 // service"), the agent logs in through the ProConnect stand-in, sees only their service, sets their
-// webhook URL (loopback only), rotates the secret (after a confirmation), creates and revokes an API key, searches their
-// projects; axe on every page of the space. The admin then finds the agent's actions in the audit
+// webhook URL (loopback only), rotates the secret (after a confirmation), creates and revokes an API
+// key, searches their projects; sees a failed delivery to their webhook and replays it once their
+// receiver recovers (after a confirmation stating the count), reads its payload, sets a technical
+// contact; axe on every page of the space. The admin then finds the agent's actions in the audit
 // log, filtered by service, and withdraws the agent's access (after a confirmation).
+import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { checkAccessibility, login, loginAsOperator, screenshot } from "./support/console";
 
@@ -86,13 +89,83 @@ test.describe("espace des services connectés : gestion", () => {
     expect(JSON.stringify(await forged.json())).not.toContain("lc_");
   });
 
+  test("l'agent voit une livraison en échec, la rejoue après le retour de son récepteur, et règle ses contacts techniques", async ({ page }) => {
+    // The agent's receiver, at the URL they set above: down first, then back.
+    let status = 500;
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        received.push(String(req.headers["webhook-id"] ?? ""));
+        res.statusCode = status;
+        res.end(status === 200 ? "bien reçu" : "panne du récepteur");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(extraPort, "127.0.0.1", resolve));
+    try {
+      await login(page, agentEmail);
+      await page.getByRole("link", { name: "Réglages de Aides-territoires" }).click();
+      await page.getByRole("button", { name: "Envoyer un événement de test" }).click();
+      await expect(page.getByText(/Événement de test msg_\w+ mis en file/)).toBeVisible();
+
+      await page.goto("/espace");
+      await page.getByRole("link", { name: "Livraisons à Aides-territoires" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Livraisons à Aides-territoires" })).toBeVisible();
+      await expect(page.getByLabel("Service destinataire")).toHaveCount(0); // always their own service
+      const failedList = `${new URL(page.url()).pathname}?eventType=test.ping&state=failed`;
+      // Three attempts 200 ms apart (the e2e retry schedule), then `failed`.
+      await expect(async () => {
+        await page.goto(failedList);
+        await expect(page.getByRole("link", { name: /^n° \d+$/ })).toHaveCount(1, { timeout: 1000 });
+      }).toPass({ timeout: 30_000 });
+      expect(received.length).toBe(3);
+      await checkAccessibility(page, "espace-livraisons");
+
+      status = 200;
+      await page.getByRole("button", { name: "Rejouer toutes les livraisons en échec de ce filtre" }).click();
+      await expect(page.getByTestId("replay-all-count")).toContainText("1 livraison va être renvoyée");
+      await page.getByTestId("espace-replay-failed-confirm").click();
+      await expect(page.getByText("1 livraison(s) remise(s) en file")).toBeVisible();
+      await expect(async () => {
+        await page.goto(failedList);
+        await expect(page.getByText("Aucune livraison ne correspond à ce filtre.")).toBeVisible({ timeout: 1000 });
+      }).toPass({ timeout: 30_000 });
+      // The same webhook-id on every attempt, replay included.
+      expect(new Set(received).size).toBe(1);
+
+      await page.goto(failedList.replace("state=failed", "state=delivered"));
+      await page.getByRole("link", { name: /^n° \d+$/ }).click();
+      await expect(page.getByTestId("delivery-state")).toHaveText("Livrée");
+      await expect(page.getByTestId("attempt-row")).toHaveCount(4);
+      await expect(page.getByTestId("attempt-row").last()).toContainText("bien reçu");
+      await page.getByRole("button", { name: "Afficher le contenu envoyé" }).click();
+      await expect(page.getByTestId("payload-header-webhook-id")).toContainText(received[0]!);
+      await expect(page.getByTestId("payload-body")).toContainText("test.ping");
+      await checkAccessibility(page, "espace-livraison");
+      await screenshot(page, "espace-livraison");
+
+      await page.goto("/espace");
+      await page.getByRole("link", { name: "Contacts techniques de Aides-territoires" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Contacts techniques de Aides-territoires" })).toBeVisible();
+      await page.getByLabel("Ajouter un contact technique").fill("astreinte@aides-territoires.exemple.fr");
+      await page.getByRole("button", { name: "Ajouter le contact" }).click();
+      await expect(page.getByTestId("espace-contacts")).toContainText("astreinte@aides-territoires.exemple.fr");
+      await checkAccessibility(page, "espace-contacts");
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  });
+
   test("l'administrateur retrouve les actions de l'agent dans le journal, filtré par service", async ({ page }) => {
     await loginAsOperator(page, "admin@anct.gouv.fr");
     await page.goto("/admin/journal");
+    // The journal names services and actions in French (issue #11).
     await page.getByLabel("Service concerné").selectOption({ label: "Aides-territoires" });
     await page.getByRole("button", { name: "Filtrer" }).click();
     await expect(page.getByTestId("audit-row").filter({ hasText: "Rotation du secret de webhook" }).first()).toContainText("Agent de service");
     await expect(page.getByTestId("audit-row").filter({ hasText: "Révocation d'une clé d'API" }).first()).toBeVisible();
+    await expect(page.getByTestId("audit-row").filter({ hasText: "Renvoi des livraisons en échec" }).first()).toContainText("Agent de service");
+    await expect(page.getByTestId("audit-row").filter({ hasText: "Modification des contacts techniques" }).first()).toContainText("Agent de service");
     await expect(page.locator("main")).not.toContainText(agentEmail);
 
     // Withdrawing the agent's access asks first, naming the agent.

@@ -13,8 +13,8 @@ export const dynamic = "force-dynamic";
 const levelLabels = { lecture: "Lecture", gestion: "Gestion" } as const;
 
 // The space of a connected service's agents (issue #12): only their services, each with its
-// integration's health, links to its settings and projects, and a getting-started panel. Every read
-// goes through the space's guarded procedures.
+// integration's health, links to its settings, projects, deliveries and technical contacts, and a
+// getting-started panel. Every read goes through the space's guarded procedures.
 export default async function EspacePage() {
   const { caller } = await getEspaceServerCaller();
   const mine = await caller.espace.services();
@@ -41,6 +41,16 @@ export default async function EspacePage() {
               <li>
                 <Link className="fr-btn fr-btn--secondary" href={`/espace/${service.serviceId}/projets`}>
                   Projets<span className="fr-sr-only"> de {service.nom}</span>
+                </Link>
+              </li>
+              <li>
+                <Link className="fr-btn fr-btn--secondary" href={`/espace/${service.serviceId}/livraisons`}>
+                  Livraisons<span className="fr-sr-only"> à {service.nom}</span>
+                </Link>
+              </li>
+              <li>
+                <Link className="fr-btn fr-btn--secondary" href={`/espace/${service.serviceId}/contacts`}>
+                  Contacts techniques<span className="fr-sr-only"> de {service.nom}</span>
                 </Link>
               </li>
             </ul>

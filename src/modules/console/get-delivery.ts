@@ -3,15 +3,22 @@ import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { deliveries, deliveryAttempts, events, services, webhookEndpoints } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
+import { deliveryScopeCondition } from "@/modules/delivery/delivery-scope";
 
-export async function getDelivery(db: DbOrTx, deliveryId: number) {
+/**
+ * Delivery `deliveryId` with its receiver, event and attempts (oldest first). Takes an optional
+ * `serviceId` (the services' own space, issue #12): a delivery to another service is then not
+ * found, by the same query and with the same error as one that does not exist. Throws AppError
+ * `not_found`.
+ */
+export async function getDelivery(db: DbOrTx, deliveryId: number, options: { serviceId?: string } = {}) {
   const [row] = await db
     .select({ delivery: deliveries, serviceSlug: services.slug, serviceNom: services.nom, endpointUrl: webhookEndpoints.url, eventCreatedAt: events.createdAt, changements: events.changements })
     .from(deliveries)
     .innerJoin(services, eq(services.id, deliveries.serviceId))
     .innerJoin(events, eq(events.id, deliveries.eventId))
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
-    .where(eq(deliveries.id, deliveryId))
+    .where(deliveryScopeCondition({ deliveryId, serviceId: options.serviceId }, { id: deliveries.id, serviceId: deliveries.serviceId }))
     .limit(1);
   if (!row) throw new AppError("not_found", `Livraison n° ${deliveryId} introuvable.`);
   const attempts = await db

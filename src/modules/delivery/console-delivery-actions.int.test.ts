@@ -112,13 +112,16 @@ describe("readDeliveryPayload", () => {
     expect(shownPurged.headers.find((h) => h.name === "webhook-id")?.value).toBe(purged!.eventId);
   });
 
-  it("refuses a delivery of another service when scoped, without auditing a view", async () => {
+  it("does not find a delivery of another service when scoped (the answer to a missing one), without auditing a view", async () => {
     const r = await receiver();
     const { author, target, projectId } = await pair(r.url);
     const other = await seedService(database.db, `autre-cda-${counter}`);
     await changeProject(database.db, projectId, author.serviceId);
     const [delivery] = await deliveriesTo(target.endpointId!);
-    await expect(readDeliveryPayload(database.db, { deliveryId: delivery!.id, serviceId: other.serviceId }, actor, secretKeyring())).rejects.toMatchObject({ code: "forbidden" });
+    await expect(readDeliveryPayload(database.db, { deliveryId: delivery!.id, serviceId: other.serviceId }, actor, secretKeyring())).rejects.toMatchObject({
+      code: "not_found",
+      message: `Livraison n° ${delivery!.id} introuvable.`,
+    });
     expect(await auditOf("delivery.payload_view", delivery!.id)).toHaveLength(0);
     expect((await readDeliveryPayload(database.db, { deliveryId: delivery!.id, serviceId: target.serviceId }, actor, secretKeyring())).eventId).toBe(delivery!.eventId);
     await expect(readDeliveryPayload(database.db, { deliveryId: 999_999_999 }, actor, secretKeyring())).rejects.toMatchObject({ code: "not_found" });
@@ -142,7 +145,10 @@ describe("retryDeliveryNow", () => {
       code: "conflict",
       message: expect.stringContaining(`n° ${head!.id}`),
     });
-    await expect(retryDeliveryNow(database.db, { deliveryId: head!.id, serviceId: other.serviceId }, actor)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(retryDeliveryNow(database.db, { deliveryId: head!.id, serviceId: other.serviceId }, actor)).rejects.toMatchObject({
+      code: "not_found",
+      message: `Livraison n° ${head!.id} introuvable.`,
+    });
     expect((await deliveriesTo(target.endpointId!))[0]!.nextAttemptAt).toEqual(head!.nextAttemptAt);
 
     r.respond(() => ({ status: 200 }));

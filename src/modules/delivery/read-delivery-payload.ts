@@ -1,7 +1,9 @@
 // The payload view of the console (issue #11): a delivery's body and headers as the receiver got
 // them at its last attempt (or as its next attempt will send them), rebuilt by the code that sends
 // them (build-webhook-request.ts) with the signatures masked. The body may hold personal data (the
-// porteur's contact): every view is written to the audit log, in the transaction that reads it.
+// porteur's contact): every operator's view is written to the audit log, in the transaction that
+// reads it. A service's own agents (issue #12) read their own data, scoped to their service: their
+// views are not audited (the space logs one line per view instead).
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { deliveries, deliveryAttempts, events, webhookEndpoints } from "@/db/schema";
@@ -11,11 +13,11 @@ import { renderDeliveryBody } from "@/modules/outbox/render-delivery-body";
 import { decryptSecret, SecretDecryptionError } from "@/modules/secrets/decrypt-secret";
 import type { SecretKeyring } from "@/modules/secrets/secret-keyring";
 import { buildWebhookRequest, FIXED_WEBHOOK_HEADERS } from "./build-webhook-request";
+import { deliveryScopeCondition, type DeliveryScope } from "./delivery-scope";
 import { liveSecrets } from "./sign-webhook";
 
 /** A well-formed signing key used when a stored secret cannot be decrypted: its signature is masked anyway. */
 const MASKED_SIGNING_KEY = "whsec_" + Buffer.alloc(32).toString("base64");
-import { checkDeliveryScope, type DeliveryScope } from "./delivery-scope";
 
 /** `available`: as sent; `purged`: retention cleared it; `erased`: the porteur's contact was erased since it was sent. */
 export type PayloadStatus = "available" | "purged" | "erased";
@@ -52,14 +54,21 @@ function porteurErased(body: string): boolean {
 
 /**
  * Reads the payload of delivery `scope.deliveryId` for `actor` and audits the view
- * (`delivery.payload_view`). Takes the optional service scope (#12). Returns the request as sent
- * (see `DeliveryPayload`). Throws AppError `not_found`, or `forbidden` outside the scope.
+ * (`delivery.payload_view`) unless `options.audit` is false (a service's agent on their own
+ * service's delivery, issue #12). Takes the optional service scope (#12): a delivery to another
+ * service is not found. Returns the request as sent (see `DeliveryPayload`). Throws AppError
+ * `not_found`.
  */
-export async function readDeliveryPayload(db: Db, scope: DeliveryScope, actor: Actor, keyring: SecretKeyring): Promise<DeliveryPayload> {
+export async function readDeliveryPayload(
+  db: Db,
+  scope: DeliveryScope,
+  actor: Actor,
+  keyring: SecretKeyring,
+  options: { audit?: boolean } = {},
+): Promise<DeliveryPayload> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({
-        serviceId: deliveries.serviceId,
         eventId: deliveries.eventId,
         eventType: deliveries.eventType,
         eventBody: events.body,
@@ -73,9 +82,8 @@ export async function readDeliveryPayload(db: Db, scope: DeliveryScope, actor: A
       .from(deliveries)
       .innerJoin(events, eq(events.id, deliveries.eventId))
       .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
-      .where(eq(deliveries.id, scope.deliveryId));
+      .where(deliveryScopeCondition(scope, { id: deliveries.id, serviceId: deliveries.serviceId }));
     if (!row) throw new AppError("not_found", `Livraison n° ${scope.deliveryId} introuvable.`);
-    checkDeliveryScope(scope, row.serviceId);
     const [last] = await tx
       .select({ startedAt: deliveryAttempts.startedAt, attemptNumber: deliveryAttempts.attemptNumber })
       .from(deliveryAttempts)
@@ -102,12 +110,14 @@ export async function readDeliveryPayload(db: Db, scope: DeliveryScope, actor: A
     }
     headers["webhook-signature"] = maskSignatures(headers["webhook-signature"]!);
     const status: PayloadStatus = body === null ? "purged" : row.porteurHash === null && porteurErased(body) ? "erased" : "available";
-    await writeAudit(tx, actor, {
-      action: "delivery.payload_view",
-      targetType: "delivery",
-      targetId: String(scope.deliveryId),
-      after: { eventId: row.eventId, status },
-    });
+    if (options.audit !== false) {
+      await writeAudit(tx, actor, {
+        action: "delivery.payload_view",
+        targetType: "delivery",
+        targetId: String(scope.deliveryId),
+        after: { eventId: row.eventId, status },
+      });
+    }
     return {
       deliveryId: scope.deliveryId,
       eventId: row.eventId,

@@ -16,29 +16,34 @@ import { AppError } from "@/modules/errors/app-error";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 import { renderDeliveryBody } from "@/modules/outbox/render-delivery-body";
 import { attemptDelivery } from "./attempt-delivery";
+import { deliveryScopeCondition, type DeliveryScope } from "./delivery-scope";
 import { deliveryOptionsFromEnv, type DeliveryOptions } from "./delivery-options";
 import { laneIsBusy } from "./hold-lane-for-replay";
 import { recordEndpointHealth, type EndpointHealthOptions } from "./record-endpoint-health";
 
 /**
- * Replays delivery `deliveryId` for `actor`. Returns its state afterwards: `delivered` (the attempt
- * got a 2xx), `failed` or `delivered` unchanged (the attempt failed), or `pending` (queued behind
- * its lane). Throws AppError `not_found`, or `conflict` when it is already queued or in flight or
- * its body was purged. The HTTP attempt runs outside any transaction, bounded by `timeoutMs`.
+ * Replays delivery `scope.deliveryId` for `actor`. Takes the optional service scope (issue #12): a
+ * delivery to another service is not found (nothing of it is locked or changed). Returns its state
+ * afterwards: `delivered` (the attempt got a 2xx), `failed` or `delivered` unchanged (the attempt
+ * failed), or `pending` (queued behind its lane). Throws AppError `not_found`, or `conflict` when
+ * it is already queued or in flight or its body was purged. The HTTP attempt runs outside any
+ * transaction, bounded by `timeoutMs`.
  */
 export async function replayDelivery(
   db: Db,
-  deliveryId: number,
+  scope: DeliveryScope,
   actor: Actor,
   options: Pick<DeliveryOptions, "urlPolicy" | "timeoutMs" | "keyring"> & EndpointHealthOptions = deliveryOptionsFromEnv(),
 ): Promise<{ deliveryId: number; state: DeliveryState }> {
+  const { deliveryId } = scope;
+  const inScope = deliveryScopeCondition(scope, { id: deliveries.id, serviceId: deliveries.serviceId });
   const owner = `replay:${randomBytes(6).toString("hex")}`;
   // Reserve the attempt (lease) and write the trace first; no transaction stays open during HTTP.
   const target = await db.transaction(async (tx) => {
     const [lane] = await tx
       .select({ projectId: deliveries.projectId })
       .from(deliveries)
-      .where(eq(deliveries.id, deliveryId));
+      .where(inScope);
     if (!lane) throw new AppError("not_found", "Livraison introuvable.");
     // Changes of this project wait for this transaction (row lock taken before the delivery's,
     // as a change does): no later delivery of the lane is queued between the check and the commit.
@@ -61,7 +66,7 @@ export async function replayDelivery(
       .from(deliveries)
       .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
       .innerJoin(events, eq(events.id, deliveries.eventId))
-      .where(eq(deliveries.id, deliveryId))
+      .where(inScope)
       .for("update", { of: deliveries });
     if (!row) throw new AppError("not_found", "Livraison introuvable.");
     if (row.state === "pending" || row.state === "in_flight") {

@@ -10,11 +10,10 @@ import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { AppError } from "@/modules/errors/app-error";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 import { PARKED_UNTIL } from "@/modules/webhooks/park-deliveries";
-import { checkDeliveryScope, type DeliveryScope } from "./delivery-scope";
+import { deliveryScopeCondition, type DeliveryScope } from "./delivery-scope";
 
 type Row = {
   id: string | number;
-  service_id: string;
   endpoint_id: string;
   project_id: string | null;
   state: string;
@@ -24,8 +23,8 @@ type Row = {
 
 /**
  * Makes delivery `scope.deliveryId` due now for `actor` (audited `delivery.retry_now`), its next
- * attempt logged `manual`. Takes the optional service scope (#12). Returns the previous and the new
- * next-attempt time. Throws AppError `not_found`; `forbidden` outside the scope; `conflict` when it
+ * attempt logged `manual`. Takes the optional service scope (#12): a delivery to another service is
+ * not found. Returns the previous and the new next-attempt time. Throws AppError `not_found`; `conflict` when it
  * is not pending, is in flight, waits for a disabled webhook or service, or is behind an earlier
  * delivery of its lane (the message names it).
  */
@@ -33,15 +32,14 @@ export async function retryDeliveryNow(db: Db, scope: DeliveryScope, actor: Acto
   const result = await db.transaction(async (tx) => {
     const [row] = rowsOf<Row>(
       await tx.execute(sql`
-        select d.id, d.service_id, d.endpoint_id, d.project_id, d.state, d.next_attempt_at, (e.enabled and sv.enabled) as active
+        select d.id, d.endpoint_id, d.project_id, d.state, d.next_attempt_at, (e.enabled and sv.enabled) as active
         from deliveries d
         left join webhook_endpoints e on e.id = d.endpoint_id
         left join services sv on sv.id = d.service_id
-        where d.id = ${scope.deliveryId}
+        where ${deliveryScopeCondition(scope, { id: sql`d.id`, serviceId: sql`d.service_id` })}
         for update of d`),
     );
     if (!row) throw new AppError("not_found", `Livraison n° ${scope.deliveryId} introuvable.`);
-    checkDeliveryScope(scope, row.service_id);
     if (row.state === "in_flight") throw new AppError("conflict", "Cette livraison est en cours d'envoi : attendez le résultat de la tentative.");
     if (row.state !== "pending") throw new AppError("conflict", "Cette livraison n'attend pas de nouvelle tentative : utilisez « Rejouer cette livraison ».");
     const previous = new Date(row.next_attempt_at);

@@ -103,7 +103,7 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
     const [tetService] = await t.db.select().from(services).where(eq(services.slug, "tet"));
     const [first] = await t.db.select().from(deliveries).where(eq(deliveries.serviceId, tetService!.id)).orderBy(asc(deliveries.id)).limit(1);
     expect(first!.state).toBe("delivered");
-    await replayDelivery(t.db, first!.id, cliActor);
+    await replayDelivery(t.db, { deliveryId: first!.id }, cliActor);
 
     const needles = [person.email, person.telephone, person.nom, person.prenom];
     const before = await whereFound(needles);

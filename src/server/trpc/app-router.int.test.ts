@@ -45,6 +45,15 @@ function agentExpectations(): Record<string, AgentAccess> {
     "espace.revokeKey": { scope: "service", level: "gestion", input: (id) => ({ serviceId: id, prefix: "lc_test_absent" }) },
     "espace.searchProjects": { scope: "service", level: "lecture", input: (id) => ({ serviceId: id, query: "" }) },
     "espace.project": { scope: "service", level: "lecture", input: (id) => ({ serviceId: id, projectId: UUID_ZERO }) },
+    "espace.deliveries": { scope: "service", level: "lecture", input: (id) => ({ serviceId: id }) },
+    "espace.delivery": { scope: "service", level: "lecture", input: (id) => ({ serviceId: id, deliveryId: 1 }) },
+    "espace.viewPayload": { scope: "service", level: "lecture", input: (id) => ({ serviceId: id, deliveryId: 1 }) },
+    "espace.replayDelivery": { scope: "service", level: "gestion", input: (id) => ({ serviceId: id, deliveryId: 1 }) },
+    "espace.retryDeliveryNow": { scope: "service", level: "gestion", input: (id) => ({ serviceId: id, deliveryId: 1 }) },
+    "espace.countReplayableFailed": { scope: "service", level: "gestion", input: (id) => ({ serviceId: id }) },
+    "espace.replayFailedDeliveries": { scope: "service", level: "gestion", input: (id) => ({ serviceId: id }) },
+    "espace.contacts": { scope: "service", level: "lecture", input: (id) => ({ serviceId: id }) },
+    "espace.setContacts": { scope: "service", level: "gestion", input: (id) => ({ serviceId: id, ajouter: ["contact.garde@tet.example.fr"] }) },
   };
 }
 

@@ -4,30 +4,41 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { trpc } from "@/server/trpc/react-provider";
+import type { DeliveryPayload as Payload } from "@/modules/delivery/read-delivery-payload";
 import { formatDateTime } from "./format";
 import { MutationError } from "./mutation-error";
 
 export function DeliveryPayload({ deliveryId }: { deliveryId: number }) {
   const view = trpc.deliveries.viewPayload.useMutation();
-  const payload = view.data;
-  if (!payload) {
+  if (!view.data) {
     return (
       <div className="fr-my-2w">
         <p className="fr-text--sm">Le contenu peut contenir des données personnelles : chaque consultation est enregistrée dans le journal d'audit.</p>
-        <Button priority="secondary" iconId="fr-icon-eye-line" onClick={() => view.mutate({ deliveryId })} disabled={view.isPending}>
-          Afficher le contenu envoyé
-        </Button>
+        <ShowPayloadButton pending={view.isPending} onClick={() => view.mutate({ deliveryId })} />
         <MutationError error={view.error} />
       </div>
     );
   }
+  return <DeliveryPayloadView payload={view.data} note="Votre consultation est enregistrée dans le journal d'audit." />;
+}
+
+export function ShowPayloadButton({ pending, onClick }: { pending: boolean; onClick: () => void }) {
+  return (
+    <Button priority="secondary" iconId="fr-icon-eye-line" onClick={onClick} disabled={pending}>
+      Afficher le contenu envoyé
+    </Button>
+  );
+}
+
+/** A delivery's request as sent (headers, signatures masked, and body); `note` ends its first sentence's paragraph. */
+export function DeliveryPayloadView({ payload, note }: { payload: Omit<Payload, "sentAt"> & { sentAt: Date | string | null }; note?: string }) {
   return (
     <div className="fr-my-2w" data-testid="delivery-payload">
       <p>
         {payload.sentAt
           ? `Requête de la tentative n° ${payload.attemptNumber}, envoyée le ${formatDateTime(payload.sentAt)}`
           : "Aucune tentative pour l'instant : requête telle que la prochaine tentative l'enverra"}{" "}
-        : <code>POST {payload.url ?? "(webhook supprimé)"}</code>. Votre consultation est enregistrée dans le journal d'audit.
+        : <code>POST {payload.url ?? "(webhook supprimé)"}</code>.{note ? ` ${note}` : ""}
       </p>
       {payload.status === "purged" && (
         <Alert

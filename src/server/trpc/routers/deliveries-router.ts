@@ -27,7 +27,7 @@ export const deliveriesRouter = router({
     kickDelivery();
     return result;
   }),
-  replay: adminProcedure.input(deliveryIdInput).mutation(({ ctx, input }) => replayDelivery(ctx.db, input.deliveryId, ctx.actor)),
+  replay: adminProcedure.input(deliveryIdInput).mutation(({ ctx, input }) => replayDelivery(ctx.db, { deliveryId: input.deliveryId }, ctx.actor)),
   countReplayable: adminProcedure.input(deliveryFilterSchema).query(async ({ ctx, input }) => ({ count: await countReplayableFailed(ctx.db, failedFilter(input)) })),
   replayFailed: adminProcedure.input(deliveryFilterSchema).mutation(async ({ ctx, input }) => {
     const result = await replayFailedDeliveries(ctx.db, failedFilter(input), ctx.actor);

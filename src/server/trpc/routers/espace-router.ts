@@ -23,7 +23,18 @@ import { SUBSCRIBABLE_EVENT_TYPES } from "@/modules/subscriptions/territories";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
 import { sendTestEvent } from "@/modules/webhooks/send-test-event";
 import { serviceWriteOptionsFromEnv } from "@/server/service-write-options";
+import { deliveryFilterSchema, deliveryIdInput, filterRange, listDeliveriesInput, type DeliveryFilter } from "@/modules/console/console-schemas";
+import { listDeliveries } from "@/modules/console/list-deliveries";
+import { getDelivery } from "@/modules/console/get-delivery";
+import { readDeliveryPayload } from "@/modules/delivery/read-delivery-payload";
+import { replayDelivery } from "@/modules/delivery/replay-delivery";
+import { countReplayableFailed, replayFailedDeliveries, type FailedDeliveriesFilter } from "@/modules/delivery/replay-failed-deliveries";
+import { retryDeliveryNow } from "@/modules/delivery/retry-delivery-now";
+import { listServiceContacts } from "@/modules/alerts/list-service-contacts";
+import { setServiceContacts } from "@/modules/alerts/set-service-contacts";
+import { setServiceContactsInput } from "@/modules/alerts/contact-schemas";
 import { kickDelivery } from "@/server/delivery-driver";
+import { logger } from "@/server/logger";
 import { agentProcedure, router } from "../init";
 
 const serviceId = z.uuid({ error: "identifiant de service invalide" });
@@ -43,6 +54,18 @@ function serviceScoped<T extends { serviceId: string }>(level: AgentLevel, input
 function agentActor(grant: AgentGrant): Actor {
   return { type: "agent", grantId: grant.grantId, serviceId: grant.serviceId, serviceSlug: grant.slug };
 }
+
+// The service's deliveries (issue #12): the operators' filters with the service forced to the
+// caller's (checked by `serviceScoped`), and a delivery id scoped in the module's own query, so that
+// another service's delivery answers exactly like a missing one (NOT_FOUND, no data).
+const serviceDeliveryInput = deliveryIdInput.extend({ serviceId });
+const serviceDeliveryFilter = deliveryFilterSchema.safeExtend({ serviceId });
+const failedFilter = (input: DeliveryFilter & { serviceId: string }): FailedDeliveriesFilter => ({
+  serviceId: input.serviceId,
+  eventType: input.eventType,
+  projectId: input.projectId,
+  ...filterRange(input),
+});
 
 export const espaceRouter = router({
   /** The caller's services and levels: answers only from the caller's own grants. */
@@ -103,6 +126,53 @@ export const espaceRouter = router({
 
   revokeKey: serviceScoped("gestion", z.strictObject({ serviceId, prefix: apiKeyPrefixSchema })).mutation(({ ctx, input }) =>
     ctx.db.transaction((tx) => revokeServiceApiKey(tx, input.serviceId, input.prefix, ctx.actor)),
+  ),
+
+  /** The service's deliveries, newest first, with the operators' filters (the service is the caller's). */
+  deliveries: serviceScoped("lecture", listDeliveriesInput.safeExtend({ serviceId })).query(({ ctx, input }) => listDeliveries(ctx.db, input)),
+
+  /** One of the service's deliveries with its attempts; another service's is NOT_FOUND. */
+  delivery: serviceScoped("lecture", serviceDeliveryInput).query(({ ctx, input }) => getDelivery(ctx.db, input.deliveryId, { serviceId: input.serviceId })),
+
+  /**
+   * The payload of one of the service's deliveries, as sent. The service's own data: not audited,
+   * but one log line per view (identifiers only). A mutation, like the console's, so that only the
+   * space's own pages may cause it (same-origin proof).
+   */
+  viewPayload: serviceScoped("lecture", serviceDeliveryInput).mutation(async ({ ctx, input }) => {
+    const payload = await readDeliveryPayload(ctx.db, { deliveryId: input.deliveryId, serviceId: input.serviceId }, ctx.actor, secretKeyring(), { audit: false });
+    logger.info("delivery payload viewed by a service agent", { deliveryId: input.deliveryId, service: ctx.grant.slug, grantId: ctx.grant.grantId });
+    return payload;
+  }),
+
+  /** Replays one of the service's deliveries (audited, the agent as actor). */
+  replayDelivery: serviceScoped("gestion", serviceDeliveryInput).mutation(({ ctx, input }) =>
+    replayDelivery(ctx.db, { deliveryId: input.deliveryId, serviceId: input.serviceId }, ctx.actor),
+  ),
+
+  /** "Réessayer maintenant" on one of the service's deliveries waiting for its retry (audited). */
+  retryDeliveryNow: serviceScoped("gestion", serviceDeliveryInput).mutation(async ({ ctx, input }) => {
+    const result = await retryDeliveryNow(ctx.db, { deliveryId: input.deliveryId, serviceId: input.serviceId }, ctx.actor);
+    kickDelivery();
+    return result;
+  }),
+
+  /** How many of the service's failed deliveries a replay of this filter takes (the confirmation states it). */
+  countReplayableFailed: serviceScoped("gestion", serviceDeliveryFilter).query(async ({ ctx, input }) => ({ count: await countReplayableFailed(ctx.db, failedFilter(input)) })),
+
+  /** Puts the service's failed deliveries of this filter back in the queue (audited). */
+  replayFailedDeliveries: serviceScoped("gestion", serviceDeliveryFilter).mutation(async ({ ctx, input }) => {
+    const result = await replayFailedDeliveries(ctx.db, failedFilter(input), ctx.actor);
+    kickDelivery();
+    return result;
+  }),
+
+  /** The service's technical contacts for alerts (issue #11), by email: the service's own data. */
+  contacts: serviceScoped("lecture").query(({ ctx, input }) => listServiceContacts(ctx.db, input.serviceId)),
+
+  /** Adds and removes the service's technical contacts (audited by contact ids, never emails). */
+  setContacts: serviceScoped("gestion", setServiceContactsInput.omit({ service: true }).extend({ serviceId })).mutation(({ ctx, input }) =>
+    setServiceContacts(ctx.db, { service: ctx.grant.slug, ajouter: input.ajouter, retirer: input.retirer }, ctx.actor),
   ),
 
   /** Projects the service is linked to: by name, hub id or the service's own external id. */

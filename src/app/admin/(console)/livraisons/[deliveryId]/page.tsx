@@ -8,6 +8,7 @@ import { getCurrentOperator } from "@/server/auth/get-current-operator";
 import { deliveryStateLabels, deliveryStateSeverity, formatDateTime } from "../../../_components/format";
 import { ReplayDeliveryButton, RetryNowButton } from "../../../_components/replay-buttons";
 import { DeliveryPayload } from "../../../_components/delivery-payload";
+import { DeliveryAttemptsTable } from "../../../_components/delivery-list";
 import { isParked } from "@/modules/webhooks/park-deliveries";
 
 export const metadata: Metadata = { title: "Livraison" };
@@ -59,37 +60,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ deliv
       <DeliveryPayload deliveryId={delivery.id} />
 
       <h2>Tentatives</h2>
-      <div className="fr-table">
-        {/* Focusable: at 375 px the table scrolls sideways, and a keyboard user must reach it (WCAG 2.1.1). */}
-        <table tabIndex={0}>
-          <caption className="fr-sr-only">Tentatives d'envoi de cette livraison</caption>
-          <thead>
-            <tr>
-              <th scope="col">N°</th>
-              <th scope="col">Déclenchement</th>
-              <th scope="col">Début</th>
-              <th scope="col">Durée</th>
-              <th scope="col">Statut HTTP</th>
-              <th scope="col">Erreur</th>
-              <th scope="col">Extrait de la réponse</th>
-            </tr>
-          </thead>
-          <tbody>
-            {delivery.attempts.length === 0 && <tr><td colSpan={7}>Aucune tentative pour l'instant.</td></tr>}
-            {delivery.attempts.map((a) => (
-              <tr key={a.id} data-testid="attempt-row">
-                <td>{a.attemptNumber}</td>
-                <td>{a.trigger === "manual" ? "Manuel (rejeu)" : "Automatique"}</td>
-                <td>{formatDateTime(a.startedAt)}</td>
-                <td>{a.durationMs === null ? "—" : `${a.durationMs} ms`}</td>
-                <td>{a.statusCode ?? "—"}</td>
-                <td>{a.errorClass ? `${a.errorClass}${a.errorMessage ? ` : ${a.errorMessage}` : ""}` : "—"}</td>
-                <td><code style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>{a.responseExcerpt ?? "—"}</code></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DeliveryAttemptsTable attempts={delivery.attempts} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Breadcrumb } from "@codegouvfr/react-dsfr/Breadcrumb";
@@ -59,7 +60,7 @@ export default async function EspaceProjectPage({ params }: { params: Promise<{ 
             <ul>
               {e.deliveries.map((d) => (
                 <li key={d.id}>
-                  Livraison n° {d.id} vers votre webhook : <Badge severity={deliveryStateSeverity[d.state]} small>{deliveryStateLabels[d.state]}</Badge> ({d.attemptCount} tentative(s))
+                  <Link href={`/espace/${serviceId}/livraisons/${d.id}`}>Livraison n° {d.id}</Link> vers votre webhook : <Badge severity={deliveryStateSeverity[d.state]} small>{deliveryStateLabels[d.state]}</Badge> ({d.attemptCount} tentative(s))
                 </li>
               ))}
             </ul>
