@@ -144,7 +144,14 @@ test.describe("espace des services connectés : gestion", () => {
       await checkAccessibility(page, "espace-livraison");
       await screenshot(page, "espace-livraison");
 
+      // The integration's health charts the service's own deliveries of the last 14 days.
       await page.goto("/espace");
+      await expect(page.getByText("Livraisons à ce service sur 14 jours")).toBeVisible();
+      await page.getByText("Voir les chiffres par jour").click();
+      const today = page.getByRole("table", { name: "Livraisons par jour" }).locator("tbody tr").last();
+      await expect(today.locator("td").nth(1)).not.toHaveText("0");
+      await checkAccessibility(page, "espace-sante");
+
       await page.getByRole("link", { name: "Contacts techniques de Aides-territoires" }).click();
       await expect(page.getByRole("heading", { level: 1, name: "Contacts techniques de Aides-territoires" })).toBeVisible();
       await page.getByLabel("Ajouter un contact technique").fill("astreinte@aides-territoires.exemple.fr");

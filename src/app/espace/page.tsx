@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { env } from "@/env";
 import { getEspaceServerCaller } from "@/server/trpc/server-caller";
+import { DeliveryChart } from "../admin/_components/delivery-chart";
 import { EndpointStateRows } from "../admin/_components/endpoint-state-rows";
 import { formatDateTime } from "../admin/_components/format";
 import { GettingStarted } from "./_components/getting-started";
@@ -65,6 +66,12 @@ export default async function EspacePage() {
               </dl>
             ) : (
               <p>Aucun webhook : ce service ne reçoit pas les changements des autres services.</p>
+            )}
+            {endpoint && (
+              <>
+                <h4 className="fr-h6">Livraisons à ce service sur 14 jours</h4>
+                <DeliveryChart series={health.series} idPrefix={`livraisons-${service.slug}`} />
+              </>
             )}
             <GettingStarted slug={service.slug} baseUrl={(env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, "")} />
           </section>

@@ -4,12 +4,13 @@ type Point = { day: string; delivered: number; failed: number; pending: number; 
 
 const dayLabel = new Intl.DateTimeFormat("fr-FR", { day: "2-digit", month: "2-digit", timeZone: "UTC" });
 
-export function DeliveryChart({ series }: { series: Point[] }) {
+/** `idPrefix` keeps ids unique when a page shows several charts (one per service in the agents' space). */
+export function DeliveryChart({ series, idPrefix = "delivery-chart" }: { series: Point[]; idPrefix?: string }) {
   const max = Math.max(1, ...series.map((p) => p.delivered + p.failed + p.pending + p.in_flight));
   const width = 28;
   const height = 140;
   return (
-    <figure className="fr-mb-2w" aria-labelledby="delivery-chart-caption">
+    <figure className="fr-mb-2w" aria-labelledby={`${idPrefix}-caption`}>
       <svg viewBox={`0 0 ${series.length * width} ${height + 20}`} width="100%" style={{ maxHeight: "16rem" }} aria-hidden="true" focusable="false">
         {series.map((p, i) => {
           const hDelivered = (p.delivered / max) * height;
@@ -28,7 +29,7 @@ export function DeliveryChart({ series }: { series: Point[] }) {
           );
         })}
       </svg>
-      <figcaption id="delivery-chart-caption" className="fr-text--sm">
+      <figcaption id={`${idPrefix}-caption`} className="fr-text--sm">
         Vert : livrées ; rouge : en échec ; bleu : en attente ou en cours. Détail dans le tableau ci-dessous.
       </figcaption>
       <details className="fr-mt-1w">
