@@ -104,7 +104,10 @@ test.describe("espace des services connectés : gestion", () => {
     await new Promise<void>((resolve) => receiver.listen(extraPort, "127.0.0.1", resolve));
     try {
       await login(page, agentEmail);
+      // The login's redirects end on /espace: click only once they have.
+      await expect(page).toHaveURL(/\/espace$/);
       await page.getByRole("link", { name: "Réglages de Aides-territoires" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Réglages de Aides-territoires" })).toBeVisible();
       await page.getByRole("button", { name: "Envoyer un événement de test" }).click();
       await expect(page.getByText(/Événement de test msg_\w+ mis en file/)).toBeVisible();
 
