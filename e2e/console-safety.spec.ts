@@ -149,4 +149,14 @@ test("« Session absente ou expirée » propose de se reconnecter et ramène à 
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page).toHaveURL(new RegExp(`${servicePage}$`));
   await expect(page.getByRole("heading", { level: 1, name: "Service en panne" })).toBeVisible();
+
+  // A page loaded once the session has ended goes to the login, which comes back to that page.
+  await context.clearCookies();
+  await page.goto(`${servicePage}?vue=retour`);
+  await expect(page).toHaveURL(/\/admin\/connexion\?retour=%2Fadmin%2Fservices%2F[^&]+%3Fvue%3Dretour$/);
+  await page.getByRole("button", { name: /S’identifier avec ProConnect|S'identifier avec ProConnect/ }).click();
+  await page.getByLabel("Adresse électronique professionnelle").fill("admin@anct.gouv.fr");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(new RegExp(`${servicePage}\\?vue=retour$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Service en panne" })).toBeVisible();
 });

@@ -4,7 +4,8 @@ import { checkAccessibility, login, loginAsOperator, screenshot } from "./suppor
 test.describe("connexion ProConnect à /admin", () => {
   test("la console exige une session", async ({ page }) => {
     await page.goto("/admin/livraisons");
-    await expect(page).toHaveURL(/\/admin\/connexion$/);
+    // The login will come back to the page asked for (issue #11).
+    await expect(page).toHaveURL(/\/admin\/connexion\?retour=%2Fadmin%2Flivraisons$/);
     await expect(page.getByRole("heading", { level: 1, name: "Console des opérateurs" })).toBeVisible();
     await checkAccessibility(page, "connexion");
     await screenshot(page, "connexion");

@@ -6,6 +6,7 @@
 // pass here: their policy is the static one of next.config.mjs.
 import { NextResponse, type NextRequest } from "next/server";
 import { buildContentSecurityPolicy, newCspNonce } from "@/server/http/content-security-policy";
+import { REQUEST_PATH_HEADER } from "@/server/auth/redirect-to-login";
 
 export function proxy(request: NextRequest) {
   const nonce = newCspNonce();
@@ -15,6 +16,8 @@ export function proxy(request: NextRequest) {
   // Set here whatever the client sent: a request cannot choose its own nonce.
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", policy);
+  // The page's own path, for the login redirect that comes back to it (redirect-to-login.ts).
+  requestHeaders.set(REQUEST_PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", policy);
   return response;

@@ -276,7 +276,7 @@ main().then(
       say(`\nLe hub reste démarré sur ${started.hub.url} (Ctrl+C pour l'arrêter).`);
       say(`Console : ${started.hub.url}/admin — connexion par le simulateur ProConnect avec l'agent admin@anct.gouv.fr`);
       say(`Espace d'un service connecté : ${started.hub.url}/espace — même simulateur, avec l'agente referente@tet.exemple.fr (gestion du service TeT)`);
-      say("(le mot de passe est indiqué sur la page de connexion).");
+      say("(aucun mot de passe : le simulateur demande seulement l'adresse de l'agent).");
       await Promise.allSettled(started.services.map((s) => s.close()));
       return;
     }

@@ -3,6 +3,7 @@ import { cache } from "react";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { getCurrentOperator, getCurrentSession } from "@/server/auth/get-current-operator";
+import { redirectToLogin } from "@/server/auth/redirect-to-login";
 import { appRouter } from "./app-router";
 import { createCallerFactory } from "./init";
 
@@ -12,11 +13,11 @@ const createCaller = createCallerFactory(appRouter);
  * In-process caller for server components: same procedures and role checks, no HTTP. Its calls come
  * from the server itself, so the same-origin proof holds (server actions are checked by Next).
  * Next renders a page alongside its layout, so without a session the page itself goes to the
- * sign-in page instead of failing on its first call.
+ * sign-in page, which comes back to it, instead of failing on its first call.
  */
 export const getServerCaller = cache(async () => {
   const operator = await getCurrentOperator();
-  if (!operator) redirect("/admin/connexion");
+  if (!operator) return redirectToLogin();
   return createCaller({ db: await getDb(), operator, sameOrigin: true });
 });
 
@@ -27,6 +28,6 @@ export const getServerCaller = cache(async () => {
  */
 export const getEspaceServerCaller = cache(async () => {
   const session = await getCurrentSession();
-  if (!session?.agent) redirect(session?.operator ? "/admin" : "/admin/connexion");
+  if (!session?.agent) return session?.operator ? redirect("/admin") : redirectToLogin();
   return { caller: createCaller({ db: await getDb(), operator: session.operator, agent: session.agent, sameOrigin: true }), isOperator: Boolean(session.operator) };
 });

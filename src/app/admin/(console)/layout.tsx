@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { redirect } from "next/navigation";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { getCurrentSession } from "@/server/auth/get-current-operator";
+import { redirectToLogin } from "@/server/auth/redirect-to-login";
 import { signOutAction } from "@/server/auth/sign-out";
 import { TRPCProvider } from "@/server/trpc/react-provider";
 import { ConsoleNav } from "../_components/console-nav";
@@ -14,8 +15,9 @@ export const dynamic = "force-dynamic";
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const session = await getCurrentSession();
   const operator = session?.operator;
-  // A connected-service agent who is not an operator lands in their own space (issue #12).
-  if (!operator) redirect(session?.agent ? "/espace" : "/admin/connexion");
+  // A connected-service agent who is not an operator lands in their own space (issue #12); without
+  // a session, the login comes back to this page (issue #11).
+  if (!operator) return session?.agent ? redirect("/espace") : redirectToLogin();
   return (
     <TRPCProvider>
       <SessionKeepAlive />

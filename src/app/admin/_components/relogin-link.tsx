@@ -3,7 +3,7 @@
 // page that returns to this very page, query string included.
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
-import { reloginHref } from "./return-path";
+import { reloginHref } from "@/server/auth/return-path";
 
 export function ReloginLink() {
   const pathname = usePathname();

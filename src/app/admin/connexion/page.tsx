@@ -5,7 +5,7 @@ import { getCurrentSession } from "@/server/auth/get-current-operator";
 import { proconnectConfigured } from "@/server/auth/proconnect-provider";
 import { SignInButton } from "../_components/sign-in-button";
 import { firstValue, type RawSearchParams } from "../_components/search-params";
-import { safeReturnPath } from "../_components/return-path";
+import { safeReturnPath } from "@/server/auth/return-path";
 
 export const metadata: Metadata = { title: "Connexion à la console" };
 export const dynamic = "force-dynamic";
