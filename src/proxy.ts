@@ -6,7 +6,7 @@
 // pass here: their policy is the static one of next.config.mjs.
 import { NextResponse, type NextRequest } from "next/server";
 import { buildContentSecurityPolicy, newCspNonce } from "@/server/http/content-security-policy";
-import { REQUEST_PATH_HEADER } from "@/server/auth/redirect-to-login";
+import { REQUEST_PATH_HEADER } from "@/server/auth/return-path";
 
 export function proxy(request: NextRequest) {
   const nonce = newCspNonce();

@@ -4,10 +4,7 @@ import "server-only";
 // request's `x-request-path` header, overwriting whatever the client sent.
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { reloginHref, safeReturnPath } from "./return-path";
-
-/** The request header in which the proxy passes the page's path and query string. */
-export const REQUEST_PATH_HEADER = "x-request-path";
+import { REQUEST_PATH_HEADER, reloginHref, safeReturnPath } from "./return-path";
 
 /**
  * Redirects to the login page, which comes back to the page being rendered once logged in (only a

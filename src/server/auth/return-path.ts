@@ -13,3 +13,10 @@ export function safeReturnPath(raw: string | undefined | null): string {
 export function reloginHref(path: string): string {
   return `/admin/connexion?retour=${encodeURIComponent(safeReturnPath(path))}`;
 }
+
+/**
+ * The request header in which the proxy (src/proxy.ts) passes the page's path and query string to
+ * the rendering, for the login redirect that comes back to it (redirect-to-login.ts). Here, not in
+ * redirect-to-login.ts, because the proxy must not import server-only modules.
+ */
+export const REQUEST_PATH_HEADER = "x-request-path";
