@@ -101,6 +101,12 @@ export const env = createEnv({
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default("les-communs-hub"),
     OTEL_SDK_DISABLED: bool(false),
+    /**
+     * Sentry (issue #16), optional: errors logged by the hub are reported to this project's DSN,
+     * scrubbed of personal data (telemetry/error-reporting.ts); absent → nothing is sent.
+     */
+    SENTRY_DSN: z.url().optional(),
+    SENTRY_ENVIRONMENT: z.string().min(1).optional(),
     /** Bearer token of GET /api/metrics (Prometheus); absent → the route answers 404. */
     METRICS_TOKEN: z.string().min(16, "doit contenir au moins 16 caractères").optional(),
 

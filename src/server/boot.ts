@@ -9,6 +9,7 @@ import { installPeerAddressHeader } from "./http/client-address";
 import { onShutdown, processState } from "./process-state";
 import { startDeliveryDriver } from "./delivery-driver";
 import { startTracingFromEnv } from "./telemetry/tracing-from-env";
+import { startErrorReportingFromEnv } from "./telemetry/error-reporting-from-env";
 
 export async function boot() {
   if (processState.booted) return;
@@ -20,6 +21,11 @@ export async function boot() {
   if (tracing) {
     onShutdown(tracing.shutdown);
     logger.info("tracing on");
+  }
+  const reporting = startErrorReportingFromEnv();
+  if (reporting) {
+    onShutdown(async () => void (await reporting.flush(2000)));
+    logger.info("error reporting on");
   }
 
   const handle = await getDatabase();

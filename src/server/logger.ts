@@ -68,8 +68,34 @@ const base: Logger = pino(
 type Fields = Record<string, unknown>;
 const write = (level: "debug" | "info" | "warn" | "error") => (message: string, fields?: Fields) => base[level](fields ?? {}, message);
 
-/** The hub's logger: `logger.info(message, fields)`; fields are identifiers and counts only. */
-export const logger = { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
+/** Where error lines also go when error reporting is on (telemetry/error-reporting.ts, SENTRY_DSN). */
+type ErrorReporter = { report(message: string, fields: Fields, error?: unknown): void };
+let errorReporter: ErrorReporter | null = null;
+
+/** Sends every later `logger.error` line to `reporter` too (null: stop). */
+export function setErrorReporter(reporter: ErrorReporter | null): void {
+  errorReporter = reporter;
+}
+
+/**
+ * The hub's logger: `logger.info(message, fields)`; fields are identifiers and counts only.
+ * `logger.error(message, fields, error)` also reports to Sentry when it is configured: the same
+ * message and fields, and `error`'s class and stack frames (never its message).
+ */
+export const logger = {
+  debug: write("debug"),
+  info: write("info"),
+  warn: write("warn"),
+  error: (message: string, fields?: Fields, error?: unknown) => {
+    write("error")(message, fields);
+    errorReporter?.report(message, { ...fields, ...currentRequestFields() }, error);
+  },
+};
+
+function currentRequestFields(): Fields {
+  const scope = requestScope.getStore();
+  return scope ? { requestId: scope.requestId } : {};
+}
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 

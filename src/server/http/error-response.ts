@@ -63,7 +63,7 @@ export function toAppError(error: unknown): AppError {
     return new AppError("unavailable", "Le service est momentanément indisponible, réessayez dans quelques instants.");
   }
   // The class and codes of the failure, never its message nor the request: both may carry personal data.
-  logger.error("unhandled error", describeError(error));
+  logger.error("unhandled error", describeError(error), error);
   return new AppError("internal", "Erreur interne du hub.");
 }
 

@@ -40,7 +40,7 @@ export async function handleTrpcRequest(request: Request): Promise<Response> {
     onError({ error, path, type }) {
       // Name and code only: the input and a database error's message (SQL and parameters) stay out.
       const fields = { path: path?.slice(0, 100), type, code: error.code, ...describeError(error.cause ?? error) };
-      if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") logger.error("trpc error", fields);
+      if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") logger.error("trpc error", fields, error.cause ?? error);
       else logger.info("trpc refused", fields);
     },
   });

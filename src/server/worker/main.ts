@@ -3,6 +3,7 @@
 // which kill it with SIGKILL. Prints "ready" once listening; stops cleanly on SIGTERM/SIGINT.
 import { getDatabase } from "@/db";
 import { startTracingFromEnv } from "../telemetry/tracing-from-env";
+import { startErrorReportingFromEnv } from "../telemetry/error-reporting-from-env";
 import { startEmbeddedWorker } from "./start-embedded-worker";
 
 const leaseFlag = process.argv.indexOf("--lease-ms");
@@ -13,6 +14,7 @@ if (leaseMs !== undefined && !(leaseMs > 0)) {
 }
 
 const tracing = startTracingFromEnv();
+const reporting = startErrorReportingFromEnv();
 const handle = await getDatabase();
 const worker = await startEmbeddedWorker(handle, leaseMs ? { leaseMs } : {});
 process.stdout.write("ready\n");
@@ -23,6 +25,7 @@ const stop = async () => {
   stopping = true;
   await worker.stop();
   await tracing?.shutdown();
+  await reporting?.flush(2000);
   await handle.close();
   process.exit(0);
 };

@@ -28,7 +28,7 @@ export function startAlertTicks(db: Db, overrides: Partial<AlertOptions> = {}): 
         if (summary.claimed < options.batchSize || summary.failed > 0) break;
       }
     } catch (error) {
-      logger.error("alert mails failed", describeError(error));
+      logger.error("alert mails failed", describeError(error), error);
     } finally {
       sending = false;
     }
@@ -41,7 +41,7 @@ export function startAlertTicks(db: Db, overrides: Partial<AlertOptions> = {}): 
         void send();
       }
     } catch (error) {
-      logger.error("alert long failures failed", describeError(error));
+      logger.error("alert long failures failed", describeError(error), error);
     }
     try {
       const outcome = await queueDigestIfDue(db, new Date(), options.digestHour);
@@ -50,7 +50,7 @@ export function startAlertTicks(db: Db, overrides: Partial<AlertOptions> = {}): 
         void send();
       }
     } catch (error) {
-      logger.error("alert digest failed", describeError(error));
+      logger.error("alert digest failed", describeError(error), error);
     }
   };
   const sendTick = setInterval(() => void send(), SEND_EVERY_MS);

@@ -47,7 +47,7 @@ export async function startEmbeddedWorker(
     maxInFlightPerEndpoint: 64,
     pollMs,
     // Name and codes only: drizzle's message quotes the SQL and its parameters (issue #16).
-    onError: (stage, error) => logger.error("delivery worker error", { stage, ...describeError(error) }),
+    onError: (stage, error) => logger.error("delivery worker error", { stage, ...describeError(error) }, error),
     onClaimed: observeClaimed,
     onAttempted: (delivery, outcome) => {
       observeAttempt(delivery, outcome);
@@ -74,7 +74,7 @@ export async function startEmbeddedWorker(
       const purged = await runRetentionPurge(handle.db, retention);
       logger.info("retention purge done", purged);
     } catch (error) {
-      logger.error("retention purge failed", describeError(error));
+      logger.error("retention purge failed", describeError(error), error);
     }
   };
   const first = setTimeout(() => void purge(), 60_000);
@@ -92,7 +92,7 @@ export async function startEmbeddedWorker(
         loop.wake();
       }
     } catch (error) {
-      logger.error("held changes sweep failed", describeError(error));
+      logger.error("held changes sweep failed", describeError(error), error);
     }
   };
   const heldSweep = setInterval(() => void sweepHeld(), HELD_SWEEP_MS);
