@@ -216,19 +216,24 @@ test.describe("accessibilité de chaque écran (axe, WCAG 2.2 AA)", () => {
     await page.goto("/admin/livraisons");
     const state = page.locator("tbody tr").first().locator(".fr-badge").first();
     // Scroll the page down to the row, never the table sideways: the state must be on screen as is.
-    await scrollPageTo(state);
-    await expect(state).toBeInViewport({ ratio: 1 });
+    await expectOnScreenAfterScrolling(state);
     await screenshot(page, "livraisons-375");
     await page.goto(`/admin/services/${receiverServiceId}`);
     const keyState = page.getByRole("table", { name: "Clés d'API du service" }).locator("tbody tr").first().locator(".fr-badge");
-    await scrollPageTo(keyState);
-    await expect(keyState).toBeInViewport({ ratio: 1 });
+    await expectOnScreenAfterScrolling(keyState);
     const box = (await keyState.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(375);
   });
 });
 
-/** Scrolls the window vertically to `target` (its scrollable ancestors keep their horizontal position). */
-async function scrollPageTo(target: import("@playwright/test").Locator) {
-  await target.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120));
+/**
+ * Scrolls the window vertically to `target` (its scrollable ancestors keep their horizontal
+ * position), then expects it wholly on screen. Scrolls again until then: the page's scripts may
+ * reset the scroll while they start.
+ */
+async function expectOnScreenAfterScrolling(target: import("@playwright/test").Locator) {
+  await expect(async () => {
+    await target.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120));
+    await expect(target).toBeInViewport({ ratio: 1, timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
 }
