@@ -263,14 +263,15 @@ export async function checkErasures({ sql, erased }) {
 
 /**
  * (7) A 2xx is a delivery (CONTRACT §8): every request a receiver answered with a 2xx status line
- * is logged by the hub as a success (the attempt whose time span contains the arrival), unless the
- * hub logged it as a timeout.
+ * — a response that left the receiver (`answered`: flushed before any close; one still buffered when
+ * the receiver goes down never reaches the hub) — is logged by the hub as a success (the attempt
+ * whose time span contains the arrival), unless the hub logged it as a timeout.
  */
 export async function checkTwoHundredIsDelivered({ sql, services, serviceIds }) {
   const violations = [];
   let matched = 0;
   for (const svc of services) {
-    const accepted = svc.receiver.state.arrivals.filter((a) => a.status === 200 && a.id);
+    const accepted = svc.receiver.state.arrivals.filter((a) => a.status === 200 && a.answered && a.id);
     if (!accepted.length) continue;
     const attempts = await sql`
       select d.event_id, extract(epoch from a.started_at) * 1000 as started, a.duration_ms, a.status_code, a.error_class, a.error_message

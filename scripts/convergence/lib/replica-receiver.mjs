@@ -52,7 +52,7 @@ export function createReplicaReceiver(slug, ports) {
     req.on("end", () => {
       const start = Date.now();
       const raw = Buffer.concat(chunks).toString("utf8");
-      const arrival = { id: req.headers["webhook-id"] ?? null, projectId: null, version: null, auteur: null, type: null, start, end: null, status: null, port, signed: false };
+      const arrival = { id: req.headers["webhook-id"] ?? null, projectId: null, version: null, auteur: null, type: null, start, end: null, status: null, answered: false, port, signed: false };
       state.arrivals.push(arrival);
       state.counts.received++;
       res.on("close", () => {
@@ -96,16 +96,22 @@ export function createReplicaReceiver(slug, ports) {
           }
         }
         arrival.status = 200;
+        // `answered`: the 2xx left this process (flushed to the kernel, which sends it before any
+        // close). A response still buffered when "down" closes every connection never reaches the
+        // hub, which rightly logs no 2xx: check 7 asks only about answered arrivals.
+        const answered = (error) => {
+          if (!error) arrival.answered = true;
+        };
         if (behaviour === "ok") {
-          res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+          res.writeHead(200, { "content-type": "text/plain" }).end("ok", answered);
         } else if (behaviour === "slow2xx") {
-          setTimeout(() => res.writeHead(200, { "content-type": "text/plain" }).end("ok"), SLOW_MS);
+          setTimeout(() => res.writeHead(200, { "content-type": "text/plain" }).end("ok", answered), SLOW_MS);
         } else {
           // The status line and 2 of the 100 announced bytes, then the connection is closed mid-body.
           // Closed (FIN), not reset: a reset may make the kernel drop bytes the hub has not read yet,
           // and then nobody can say whether the hub saw the 2xx. A close delivers every byte first,
           // so a hub that logs this attempt as failed did read the 2xx (CONTRACT §8, check 7).
-          req.socket.end("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nok");
+          req.socket.end("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nok", answered);
         }
         return;
       }
