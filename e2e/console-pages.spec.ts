@@ -86,9 +86,9 @@ test.describe("formulaires de la console", () => {
     for (const name of ["Renouveler le secret", "Envoyer un événement de test"]) {
       const button = page.getByRole("button", { name });
       await expect(button).toBeVisible();
-      // Icon-only buttons clip their label: its text must fit in the button.
-      const fits = await button.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.getBoundingClientRect().width > 120);
-      expect(fits, name).toBe(true);
+      // Icon-only buttons clip their label: its text must fit in the button (polled: widths settle
+      // once the DSFR's fonts have loaded).
+      await expect.poll(() => button.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.getBoundingClientRect().width > 120), { message: name }).toBe(true);
     }
     await page.getByRole("button", { name: "Renouveler le secret" }).click();
     // A rotation is confirmed first (issue #11, safety).
