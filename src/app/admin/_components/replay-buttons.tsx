@@ -5,27 +5,46 @@ import { createModal } from "@codegouvfr/react-dsfr/Modal";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { trpc } from "@/server/trpc/react-provider";
+import type { MutationErrorLike } from "./form-errors";
 import { MutationError } from "./mutation-error";
 import { deliveryStateLabels } from "./format";
 
-export function ReplayDeliveryButton({ deliveryId }: { deliveryId: number }) {
-  const router = useRouter();
-  const replay = trpc.deliveries.replay.useMutation({ onSuccess: () => router.refresh() });
+/** What a replay of one delivery answered: its state once tried (or still pending behind its lane). */
+type ReplayOutcome = { state: keyof typeof deliveryStateLabels };
+
+/**
+ * The "Rejouer cette livraison" control, shared by the console and the agents' space: each passes
+ * its own mutation's state; `recipient` names the receiver in the queued message ("ce service",
+ * "votre webhook").
+ */
+export function ReplayDeliveryControl({ onReplay, pending, error, data, recipient }: {
+  onReplay: () => void;
+  pending: boolean;
+  error: MutationErrorLike;
+  data: ReplayOutcome | undefined;
+  recipient: string;
+}) {
   return (
     <div className="fr-my-2w">
-      <Button iconId="fr-icon-refresh-line" onClick={() => replay.mutate({ deliveryId })} disabled={replay.isPending}>
-        {replay.isPending ? "Nouvelle tentative en cours…" : "Rejouer cette livraison"}
+      <Button iconId="fr-icon-refresh-line" onClick={onReplay} disabled={pending}>
+        {pending ? "Nouvelle tentative en cours…" : "Rejouer cette livraison"}
       </Button>
-      <MutationError error={replay.error} />
-      {replay.data && (
+      <MutationError error={error} />
+      {data && (
         <p role="status" className="fr-mt-1w">
-          {replay.data.state === "pending"
-            ? "Une livraison plus récente de ce projet vers ce service est en cours : le rejeu est mis en file d'attente et sera tenté après elle."
-            : `Nouvelle tentative terminée : ${deliveryStateLabels[replay.data.state].toLowerCase()}.`}
+          {data.state === "pending"
+            ? `Une livraison plus récente de ce projet vers ${recipient} est en cours : le rejeu est mis en file d'attente et sera tenté après elle.`
+            : `Nouvelle tentative terminée : ${deliveryStateLabels[data.state].toLowerCase()}.`}
         </p>
       )}
     </div>
   );
+}
+
+export function ReplayDeliveryButton({ deliveryId }: { deliveryId: number }) {
+  const router = useRouter();
+  const replay = trpc.deliveries.replay.useMutation({ onSuccess: () => router.refresh() });
+  return <ReplayDeliveryControl onReplay={() => replay.mutate({ deliveryId })} pending={replay.isPending} error={replay.error} data={replay.data} recipient="ce service" />;
 }
 
 type Filter = { serviceId?: string; eventType?: string; projectId?: string; since?: string; until?: string };
@@ -91,18 +110,21 @@ export function ReplayFailedButton({ filter, count }: { filter: Filter; count: n
 }
 
 /** "Réessayer maintenant" for a delivery waiting for its next automatic attempt (issue #11). */
+/** The "Réessayer maintenant" control (the head of its lane is due at once), shared like the replay one. */
+export function RetryNowControl({ onRetry, pending, done, error }: { onRetry: () => void; pending: boolean; done: boolean; error: MutationErrorLike }) {
+  return (
+    <div className="fr-my-2w">
+      <Button priority="secondary" iconId="fr-icon-time-line" onClick={onRetry} disabled={pending || done}>
+        Réessayer maintenant
+      </Button>
+      <MutationError error={error} />
+      {done && <Alert className="fr-mt-1w" small severity="success" description="La livraison est due maintenant : elle sera tentée dans les secondes qui viennent." />}
+    </div>
+  );
+}
+
 export function RetryNowButton({ deliveryId }: { deliveryId: number }) {
   const router = useRouter();
   const retry = trpc.deliveries.retryNow.useMutation({ onSuccess: () => router.refresh() });
-  return (
-    <div className="fr-my-2w">
-      <Button priority="secondary" iconId="fr-icon-time-line" onClick={() => retry.mutate({ deliveryId })} disabled={retry.isPending || retry.isSuccess}>
-        Réessayer maintenant
-      </Button>
-      <MutationError error={retry.error} />
-      {retry.isSuccess && (
-        <Alert className="fr-mt-1w" small severity="success" description="La livraison est due maintenant : elle sera tentée dans les secondes qui viennent." />
-      )}
-    </div>
-  );
+  return <RetryNowControl onRetry={() => retry.mutate({ deliveryId })} pending={retry.isPending} done={retry.isSuccess} error={retry.error} />;
 }

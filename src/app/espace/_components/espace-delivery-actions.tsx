@@ -5,13 +5,11 @@
 // delivery's service server-side; these buttons are rendered only for the level that may use them.
 import { useRouter } from "next/navigation";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
-import { Button } from "@codegouvfr/react-dsfr/Button";
 import { trpc } from "@/server/trpc/react-provider";
 import { ConfirmAction } from "../../admin/_components/confirm-action";
 import { DeliveryPayloadView, ShowPayloadButton } from "../../admin/_components/delivery-payload";
-import { deliveryStateLabels } from "../../admin/_components/format";
 import { MutationError } from "../../admin/_components/mutation-error";
-import { replayCountSentence } from "../../admin/_components/replay-buttons";
+import { ReplayDeliveryControl, RetryNowControl, replayCountSentence } from "../../admin/_components/replay-buttons";
 
 type DeliveryRef = { serviceId: string; deliveryId: number };
 
@@ -32,37 +30,13 @@ export function EspaceDeliveryPayload(props: DeliveryRef) {
 export function EspaceReplayDeliveryButton(props: DeliveryRef) {
   const router = useRouter();
   const replay = trpc.espace.replayDelivery.useMutation({ onSuccess: () => router.refresh() });
-  return (
-    <div className="fr-my-2w">
-      <Button iconId="fr-icon-refresh-line" onClick={() => replay.mutate(props)} disabled={replay.isPending}>
-        {replay.isPending ? "Nouvelle tentative en cours…" : "Rejouer cette livraison"}
-      </Button>
-      <MutationError error={replay.error} />
-      {replay.data && (
-        <p role="status" className="fr-mt-1w">
-          {replay.data.state === "pending"
-            ? "Une livraison plus récente de ce projet vers votre webhook est en cours : le rejeu est mis en file d'attente et sera tenté après elle."
-            : `Nouvelle tentative terminée : ${deliveryStateLabels[replay.data.state].toLowerCase()}.`}
-        </p>
-      )}
-    </div>
-  );
+  return <ReplayDeliveryControl onReplay={() => replay.mutate(props)} pending={replay.isPending} error={replay.error} data={replay.data} recipient="votre webhook" />;
 }
 
 export function EspaceRetryNowButton(props: DeliveryRef) {
   const router = useRouter();
   const retry = trpc.espace.retryDeliveryNow.useMutation({ onSuccess: () => router.refresh() });
-  return (
-    <div className="fr-my-2w">
-      <Button priority="secondary" iconId="fr-icon-time-line" onClick={() => retry.mutate(props)} disabled={retry.isPending || retry.isSuccess}>
-        Réessayer maintenant
-      </Button>
-      <MutationError error={retry.error} />
-      {retry.isSuccess && (
-        <Alert className="fr-mt-1w" small severity="success" description="La livraison est due maintenant : elle sera tentée dans les secondes qui viennent." />
-      )}
-    </div>
-  );
+  return <RetryNowControl onRetry={() => retry.mutate(props)} pending={retry.isPending} done={retry.isSuccess} error={retry.error} />;
 }
 
 type Filter = { serviceId: string; eventType?: string; projectId?: string; since?: string; until?: string };
