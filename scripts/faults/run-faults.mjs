@@ -34,7 +34,7 @@ import { runHarness, sleep, startGroupReady } from "../bench/lib/proc.mjs";
 import { startReceivers } from "../bench/lib/receivers.mjs";
 import { createClient, projetInput, round } from "../bench/lib/projets.mjs";
 import { analyseArrivals } from "../bench/lib/analyse-arrivals.mjs";
-import { CaseFailure, expectations, waitUntil } from "./lib/checks.mjs";
+import { CaseFailure, checkEveryEventDelivered, expectations, waitUntil } from "./lib/checks.mjs";
 import { fuzzRequests } from "./lib/fuzz-requests.mjs";
 import { runFuzz } from "./lib/run-fuzz.mjs";
 import { createSpreadClient, probeRateLimit } from "./lib/several-instances.mjs";
@@ -174,20 +174,7 @@ async function caseKill(receivers) {
     for (const a of acks) if (!eventByVersion.has(`${a.id}:${a.version}`)) missingAcks++;
     e.check(acks.length === PROJECTS * REVISIONS, `${acks.length} acknowledged writes for ${PROJECTS * REVISIONS} sent`);
     e.check(missingAcks === 0, `${missingAcks} acknowledged changes have no event`);
-    let duplicates = 0;
-    for (const slug of RECEIVERS) {
-      const a = analyseArrivals(await receivers.records(slug));
-      let missing = 0;
-      let foreign = 0;
-      for (const id of eventIds) if (!a.ids.has(id)) missing++;
-      for (const id of a.ids) if (!eventIds.has(id)) foreign++;
-      duplicates += a.duplicates;
-      log(`  ${slug}: ${a.ids.size} distinct, ${a.duplicates} duplicates, ${a.outOfOrder} out of order, ${missing} missing`);
-      e.check(missing === 0, `${slug}: ${missing} committed changes never delivered`);
-      e.check(foreign === 0, `${slug}: ${foreign} deliveries with an unknown webhook-id`);
-      e.check(a.outOfOrder === 0, `${slug}: ${a.outOfOrder} out of order per project (${a.examples.join("; ")})`);
-      e.check(a.sameVersionDifferentId === 0, `${slug}: ${a.sameVersionDifferentId} versions delivered under two webhook-ids`);
-    }
+    const { duplicates } = await checkEveryEventDelivered(e, { receivers, slugs: RECEIVERS, eventIds, log });
     const stats = (await receivers.stats()).total;
     e.check(stats.badSignature === 0 && stats.badBody === 0, `${stats.badSignature} bad signatures, ${stats.badBody} bad bodies`);
     e.check(duplicates <= IN_FLIGHT_WINDOW, `${duplicates} duplicates, more than the in-flight window (${IN_FLIGHT_WINDOW})`);
@@ -642,22 +629,7 @@ async function caseMulti(receivers) {
     e.check(acks.length === PROJECTS * REVISIONS, `${acks.length} acknowledged writes for ${PROJECTS * REVISIONS} sent`);
     const missingAcks = acks.filter((a) => !eventByVersion.has(`${a.id}:${a.version}`)).length;
     e.check(missingAcks === 0, `${missingAcks} acknowledged changes have no event`);
-    let duplicates = 0;
-    let outOfOrder = 0;
-    for (const slug of RECEIVERS) {
-      const a = analyseArrivals(await receivers.records(slug));
-      let missing = 0;
-      let foreign = 0;
-      for (const id of eventIds) if (!a.ids.has(id)) missing++;
-      for (const id of a.ids) if (!eventIds.has(id)) foreign++;
-      duplicates += a.duplicates;
-      outOfOrder += a.outOfOrder;
-      log(`  ${slug}: ${a.ids.size} distinct, ${a.duplicates} duplicates, ${a.outOfOrder} out of order, ${missing} missing`);
-      e.check(missing === 0, `${slug}: ${missing} committed changes never delivered`);
-      e.check(foreign === 0, `${slug}: ${foreign} deliveries with an unknown webhook-id`);
-      e.check(a.outOfOrder === 0, `${slug}: ${a.outOfOrder} out of order per project (${a.examples.join("; ")})`);
-      e.check(a.sameVersionDifferentId === 0, `${slug}: ${a.sameVersionDifferentId} versions delivered under two webhook-ids`);
-    }
+    const { duplicates, outOfOrder } = await checkEveryEventDelivered(e, { receivers, slugs: RECEIVERS, eventIds, log });
     const stats = (await receivers.stats()).total;
     e.check(stats.badSignature === 0 && stats.badBody === 0, `${stats.badSignature} bad signatures, ${stats.badBody} bad bodies`);
     const [attempts] = await c.sql`
