@@ -8,7 +8,7 @@ import { alertMails, auditLog, operators, webhookEndpoints } from "@/db/schema";
 import { cliActor } from "@/modules/audit/write-audit";
 import { runCommand } from "@/cli/commands";
 import { deliverBatch } from "@/modules/delivery/deliver-batch";
-import { deliveryOptionsFromEnv } from "@/modules/delivery/delivery-options";
+import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
 import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";

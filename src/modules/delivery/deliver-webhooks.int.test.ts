@@ -9,7 +9,8 @@ import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { secretKeyring } from "@/env";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
 import { sendTestEvent } from "@/modules/webhooks/send-test-event";
-import { deliveryOptionsFromEnv, type DeliveryOptions } from "./delivery-options";
+import type { DeliveryOptions } from "./delivery-options";
+import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { deliverBatch } from "./deliver-batch";
 import { startDeliveryLoop, type DeliveryLoop } from "./run-delivery-loop";
 import { replayDelivery } from "./replay-delivery";
@@ -146,7 +147,7 @@ describe("webhook delivery", () => {
     expect(endpoint!.failingSince).not.toBeNull();
 
     r.respond(() => ({ status: 204 }));
-    const replayed = await replayDelivery(database.db, { deliveryId: delivery!.id }, operator);
+    const replayed = await replayDelivery(database.db, { deliveryId: delivery!.id }, operator, options());
     expect(replayed).toEqual({ deliveryId: delivery!.id, state: "delivered" });
     expect(r.requests).toHaveLength(5);
     expect(r.requests[4]!.headers["webhook-id"]).toBe(eventId);
@@ -164,7 +165,7 @@ describe("webhook delivery", () => {
     expect(recovered).toMatchObject({ consecutiveFailures: 0, failingSince: null });
     expect(recovered!.lastSuccessAt).not.toBeNull();
     // A delivered delivery can be replayed too (the receiver lost it).
-    expect(await replayDelivery(database.db, { deliveryId: delivery!.id }, operator)).toEqual({ deliveryId: delivery!.id, state: "delivered" });
+    expect(await replayDelivery(database.db, { deliveryId: delivery!.id }, operator, options())).toEqual({ deliveryId: delivery!.id, state: "delivered" });
     expect(r.requests).toHaveLength(6);
     const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, "delivery.replay"));
     expect(audit.filter((a) => a.targetId === String(delivery!.id))).toHaveLength(2);
@@ -377,7 +378,7 @@ describe("webhook delivery", () => {
       await changeProject(database.db, projectId, author.serviceId); // version 3, slow to answer
       runLoop();
       await waitFor(async () => r.requests.length, (n) => n === 2, "version 3 in flight");
-      expect(await replayDelivery(database.db, { deliveryId: failed.id }, operator)).toEqual({ deliveryId: failed.id, state: "pending" });
+      expect(await replayDelivery(database.db, { deliveryId: failed.id }, operator, options())).toEqual({ deliveryId: failed.id, state: "pending" });
       await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.every((d) => d.state === "delivered"), "all delivered");
       expect(state.overlap).toBe(0);
       expect(state.log).toEqual([2, 3, 2]);
@@ -403,7 +404,7 @@ describe("webhook delivery", () => {
         version === 2 && n === 1 ? { status: 500 } : { status: 200, delayMs: version === 2 ? 500 : 0 },
       );
       runLoop();
-      const replay = replayDelivery(database.db, { deliveryId: failed.id }, operator);
+      const replay = replayDelivery(database.db, { deliveryId: failed.id }, operator, options());
       await waitFor(async () => r.requests.length, (n) => n === 2, "the replay in flight");
       await changeProject(database.db, projectId, author.serviceId); // version 3, queued meanwhile
       loop!.wake();
@@ -588,7 +589,7 @@ describe("webhook delivery", () => {
     ]);
     // A purged delivery cannot be replayed, and the refused replay writes nothing: no attempt
     // number taken, no attempt row, no audit entry.
-    await expect(replayDelivery(database.db, { deliveryId: rows[0]!.id }, operator)).rejects.toMatchObject({ code: "conflict" });
+    await expect(replayDelivery(database.db, { deliveryId: rows[0]!.id }, operator, options())).rejects.toMatchObject({ code: "conflict" });
     const [after] = await deliveriesTo(target.endpointId!);
     expect(after).toMatchObject({ state: "delivered", attemptCount: rows[0]!.attemptCount });
     expect(await attemptsOf(rows[0]!.id)).toHaveLength(0); // the one attempt was purged

@@ -1,12 +1,11 @@
 // Everything the delivery core needs to know about its environment, passed explicitly so that the
-// core stays framework-free and tests can compress time. `deliveryOptionsFromEnv` is the one place
-// that maps settings to options.
+// core stays framework-free and tests can compress time. `deliveryOptionsFromEnv`
+// (src/server/delivery-options-from-env.ts) is the one place that maps settings to options: the
+// modules never read settings (issue #16).
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { env, retryScheduleMs, secretKeyring } from "@/env";
 import type { SecretKeyring } from "@/modules/secrets/secret-keyring";
 import type { UrlPolicy } from "@/modules/webhooks/check-webhook-url";
-import { webhookUrlPolicy } from "@/modules/webhooks/url-policy";
 
 export type DeliveryOptions = {
   /** Waits in ms between attempts of one retry cycle: N waits give N+1 attempts. */
@@ -36,28 +35,7 @@ export type DeliveryOptions = {
   random: () => number;
 };
 
-const DAY_MS = 86_400_000;
-
+/** A lease owner unique per process and call: `<kind>:<host>:<pid>:<6 hex>`. */
 export function newWorkerId(kind: string): string {
   return `${kind}:${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-}
-
-export function deliveryOptionsFromEnv(overrides: Partial<DeliveryOptions> = {}): DeliveryOptions {
-  const timeoutMs = overrides.timeoutMs ?? env.WEBHOOK_TIMEOUT_MS;
-  return {
-    scheduleMs: retryScheduleMs,
-    timeoutMs,
-    leaseMs: timeoutMs + 15_000,
-    batchSize: 64,
-    urlPolicy: webhookUrlPolicy(env.WEBHOOK_ALLOW_PRIVATE_URLS),
-    keyring: secretKeyring(),
-    owner: newWorkerId("worker"),
-    warnAfterFailures: 4,
-    alertAfterFailures: env.ALERT_AFTER_FAILURES,
-    alertAfterMs: env.ALERT_AFTER_MINUTES * 60_000,
-    disableAfterMs: 5 * DAY_MS,
-    maxRetryAfterMs: DAY_MS,
-    random: Math.random,
-    ...overrides,
-  };
 }

@@ -17,7 +17,7 @@ import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 import { renderDeliveryBody } from "@/modules/outbox/render-delivery-body";
 import { attemptDelivery } from "./attempt-delivery";
 import { deliveryScopeCondition, type DeliveryScope } from "./delivery-scope";
-import { deliveryOptionsFromEnv, type DeliveryOptions } from "./delivery-options";
+import { type DeliveryOptions } from "./delivery-options";
 import { laneIsBusy } from "./hold-lane-for-replay";
 import { recordEndpointHealth, type EndpointHealthOptions } from "./record-endpoint-health";
 
@@ -27,13 +27,14 @@ import { recordEndpointHealth, type EndpointHealthOptions } from "./record-endpo
  * afterwards: `delivered` (the attempt got a 2xx), `failed` or `delivered` unchanged (the attempt
  * failed), or `pending` (queued behind its lane). Throws AppError `not_found`, or `conflict` when
  * it is already queued or in flight or its body was purged. The HTTP attempt runs outside any
- * transaction, bounded by `timeoutMs`.
+ * transaction, bounded by `timeoutMs`; `options` come from the caller's settings
+ * (`deliveryOptionsFromEnv` in src/server).
  */
 export async function replayDelivery(
   db: Db,
   scope: DeliveryScope,
   actor: Actor,
-  options: Pick<DeliveryOptions, "urlPolicy" | "timeoutMs" | "keyring"> & EndpointHealthOptions = deliveryOptionsFromEnv(),
+  options: Pick<DeliveryOptions, "urlPolicy" | "timeoutMs" | "keyring"> & EndpointHealthOptions,
 ): Promise<{ deliveryId: number; state: DeliveryState }> {
   const { deliveryId } = scope;
   const inScope = deliveryScopeCondition(scope, { id: deliveries.id, serviceId: deliveries.serviceId });

@@ -11,6 +11,12 @@ export type Caller = {
   slug: string;
   /** HMAC of the X-User-Email header, or null when the call acts as the service itself. */
   userHash: string | null;
+  /**
+   * The hub's EMAIL_HASH_SECRET, given by the adapter that authenticated the call: every email the
+   * call names (a grant's user, a porteur, an erasure) is hashed with it (hash-email.ts), and the
+   * domain modules never read settings themselves (issue #16).
+   */
+  emailHashSecret: string;
   /** `catalog_version` read with the API key: lets the status catalog cached in process be reused. */
   catalogVersion?: number;
 };

@@ -33,7 +33,7 @@ export async function setPermission(db: Db, caller: Caller, projectId: string, r
     const now = new Date();
     await tx
       .insert(projectPermissions)
-      .values({ projectId, emailHash: hashEmail(input.email), niveau: input.niveau, grantedByServiceId: caller.serviceId, createdAt: now, updatedAt: now })
+      .values({ projectId, emailHash: hashEmail(input.email, caller.emailHashSecret), niveau: input.niveau, grantedByServiceId: caller.serviceId, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({
         target: [projectPermissions.projectId, projectPermissions.emailHash, projectPermissions.grantedByServiceId],
         set: { niveau: input.niveau, updatedAt: now },
@@ -56,7 +56,7 @@ export async function deletePermission(db: Db, caller: Caller, projectId: string
       .where(
         and(
           eq(projectPermissions.projectId, projectId),
-          eq(projectPermissions.emailHash, hashEmail(input.email)),
+          eq(projectPermissions.emailHash, hashEmail(input.email, caller.emailHashSecret)),
           eq(projectPermissions.grantedByServiceId, caller.serviceId),
         ),
       );
@@ -74,7 +74,7 @@ export async function getPermission(db: Db, caller: Caller, projectId: string, r
     .where(eq(projects.id, projectId));
   if (!project) throw new AppError("not_found", "Projet introuvable.");
   await requireUserLevel(db, caller, project, "READ");
-  const hash = hashEmail(email);
+  const hash = hashEmail(email, caller.emailHashSecret);
   if (project.porteurEmailHash === hash) return { niveau: "WRITE" };
   const rows = await db
     .select({ niveau: projectPermissions.niveau })

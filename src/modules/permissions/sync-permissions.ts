@@ -27,7 +27,7 @@ function checkSize(raw: unknown): void {
 }
 
 /** The validated entries, emails hashed and project ids lower-cased; every failing path at once. */
-function parseEntries(raw: unknown): Entry[] {
+function parseEntries(raw: unknown, emailHashSecret: string): Entry[] {
   checkSize(raw);
   const parsed = permissionSyncInputSchema.safeParse(raw);
   if (!parsed.success) throw AppError.validation(toValidationIssues(parsed.error));
@@ -35,7 +35,7 @@ function parseEntries(raw: unknown): Entry[] {
   const hashes = new Map<string, string>();
   const hashOf = (email: string) => {
     let hash = hashes.get(email);
-    if (hash === undefined) hashes.set(email, (hash = hashEmail(email)));
+    if (hash === undefined) hashes.set(email, (hash = hashEmail(email, emailHashSecret)));
     return hash;
   };
   const entries: Entry[] = [
@@ -74,7 +74,7 @@ function parseEntries(raw: unknown): Entry[] {
  *   (unknown ids included), or when the acting user (X-User-Email) lacks WRITE on some.
  */
 export async function syncPermissions(db: Db, caller: Caller, raw: unknown): Promise<PermissionSyncResult> {
-  const entries = parseEntries(raw);
+  const entries = parseEntries(raw, caller.emailHashSecret);
   const projectIds = JSON.stringify([...new Set(entries.map((e) => e.projectId))]);
   const now = new Date().toISOString();
   return db.transaction(async (tx) => {

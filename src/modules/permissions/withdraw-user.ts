@@ -21,7 +21,7 @@ export async function withdrawUser(db: Db, caller: Caller, raw: unknown): Promis
   if (!parsed.success) throw AppError.validation(toValidationIssues(parsed.error));
   const removed = await db
     .delete(projectPermissions)
-    .where(and(eq(projectPermissions.emailHash, hashEmail(parsed.data.email)), eq(projectPermissions.grantedByServiceId, caller.serviceId)))
+    .where(and(eq(projectPermissions.emailHash, hashEmail(parsed.data.email, caller.emailHashSecret)), eq(projectPermissions.grantedByServiceId, caller.serviceId)))
     .returning({ projectId: projectPermissions.projectId });
   return { permissionsSupprimees: removed.length };
 }

@@ -10,7 +10,7 @@ import { deliveries, services } from "@/db/schema";
 import { cliActor } from "@/modules/audit/write-audit";
 import { runCommand } from "@/cli/commands";
 import { deliverBatch } from "@/modules/delivery/deliver-batch";
-import { deliveryOptionsFromEnv } from "@/modules/delivery/delivery-options";
+import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { replayDelivery } from "@/modules/delivery/replay-delivery";
 import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
@@ -103,7 +103,7 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
     const [tetService] = await t.db.select().from(services).where(eq(services.slug, "tet"));
     const [first] = await t.db.select().from(deliveries).where(eq(deliveries.serviceId, tetService!.id)).orderBy(asc(deliveries.id)).limit(1);
     expect(first!.state).toBe("delivered");
-    await replayDelivery(t.db, { deliveryId: first!.id }, cliActor);
+    await replayDelivery(t.db, { deliveryId: first!.id }, cliActor, deliveryOptionsFromEnv());
 
     const needles = [person.email, person.telephone, person.nom, person.prenom];
     const before = await whereFound(needles);

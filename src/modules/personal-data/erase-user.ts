@@ -28,7 +28,7 @@ const erasedPorteurColumns = {
 export async function eraseUser(db: Db, caller: Caller, raw: unknown) {
   const parsed = erasureInputSchema.safeParse(raw);
   if (!parsed.success) throw AppError.validation(toValidationIssues(parsed.error));
-  const hash = hashEmail(parsed.data.email);
+  const hash = hashEmail(parsed.data.email, caller.emailHashSecret);
   const catalog = await loadStatusCatalog(db, caller);
   return db.transaction(async (tx) => {
     // The person's access to connected services' spaces goes too (issue #12: agents' emails are personal data).

@@ -53,8 +53,10 @@ export function blankProject(id: string, serviceId: string, now: Date): ProjectR
 
 /**
  * @param genericStatus the generic status the input's `statut` maps to (undefined: not sent).
+ * @param emailHashSecret the hub's EMAIL_HASH_SECRET (`Caller.emailHashSecret`): the porteur's email is
+ *   also stored as its keyed hash, the form permissions and erasure look it up by.
  */
-export function applyProjetInput(current: ProjectRow, input: ProjetPatch, genericStatus: string | null | undefined): Applied {
+export function applyProjetInput(current: ProjectRow, input: ProjetPatch, genericStatus: string | null | undefined, emailHashSecret: string): Applied {
   const next: ProjectRow = { ...current };
   const changes: VisibleField[] = [];
   const set = <K extends keyof ProjectRow>(field: VisibleField, column: K, value: ProjectRow[K] | undefined) => {
@@ -82,7 +84,7 @@ export function applyProjetInput(current: ProjectRow, input: ProjetPatch, generi
     set("porteur", "porteurTelephone", pick(p?.telephone, current.porteurTelephone));
     set("porteur", "porteurFonction", pick(p?.fonction, current.porteurFonction));
     set("porteur", "porteurCodeSiret", pick(p?.codeSiret, current.porteurCodeSiret));
-    next.porteurEmailHash = next.porteurEmail ? hashEmail(next.porteurEmail) : null;
+    next.porteurEmailHash = next.porteurEmail ? hashEmail(next.porteurEmail, emailHashSecret) : null;
   }
   return { next, changes };
 }

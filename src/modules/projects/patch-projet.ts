@@ -37,7 +37,7 @@ export async function patchProjet(db: Db, caller: Caller, projectId: string, raw
     if (!link) throw forbiddenNotLinked();
     await requireUserLevel(tx, caller, state.row, "WRITE");
 
-    const applied = applyProjetInput(state.row, input, input.phase !== undefined ? phase.generic : statut.generic);
+    const applied = applyProjetInput(state.row, input, input.phase !== undefined ? phase.generic : statut.generic, caller.emailHashSecret);
     const { storedOnly } = applyPhasePair(state.row, applied, phase.pair, catalog);
     const { next, changes } = applied;
     const writes: StatementPart[] = [];

@@ -123,7 +123,7 @@ async function writeItems(db: Db, caller: Caller, items: Item[], catalog: Status
           if (fields[required] === undefined) issues.push({ path: `${item.prefix}${required}`, message: "obligatoire à la création d'un projet" });
         }
         const blank = blankProject(randomUUID(), caller.serviceId, WRITE_CLOCK);
-        const applied = applyProjetInput(blank, fields, item.generic);
+        const applied = applyProjetInput(blank, fields, item.generic, caller.emailHashSecret);
         applyPhasePair(blank, applied, item.pair, catalog);
         const { next } = applied;
         const newLink = { projectId: next.id, serviceId: caller.serviceId, externalId, statusLabel: item.input.statut ?? null };
@@ -133,7 +133,7 @@ async function writeItems(db: Db, caller: Caller, items: Item[], catalog: Status
         results.push({ id: next.id, version: next.version, created: true });
         continue;
       }
-      const applied = applyProjetInput(state.row, fields, item.generic);
+      const applied = applyProjetInput(state.row, fields, item.generic, caller.emailHashSecret);
       const { storedOnly } = applyPhasePair(state.row, applied, item.pair, catalog);
       const { next, changes } = applied;
       const ownLabel = item.input.statut;

@@ -91,9 +91,9 @@ async function authenticate(request: Request, db: Db, ratePerMinute: number): Pr
   if (userEmail !== null) {
     const parsed = emailSchema.safeParse(userEmail);
     if (!parsed.success) throw AppError.validation([{ path: "X-User-Email", message: "adresse électronique invalide" }]);
-    userHash = hashEmail(parsed.data);
+    userHash = hashEmail(parsed.data, env.EMAIL_HASH_SECRET);
   }
-  return { serviceId: service.id, slug: service.slug, userHash, catalogVersion: service.catalogVersion };
+  return { serviceId: service.id, slug: service.slug, userHash, emailHashSecret: env.EMAIL_HASH_SECRET, catalogVersion: service.catalogVersion };
 }
 
 async function readParams(context: RouteContext | undefined): Promise<Record<string, string>> {

@@ -7,7 +7,7 @@ import { useDatabase } from "@/db";
 import { rowsOf } from "@/db/client";
 import { operators } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
-import { alertOptionsFromEnv } from "@/modules/alerts/alert-options";
+import { alertOptionsFromEnv } from "@/server/alert-options-from-env";
 import { enqueueEndpointAlert } from "@/modules/alerts/enqueue-alert";
 import { parisClock } from "@/modules/alerts/queue-daily-digest";
 import { startMailDev, type MailDev } from "@/modules/alerts/testing/start-maildev";

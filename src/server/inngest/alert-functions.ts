@@ -4,7 +4,8 @@
 // (the database claim keeps it to one per day even if both drivers run). Rules live in src/modules/alerts.
 import { getDb } from "@/db";
 import { env } from "@/env";
-import { alertOptionsFromEnv, type AlertOptions } from "@/modules/alerts/alert-options";
+import { type AlertOptions } from "@/modules/alerts/alert-options";
+import { alertOptionsFromEnv } from "@/server/alert-options-from-env";
 import { createMailTransport } from "@/modules/alerts/create-mail-transport";
 import { sendAlertMails } from "@/modules/alerts/send-alert-mails";
 import { parisClock, queueDailyDigest } from "@/modules/alerts/queue-daily-digest";

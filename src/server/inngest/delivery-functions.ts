@@ -7,7 +7,8 @@
 import { getDb } from "@/db";
 import { env } from "@/env";
 import { deliverBatch } from "@/modules/delivery/deliver-batch";
-import { deliveryOptionsFromEnv, newWorkerId } from "@/modules/delivery/delivery-options";
+import { newWorkerId } from "@/modules/delivery/delivery-options";
+import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { nextDueAt } from "@/modules/delivery/next-due-at";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { markResync } from "@/modules/projects/mark-resync";

@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "@/app/api/v1/testing/api-test-kit";
 import * as projets from "@/app/api/v1/projets/route";
 import { deliverBatch } from "@/modules/delivery/deliver-batch";
-import { deliveryOptionsFromEnv } from "@/modules/delivery/delivery-options";
+import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
 import { upsertEndpoint } from "@/modules/webhooks/upsert-endpoint";

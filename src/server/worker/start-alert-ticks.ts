@@ -2,7 +2,8 @@
 // `alert_mails` outbox; every minute, announces the endpoints failing for ALERT_AFTER_MINUTES and
 // queues the day's digest once its hour has come (database claims make one instance do each). Thin: the rules live in src/modules/alerts.
 import type { Db } from "@/db/client";
-import { alertOptionsFromEnv, type AlertOptions } from "@/modules/alerts/alert-options";
+import { type AlertOptions } from "@/modules/alerts/alert-options";
+import { alertOptionsFromEnv } from "@/server/alert-options-from-env";
 import { createMailTransport, type MailTransport } from "@/modules/alerts/create-mail-transport";
 import { sendAlertMails } from "@/modules/alerts/send-alert-mails";
 import { queueDigestIfDue } from "@/modules/alerts/queue-daily-digest";

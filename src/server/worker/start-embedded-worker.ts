@@ -10,7 +10,8 @@
 import type { DatabaseHandle } from "@/db/client";
 import { env } from "@/env";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
-import { deliveryOptionsFromEnv, newWorkerId, type DeliveryOptions } from "@/modules/delivery/delivery-options";
+import { newWorkerId, type DeliveryOptions } from "@/modules/delivery/delivery-options";
+import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { startDeliveryLoop } from "@/modules/delivery/run-delivery-loop";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";

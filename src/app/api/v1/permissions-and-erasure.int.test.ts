@@ -6,7 +6,8 @@ import { useDatabase } from "@/db";
 import { rowsOf } from "@/db/client";
 import { deliveries, events, projectPermissions } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
-import { hashEmail } from "@/modules/permissions/hash-email";
+import { env } from "@/env";
+import { hashEmail as hashEmailWith } from "@/modules/permissions/hash-email";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "./testing/api-test-kit";
 import * as projets from "./projets/route";
@@ -14,6 +15,9 @@ import * as projet from "./projets/[id]/route";
 import * as permissions from "./projets/[id]/permissions/route";
 import * as effacement from "./utilisateurs/effacement/route";
 import * as statuts from "./statuts/route";
+
+/** The hash the API stores for an email: the hub's own secret, as the routes read it. */
+const hashEmail = (email: string) => hashEmailWith(email, env.EMAIL_HASH_SECRET);
 
 let handle: TestDatabase;
 let mec: string;

@@ -3,6 +3,7 @@ import { deliveryFilterSchema, deliveryIdInput, filterRange, listDeliveriesInput
 import { listDeliveries } from "@/modules/console/list-deliveries";
 import { getDelivery } from "@/modules/console/get-delivery";
 import { replayDelivery } from "@/modules/delivery/replay-delivery";
+import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { countReplayableFailed, replayFailedDeliveries, type FailedDeliveriesFilter } from "@/modules/delivery/replay-failed-deliveries";
 import { readDeliveryPayload } from "@/modules/delivery/read-delivery-payload";
 import { retryDeliveryNow } from "@/modules/delivery/retry-delivery-now";
@@ -27,7 +28,7 @@ export const deliveriesRouter = router({
     kickDelivery();
     return result;
   }),
-  replay: adminProcedure.input(deliveryIdInput).mutation(({ ctx, input }) => replayDelivery(ctx.db, { deliveryId: input.deliveryId }, ctx.actor)),
+  replay: adminProcedure.input(deliveryIdInput).mutation(({ ctx, input }) => replayDelivery(ctx.db, { deliveryId: input.deliveryId }, ctx.actor, deliveryOptionsFromEnv())),
   countReplayable: adminProcedure.input(deliveryFilterSchema).query(async ({ ctx, input }) => ({ count: await countReplayableFailed(ctx.db, failedFilter(input)) })),
   replayFailed: adminProcedure.input(deliveryFilterSchema).mutation(async ({ ctx, input }) => {
     const result = await replayFailedDeliveries(ctx.db, failedFilter(input), ctx.actor);

@@ -13,7 +13,7 @@ import { apiKeys, auditLog, deliveries, serviceAgents, serviceContacts, webhookE
 import { cliActor } from "@/modules/audit/write-audit";
 import { setServiceContacts } from "@/modules/alerts/set-service-contacts";
 import { deliverBatch } from "@/modules/delivery/deliver-batch";
-import { deliveryOptionsFromEnv } from "@/modules/delivery/delivery-options";
+import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
 import { captureLogs } from "@/server/logger";

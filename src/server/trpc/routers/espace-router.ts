@@ -28,6 +28,7 @@ import { listDeliveries } from "@/modules/console/list-deliveries";
 import { getDelivery } from "@/modules/console/get-delivery";
 import { readDeliveryPayload } from "@/modules/delivery/read-delivery-payload";
 import { replayDelivery } from "@/modules/delivery/replay-delivery";
+import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { countReplayableFailed, replayFailedDeliveries, type FailedDeliveriesFilter } from "@/modules/delivery/replay-failed-deliveries";
 import { retryDeliveryNow } from "@/modules/delivery/retry-delivery-now";
 import { listServiceContacts } from "@/modules/alerts/list-service-contacts";
@@ -147,7 +148,7 @@ export const espaceRouter = router({
 
   /** Replays one of the service's deliveries (audited, the agent as actor). */
   replayDelivery: serviceScoped("gestion", serviceDeliveryInput).mutation(({ ctx, input }) =>
-    replayDelivery(ctx.db, { deliveryId: input.deliveryId, serviceId: input.serviceId }, ctx.actor),
+    replayDelivery(ctx.db, { deliveryId: input.deliveryId, serviceId: input.serviceId }, ctx.actor, deliveryOptionsFromEnv()),
   ),
 
   /** "Réessayer maintenant" on one of the service's deliveries waiting for its retry (audited). */

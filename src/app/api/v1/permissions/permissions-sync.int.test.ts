@@ -6,7 +6,8 @@ import { sql } from "drizzle-orm";
 import { useDatabase } from "@/db";
 import { rowsOf } from "@/db/client";
 import { projectPermissions } from "@/db/schema";
-import { hashEmail } from "@/modules/permissions/hash-email";
+import { env } from "@/env";
+import { hashEmail as hashEmailWith } from "@/modules/permissions/hash-email";
 import { PERMISSION_SYNC_BODY_LIMIT_BYTES } from "@/server/http/with-api-key";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "../testing/api-test-kit";
@@ -16,6 +17,9 @@ import * as permissions from "../projets/[id]/permissions/route";
 import * as effacement from "../utilisateurs/effacement/route";
 import * as retrait from "../utilisateurs/retrait/route";
 import * as sync from "./sync/route";
+
+/** The hash the API stores for an email: the hub's own secret, as the routes read it. */
+const hashEmail = (email: string) => hashEmailWith(email, env.EMAIL_HASH_SECRET);
 
 let handle: TestDatabase;
 let mec: string;
