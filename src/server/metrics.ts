@@ -7,6 +7,7 @@ import type { Db } from "@/db/client";
 import type { AttemptOutcome } from "@/modules/delivery/attempt-delivery";
 import type { ClaimedDelivery } from "@/modules/delivery/claim-deliveries";
 import { readQueueGauges } from "@/modules/observability/read-queue-gauges";
+import { processSingleton } from "./process-state";
 
 function createMetrics() {
   const registry = new Registry();
@@ -48,9 +49,7 @@ function createMetrics() {
 
 // One set per process: Next.js bundles instrumentation (where the worker starts) apart from the
 // routes, and each bundle would otherwise get its own counters.
-const globalKey = Symbol.for("les-communs.metrics");
-const holder = globalThis as { [globalKey]?: ReturnType<typeof createMetrics> };
-const { registry, apiRequests, apiDuration, deliveries, attemptDuration, claims, leaseExpiries } = (holder[globalKey] ??= createMetrics());
+const { registry, apiRequests, apiDuration, deliveries, attemptDuration, claims, leaseExpiries } = processSingleton("metrics", createMetrics);
 export { registry };
 
 /** The route template of an /api/v1 path: UUIDs become `:id`, so the label set stays bounded. */

@@ -4,6 +4,7 @@
 // Also keeps, per address, the failures of the last hour by minute for the console (bursts).
 import ipaddr from "ipaddr.js";
 import { env } from "@/env";
+import { processSingleton } from "@/server/process-state";
 
 export type AuthFailureThrottle = {
   /** Seconds to wait when `address` has no failure left, else null. */
@@ -78,10 +79,8 @@ export function createAuthFailureThrottle(perMinute: number): AuthFailureThrottl
 }
 
 // One throttle per process, shared by every route bundle and by the console (which shows bursts).
-const sharedKey = Symbol.for("les-communs.auth-failure-throttle");
 
 /** The process's throttle of failed API-key authentications (API_AUTH_FAILURES_PER_MINUTE). */
 export function sharedAuthFailureThrottle(): AuthFailureThrottle {
-  const g = globalThis as { [sharedKey]?: AuthFailureThrottle };
-  return (g[sharedKey] ??= createAuthFailureThrottle(env.API_AUTH_FAILURES_PER_MINUTE));
+  return processSingleton("auth-failure-throttle", () => createAuthFailureThrottle(env.API_AUTH_FAILURES_PER_MINUTE));
 }

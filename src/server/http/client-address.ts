@@ -5,20 +5,23 @@
 // peer is a proxy the operator configured as trusted (TRUSTED_PROXIES). Issue #14, findings 4 and 7.
 import http from "node:http";
 import ipaddr from "ipaddr.js";
+import { processSingleton } from "@/server/process-state";
 
 /** The header the hub writes with the TCP peer address of each request; a client's value is replaced. */
 export const PEER_ADDRESS_HEADER = "x-les-communs-peer";
-
-const installedKey = Symbol.for("les-communs.peer-address-installed");
 
 /**
  * Makes every Node.js HTTP server of this process stamp incoming requests with their peer address
  * (PEER_ADDRESS_HEADER). Idempotent; called at boot, before the first request is served.
  */
 export function installPeerAddressHeader(): void {
-  const g = globalThis as { [installedKey]?: boolean };
-  if (g[installedKey]) return;
-  g[installedKey] = true;
+  processSingleton("peer-address-header", () => {
+    patchServerEmit();
+    return true;
+  });
+}
+
+function patchServerEmit(): void {
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event === "request") {
