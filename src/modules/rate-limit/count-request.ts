@@ -3,7 +3,7 @@
 // per request on one row, on an unlogged table (no WAL, no flush wait at commit); a refused request
 // takes its count back with a second statement, so that a client that keeps calling while refused
 // is let through again as soon as its window has room.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type DbOrTx } from "@/db/client";
 
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -33,28 +33,46 @@ export function judgeWindow(input: { current: number; previous: number; elapsed:
  * says whether it may go on. A refused request is not counted. Throws only database errors.
  */
 export async function countRequest(db: DbOrTx, serviceId: string, perMinute: number): Promise<RateVerdict> {
-  const [row] = rowsOf<{ current: number; previous: number; elapsed: string | number; window_start: string | Date }>(
+  const counted = await countRequestFor(db, sql`select ${serviceId}::uuid as service_id`, perMinute);
+  return counted!.verdict;
+}
+
+/**
+ * Counts one request like `countRequest`, for the service that `target` selects, in the same
+ * statement: `target` is a query of at most one row with a `service_id` column, whose other columns
+ * come back as they are (e.g. the API key check of `admitApiKey`, which so costs no round trip of
+ * its own). Returns null, counting nothing, when `target` gives no row; otherwise its row and the
+ * verdict. A refused request is not counted. Throws only database errors.
+ */
+export async function countRequestFor<T extends { service_id: string }>(
+  db: DbOrTx,
+  target: SQL,
+  perMinute: number,
+): Promise<{ row: T; verdict: RateVerdict } | null> {
+  const [row] = rowsOf<T & { current: number; previous: number; elapsed: string | number; window_start: string | Date }>(
     await db.execute(sql`
-      with cur as (
+      with target as (${target}),
+      cur as (
         insert into api_rate_windows as w (service_id, window_start, count)
-        values (${serviceId}, date_trunc('minute', now()), 1)
+        select service_id, date_trunc('minute', now()), 1 from target
         on conflict (service_id, window_start) do update set count = w.count + 1
-        returning w.count, w.window_start
+        returning w.service_id, w.count, w.window_start
       )
-      select cur.count as current, cur.window_start,
+      select target.*, cur.count as current, cur.window_start,
              extract(epoch from now() - cur.window_start) as elapsed,
              coalesce((select p.count from api_rate_windows p
-                       where p.service_id = ${serviceId} and p.window_start = cur.window_start - interval '1 minute'), 0) as previous
-      from cur`),
+                       where p.service_id = cur.service_id and p.window_start = cur.window_start - interval '1 minute'), 0) as previous
+      from target join cur on cur.service_id = target.service_id`),
   );
-  const verdict = judgeWindow({ current: Number(row!.current), previous: Number(row!.previous), elapsed: Number(row!.elapsed), perMinute });
+  if (!row) return null;
+  const verdict = judgeWindow({ current: Number(row.current), previous: Number(row.previous), elapsed: Number(row.elapsed), perMinute });
   if (!verdict.allowed) {
-    const windowStart = row!.window_start instanceof Date ? row!.window_start.toISOString() : row!.window_start;
+    const windowStart = row.window_start instanceof Date ? row.window_start.toISOString() : row.window_start;
     await db.execute(sql`
       update api_rate_windows set count = count - 1
-      where service_id = ${serviceId} and window_start = ${windowStart}::timestamptz`);
+      where service_id = ${row.service_id}::uuid and window_start = ${windowStart}::timestamptz`);
   }
-  return verdict;
+  return { row, verdict };
 }
 
 /** Deletes the counters of minutes that no window reads any more (the periodic purge). Returns how many. */

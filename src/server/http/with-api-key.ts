@@ -7,12 +7,12 @@ import { getDb } from "@/db";
 import type { Db } from "@/db/client";
 import { env } from "@/env";
 import { AppError } from "@/modules/errors/app-error";
-import { authenticateApiKey } from "@/modules/keys/authenticate-api-key";
+import { admitApiKey } from "@/modules/keys/admit-api-key";
+import { identifyApiKey } from "@/modules/keys/identify-api-key";
 import { prefixOfApiKey } from "@/modules/keys/generate-api-key";
 import type { Caller } from "@/modules/permissions/check-access";
 import { hashEmail } from "@/modules/permissions/hash-email";
 import { emailSchema, projetIdSchema } from "@/modules/projects/projet-schemas";
-import { countRequest } from "@/modules/rate-limit/count-request";
 import { kickDelivery } from "../delivery-driver";
 import { withEventOrigin } from "@/modules/outbox/event-origin";
 import { logger, requestIdOf, withRequestId } from "../logger";
@@ -76,11 +76,15 @@ async function authenticate(request: Request, db: Db, ratePerMinute: number): Pr
   const header = request.headers.get("authorization");
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) throw new KeyRefused("En-tête « Authorization: Bearer <clé d'API> » manquant ou mal formé.", null);
-  const service = await authenticateApiKey(db, match[1]!);
+  const refused = "Clé d'API invalide ou révoquée.";
+  const key = await identifyApiKey(db, match[1]!);
   // The prefix is public (shown in the console and the audit log), the rest of the key never logged.
-  if (!service) throw new KeyRefused("Clé d'API invalide ou révoquée.", prefixOfApiKey(match[1]!));
-  // Shared by every web instance (issue #16): one upsert on the service's counter of the minute.
-  const verdict = await countRequest(db, service.id, ratePerMinute);
+  if (!key) throw new KeyRefused(refused, prefixOfApiKey(match[1]!));
+  // One statement: the key still active, and the request counted against the service's limit,
+  // shared by every web instance (issue #16).
+  const admitted = await admitApiKey(db, key, ratePerMinute);
+  if (!admitted) throw new KeyRefused(refused, key.prefix);
+  const { service, verdict } = admitted;
   if (!verdict.allowed) {
     throw new AppError("rate_limited", "Trop de requêtes pour ce service : réessayez après le délai indiqué par Retry-After.", {
       retryAfter: verdict.retryAfterSeconds,
