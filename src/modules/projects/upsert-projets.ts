@@ -1,8 +1,9 @@
 // POST /projets and /projets/bulk: upsert keyed by (calling service, externalId), all-or-nothing,
 // in one transaction that also writes the outbox rows of every effective change.
 import { randomUUID } from "node:crypto";
-import type { Db } from "@/db/client";
-import { WRITE_CLOCK } from "@/db/combine-writes";
+import type { SQL } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { WRITE_CLOCK, type StatementPart } from "@/db/combine-writes";
 import { AppError, type ValidationIssue } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
 import { allows, userLevels, type Caller } from "@/modules/permissions/check-access";
@@ -11,7 +12,7 @@ import { resolvePhase, unknownPhase } from "@/modules/statuses/phase-vocabulary"
 import { announceChanges, type ProjectChange } from "./announce-changes";
 import { applyPhasePair, applyProjetInput, blankProject, filledFields } from "./apply-projet-input";
 import { checkCollectivites } from "./check-collectivites";
-import type { LinkRow, ProjectRow } from "./project-state";
+import type { LinkRow, ProjectRow, ProjectState } from "./project-state";
 import { DEFAULT_PHASE_STATUT, projetInputSchema, type ProjetInput } from "./projet-schemas";
 import { resolveStatut, unknownStatus } from "./resolve-statut";
 import { retryLinkRaces } from "./retry-link-races";
@@ -84,11 +85,17 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
 }
 
 async function writeItems(db: Db, caller: Caller, items: Item[], catalog: StatusCatalog, bulk: boolean): Promise<UpsertOutcome> {
-  const issues: ValidationIssue[] = [];
-  const now = new Date();
+  // Outside the transaction: a link is never removed nor moved to another project, so the links
+  // found here still hold in it. One that another writer creates meanwhile makes the insert fail on
+  // the unique index, and retryLinkRaces runs this again.
+  const links = await findLinksByExternalIds(db, caller.serviceId, items.map((i) => i.input.externalId));
+  // Only new projects: nothing to read under a lock, and the whole write is one statement, which
+  // PostgreSQL runs as a transaction of its own: no BEGIN and COMMIT round trips.
+  if (links.size === 0) {
+    const plan = planWrites(caller, items, links, new Map(), catalog, new Date());
+    return { results: plan.results, queued: await announceChanges(singleStatement(db), caller.serviceId, plan.announcements, catalog, plan.writes) };
+  }
   return db.transaction(async (tx) => {
-    const externalIds = items.map((i) => i.input.externalId);
-    const links = await findLinksByExternalIds(tx, caller.serviceId, externalIds);
     const states = await loadProjects(tx, [...new Set([...links.values()].map((l) => l.projectId))], { forUpdate: true });
 
     if (caller.userHash && states.size > 0) {
@@ -105,64 +112,96 @@ async function writeItems(db: Db, caller: Caller, items: Item[], catalog: Status
         );
       }
     }
-
-    const created: ProjectRow[] = [];
-    const newLinks: Omit<LinkRow, "createdAt">[] = [];
-    const changed: ProjectRow[] = [];
-    const rephased: ProjectRow[] = [];
-    const labelUpdates: { projectId: string; statusLabel: string | null }[] = [];
-    const announcements: ProjectChange[] = [];
-    const results: UpsertResult[] = [];
-
-    for (const item of items) {
-      const { externalId, ...fields } = item.input;
-      const link = links.get(externalId);
-      const state = link ? states.get(link.projectId) : undefined;
-      if (!link || !state) {
-        for (const required of ["nom", "collectivites"] as const) {
-          if (fields[required] === undefined) issues.push({ path: `${item.prefix}${required}`, message: "obligatoire à la création d'un projet" });
-        }
-        const blank = blankProject(randomUUID(), caller.serviceId, WRITE_CLOCK);
-        const applied = applyProjetInput(blank, fields, item.generic, caller.emailHashSecret);
-        applyPhasePair(blank, applied, item.pair, catalog);
-        const { next } = applied;
-        const newLink = { projectId: next.id, serviceId: caller.serviceId, externalId, statusLabel: item.input.statut ?? null };
-        created.push(next);
-        newLinks.push(newLink);
-        announcements.push({ type: "projet.cree", state: { row: next, links: [{ ...newLink, createdAt: now }] }, changes: filledFields(next) });
-        results.push({ id: next.id, version: next.version, created: true });
-        continue;
-      }
-      const applied = applyProjetInput(state.row, fields, item.generic, caller.emailHashSecret);
-      const { storedOnly } = applyPhasePair(state.row, applied, item.pair, catalog);
-      const { next, changes } = applied;
-      const ownLabel = item.input.statut;
-      if (ownLabel !== undefined && ownLabel !== link.statusLabel) {
-        labelUpdates.push({ projectId: state.row.id, statusLabel: ownLabel });
-        state.links = state.links.map((l) => (l.serviceId === caller.serviceId ? { ...l, statusLabel: ownLabel } : l));
-      }
-      if (changes.length > 0) {
-        const previousCollectivites = changes.includes("collectivites") ? state.row.collectivites : undefined;
-        next.version = state.row.version + 1;
-        next.updatedAt = WRITE_CLOCK;
-        state.row = next;
-        changed.push(next);
-        announcements.push({ type: "projet.modifie", state, changes, previousCollectivites });
-      } else if (storedOnly) {
-        state.row = next;
-        rephased.push(next);
-      }
-      results.push({ id: state.row.id, version: state.row.version, created: false });
-    }
-    if (issues.length > 0) throw AppError.validation(issues);
-
-    const writes = [
-      ...insertProjectsParts(created, newLinks, now),
-      ...updateProjectsParts(changed),
-      ...updatePhasePairsParts(rephased),
-      ...updateLinkLabelsParts(caller.serviceId, labelUpdates, now),
-    ];
-    const queued = await announceChanges(tx, caller.serviceId, announcements, catalog, writes);
-    return { results, queued };
+    const plan = planWrites(caller, items, links, states, catalog, new Date());
+    return { results: plan.results, queued: await announceChanges(tx, caller.serviceId, plan.announcements, catalog, plan.writes) };
   });
+}
+
+/**
+ * What a write does, computed in JS from the items and the stored states of their projects
+ * (`states`, locked by the caller): the statement parts of the project rows, the changes to
+ * announce and each item's result. Throws `validation_failed` when a creation lacks a required field.
+ */
+function planWrites(
+  caller: Caller,
+  items: Item[],
+  links: Map<string, LinkRow>,
+  states: Map<string, ProjectState>,
+  catalog: StatusCatalog,
+  now: Date,
+): { writes: StatementPart[]; announcements: ProjectChange[]; results: UpsertResult[] } {
+  const issues: ValidationIssue[] = [];
+  const created: ProjectRow[] = [];
+  const newLinks: Omit<LinkRow, "createdAt">[] = [];
+  const changed: ProjectRow[] = [];
+  const rephased: ProjectRow[] = [];
+  const labelUpdates: { projectId: string; statusLabel: string | null }[] = [];
+  const announcements: ProjectChange[] = [];
+  const results: UpsertResult[] = [];
+
+  for (const item of items) {
+    const { externalId, ...fields } = item.input;
+    const link = links.get(externalId);
+    const state = link ? states.get(link.projectId) : undefined;
+    if (!link || !state) {
+      for (const required of ["nom", "collectivites"] as const) {
+        if (fields[required] === undefined) issues.push({ path: `${item.prefix}${required}`, message: "obligatoire à la création d'un projet" });
+      }
+      const blank = blankProject(randomUUID(), caller.serviceId, WRITE_CLOCK);
+      const applied = applyProjetInput(blank, fields, item.generic, caller.emailHashSecret);
+      applyPhasePair(blank, applied, item.pair, catalog);
+      const { next } = applied;
+      const newLink = { projectId: next.id, serviceId: caller.serviceId, externalId, statusLabel: item.input.statut ?? null };
+      created.push(next);
+      newLinks.push(newLink);
+      announcements.push({ type: "projet.cree", state: { row: next, links: [{ ...newLink, createdAt: now }] }, changes: filledFields(next) });
+      results.push({ id: next.id, version: next.version, created: true });
+      continue;
+    }
+    const applied = applyProjetInput(state.row, fields, item.generic, caller.emailHashSecret);
+    const { storedOnly } = applyPhasePair(state.row, applied, item.pair, catalog);
+    const { next, changes } = applied;
+    const ownLabel = item.input.statut;
+    if (ownLabel !== undefined && ownLabel !== link.statusLabel) {
+      labelUpdates.push({ projectId: state.row.id, statusLabel: ownLabel });
+      state.links = state.links.map((l) => (l.serviceId === caller.serviceId ? { ...l, statusLabel: ownLabel } : l));
+    }
+    if (changes.length > 0) {
+      const previousCollectivites = changes.includes("collectivites") ? state.row.collectivites : undefined;
+      next.version = state.row.version + 1;
+      next.updatedAt = WRITE_CLOCK;
+      state.row = next;
+      changed.push(next);
+      announcements.push({ type: "projet.modifie", state, changes, previousCollectivites });
+    } else if (storedOnly) {
+      state.row = next;
+      rephased.push(next);
+    }
+    results.push({ id: state.row.id, version: state.row.version, created: false });
+  }
+  if (issues.length > 0) throw AppError.validation(issues);
+
+  const writes = [
+    ...insertProjectsParts(created, newLinks, now),
+    ...updateProjectsParts(changed),
+    ...updatePhasePairsParts(rephased),
+    ...updateLinkLabelsParts(caller.serviceId, labelUpdates, now),
+  ];
+  return { writes, announcements, results };
+}
+
+/**
+ * `db` as the transaction that `announceChanges` asks for, for a write that `combineWrites` sends
+ * as a single statement (its project rows and outbox rows together): PostgreSQL runs a statement
+ * outside BEGIN atomically, so they still commit together. A second statement would not commit with
+ * the first: it is refused (an error, never a half-written change).
+ */
+function singleStatement(db: Db): Tx {
+  let sent = false;
+  const execute = (query: SQL) => {
+    if (sent) throw new Error("singleStatement: a write outside a transaction must be one statement");
+    sent = true;
+    return db.execute(query);
+  };
+  return { execute } as unknown as Tx;
 }
