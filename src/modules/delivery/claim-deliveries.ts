@@ -140,7 +140,8 @@ export async function claimDeliveries(
           for update of d skip locked
         ),
         expired as (
-          -- Leases of crashed workers: rare, taken first-expired first.
+          -- Leases of crashed workers: rare, taken first-expired first. The in-flight rows are few
+          -- (the workers' windows): read through deliveries_lane_in_flight_idx and sorted.
           select d.id, true as lost
           ${claimableDeliveries}
           where d.state = 'in_flight' and d.lease_expires_at < now()
