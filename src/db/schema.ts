@@ -379,9 +379,12 @@ export const deliveries = pgTable(
   "deliveries",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    eventId: text("event_id")
-      .notNull()
-      .references(() => events.id, { onDelete: "cascade" }),
+    /**
+     * No foreign key either (issue #17): its check ran once per delivery row, one per receiver, on
+     * the write's path. Deliveries are inserted only with their event, in the statement that inserts
+     * it (enqueue-event.ts), and deleted with it (purge-old-events.ts).
+     */
+    eventId: text("event_id").notNull(),
     /** No foreign key: see `events.authorServiceId`. */
     endpointId: uuid("endpoint_id").notNull(),
     /** Receiving service (denormalised for filters and per-service replay). */

@@ -137,7 +137,7 @@ function outboxParts(list: NewEvent[]): OutboxParts {
     };
   });
   // The list travels as one JSON parameter expanded in SQL (much cheaper than binding thousands of
-  // scalars). Foreign keys from deliveries to events are checked at the end of the statement.
+  // scalars). Deliveries have no foreign key to their event: they are inserted here, with it.
   // A project's `createdAt`/`updatedAt` rendered as WRITE_CLOCK become the statement's write clock,
   // the value its row stores (combine-writes.ts).
   const parts: StatementPart[] = [
