@@ -401,8 +401,10 @@ export const deliveries = pgTable(
      * label), captured at commit time and merged into `events.body` at send time: the bytes sent are
      * the same at every attempt and replay, and the outbox stores one body per event, not one per
      * receiver (a third of the write volume of a change went into copies of the same body).
+     * Stored without its null fields, and null when none is left (the body holds null in their
+     * place): each version of the row carries it (issue #17).
      */
-    receiverView: jsonb("receiver_view").$type<ReceiverView>(),
+    receiverView: jsonb("receiver_view").$type<Partial<ReceiverView>>(),
     state: text("state", { enum: deliveryStates }).notNull().default("pending"),
     attemptCount: integer("attempt_count").notNull().default(0),
     /** Automatic attempts in the current retry cycle: indexes the retry schedule (a bulk replay resets it). */
