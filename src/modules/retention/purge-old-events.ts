@@ -17,7 +17,7 @@ const CHUNK = 2000;
  * deliveries all ended before that horizon, with their deliveries and those deliveries' attempts
  * (no foreign keys on the outbox's hot path: both deleted in the same statement). In chunks of 2,000 events,
  * each one statement: `events_created_idx` walks the old events in time order and the unique index
- * `deliveries_event_endpoint_uq` (event_id first) checks their deliveries. Returns how many events
+ * `deliveries_event_idx` checks their deliveries. Returns how many events
  * went. Events being changed meanwhile (an erasure scrubbing a body) are skipped, not waited for.
  */
 export async function purgeOldEvents(db: Db, options: { retentionDays: number; now?: Date }): Promise<{ events: number }> {
