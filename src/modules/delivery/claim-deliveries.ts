@@ -11,8 +11,7 @@
 // advisory lock, so each one sees the leases the previous one committed.
 import { sql } from "drizzle-orm";
 import { rowsOf, type DbOrTx } from "@/db/client";
-import type { ReceiverView } from "@/db/schema";
-import { renderDeliveryBody } from "@/modules/outbox/render-delivery-body";
+import { renderDeliveryBody, type StoredReceiverView } from "@/modules/outbox/render-delivery-body";
 
 export type ClaimedDelivery = {
   id: number;
@@ -51,7 +50,7 @@ type Row = {
   porteur_hash: string | null;
   request_id: string | null;
   trace_parent: string | null;
-  receiver_view: ReceiverView | null;
+  receiver_view: StoredReceiverView | null;
   attempt_count: number;
   retry_step: number;
   next_trigger: "auto" | "manual";
@@ -140,7 +139,8 @@ export async function claimDeliveries(
           for update of d skip locked
         ),
         expired as (
-          -- Leases of crashed workers: rare, taken first-expired first.
+          -- Leases of crashed workers: rare, taken first-expired first. The in-flight rows are few
+          -- (the workers' windows): read through deliveries_lane_in_flight_idx and sorted.
           select d.id, true as lost
           ${claimableDeliveries}
           where d.state = 'in_flight' and d.lease_expires_at < now()
@@ -178,7 +178,7 @@ export async function claimDeliveries(
       id: Number(r.id),
       eventId: r.event_id,
       endpointId: r.endpoint_id,
-      body: renderDeliveryBody({ eventBody: r.event_body, receiverView: r.receiver_view}),
+      body: renderDeliveryBody({ eventBody: r.event_body, receiverView: r.receiver_view }),
       attemptNumber: r.attempt_count,
       retryStep: r.retry_step,
       trigger: r.next_trigger,

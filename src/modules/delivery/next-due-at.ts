@@ -14,7 +14,8 @@ import { claimableDeliveries } from "./claim-deliveries";
  * embedded worker claim in a loop without sleeping).
  */
 export async function nextDueAt(db: DbOrTx): Promise<Date | null> {
-  // Each part walks its partial index in time order from now and stops at the first claimable row.
+  // The due part walks its partial index in time order from now and stops at the first claimable
+  // row; the lease part reads the few in-flight rows (deliveries_lane_in_flight_idx).
   const [row] = rowsOf<{ in_ms: string | number | null }>(
     await db.execute(sql`
       select ceil(extract(epoch from least(

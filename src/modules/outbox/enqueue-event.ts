@@ -137,7 +137,7 @@ function outboxParts(list: NewEvent[]): OutboxParts {
     };
   });
   // The list travels as one JSON parameter expanded in SQL (much cheaper than binding thousands of
-  // scalars). Foreign keys from deliveries to events are checked at the end of the statement.
+  // scalars). Deliveries have no foreign key to their event: they are inserted here, with it.
   // A project's `createdAt`/`updatedAt` rendered as WRITE_CLOCK become the statement's write clock,
   // the value its row stores (combine-writes.ts).
   const parts: StatementPart[] = [
@@ -172,7 +172,10 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       statement: sql`
         insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view,
                                 state, next_attempt_at, created_at, updated_at)
-        select v.id, r.endpoint_id, r.service_id, v.type, v.project_id, v.project_version, v.receiver_views -> r.service_id::text,
+        -- The receiver's view without its null fields (null when none is left): the event's body
+        -- already holds null in their place, and each of the row's versions carries the view.
+        select v.id, r.endpoint_id, r.service_id, v.type, v.project_id, v.project_version,
+          nullif(jsonb_strip_nulls(v.receiver_views -> r.service_id::text), '{}'::jsonb),
           'pending',
           -- Behind a lane head waiting for its retry, a delivery is not due before that head: claims
           -- then do not walk over a blocked lane's backlog at every round while a receiver is down.

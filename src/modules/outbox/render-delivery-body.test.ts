@@ -51,6 +51,17 @@ describe("renderDeliveryBody", () => {
     });
   });
 
+  it("sends null for the fields a stored view omits (stored without its null fields)", () => {
+    const eventBody = message(renderProjet(state, null, catalog));
+    const view = receiverViewOf(state, recoco, catalog);
+    const stored = Object.fromEntries(Object.entries(view).filter(([, value]) => value !== null));
+    expect(renderDeliveryBody({ eventBody, receiverView: stored })).toBe(message(renderProjet(state, recoco, catalog)));
+    expect(renderDeliveryBody({ eventBody, receiverView: null })).toBe(message(renderProjet(state, recoco, catalog)));
+    expect(renderDeliveryBody({ eventBody, receiverView: { statut: "À lancer" } })).toBe(
+      message({ ...renderProjet(state, null, catalog), statut: { ...renderProjet(state, null, catalog).statut, service: "À lancer" } }),
+    );
+  });
+
   it("keeps bodies without a project and reports purged ones", () => {
     const ping = JSON.stringify({ id: "msg_2", type: "test.ping", createdAt: at.toISOString(), data: { message: "x" } });
     expect(renderDeliveryBody({ eventBody: ping, receiverView: null })).toBe(ping);

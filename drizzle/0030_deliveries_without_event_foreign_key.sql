@@ -1,0 +1,1 @@
+ALTER TABLE "deliveries" DROP CONSTRAINT "deliveries_event_id_events_id_fk";
