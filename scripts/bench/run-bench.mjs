@@ -977,7 +977,7 @@ function printTable() {
     process.stdout.write(`  HTTP page medians: first ${results.resync_100k?.first_page_ms} ms, second ${notes.resync.page2_ms} ms, last full ${results.resync_100k?.last_page_ms} ms (p95 ${notes.resync.first_page_p95_ms} / ${notes.resync.last_page_p95_ms} ms); seed ${notes.resync.seedMs} ms\n`);
   }
   if (notes.console?.kinds) {
-    process.stdout.write(`\nconsole delivery-log queries (${notes.console.deliveries} deliveries, ${notes.console.attempts} attempts):\n`);
+    process.stdout.write(`\nconsole delivery-log queries (${notes.console.deliveries} deliveries, ${notes.console.attempts} attempts; seed ${notes.console.seedMs} ms: ${Object.entries(notes.console.seed?.steps ?? {}).map(([k, v]) => `${k} ${v}`).join(", ")} ms${notes.console.seed?.skippedForeignKeys ? ", foreign-key triggers skipped" : ""}):\n`);
     for (const [k, v] of Object.entries(notes.console.kinds)) process.stdout.write(`  ${k.padEnd(28)} p50 ${v.p50_ms} ms  p95 ${v.p95_ms} ms\n`);
   }
   process.stdout.write(`\n${notes.postgres ?? ""}; worker ${notes.worker ?? "n/a"}; ingest drained in ${notes.ingestDrainMs ?? "n/a"} ms, bulk drained in ${notes.bulkDrainMs ?? "n/a"} ms; load avg at end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
