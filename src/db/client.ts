@@ -1,5 +1,6 @@
 // One database handle, two drivers: PostgreSQL through `postgres` when a URL is given, otherwise an
-// embedded PGlite in a directory (or `memory://`). The drizzle query builder is identical on both.
+// embedded PGlite in a directory (or `memory://`), in this thread or in a worker thread of its own
+// (`thread: true`, the server's choice: pglite-thread.ts). The drizzle query builder is identical on all.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
@@ -22,7 +23,7 @@ export type DatabaseHandle = {
 
 export type DatabaseOptions =
   | { url: string; poolSize?: number; migrate?: boolean; preparedStatements?: boolean }
-  | { dataDir: string; migrate?: boolean };
+  | { dataDir: string; migrate?: boolean; thread?: boolean };
 
 export const migrationsFolder = path.join(process.cwd(), "drizzle");
 
@@ -99,11 +100,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     };
   }
 
-  const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (!options.dataDir.startsWith("memory://")) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir);
-  const pgliteDb = drizzle(client, { schema });
+  const client = options.thread
+    ? await (await import("./pglite-thread")).startPgliteThread(options.dataDir)
+    : await (await import("@electric-sql/pglite")).PGlite.create(options.dataDir);
+  // `{ client }`: drizzle takes a bare object that is not a PGlite instance for its settings.
+  const pgliteDb = drizzle({ client: client as import("@electric-sql/pglite").PGlite, schema });
   if (options.migrate !== false) {
     // The embedded database is always migrated at start: there is no separate deploy step for it.
     const { migrate } = await import("drizzle-orm/pglite/migrator");

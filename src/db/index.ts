@@ -17,7 +17,9 @@ export function getDatabase(): Promise<DatabaseHandle> {
     holder[globalKey] = (
       env.DATABASE_URL
         ? openDatabase({ url: env.DATABASE_URL, migrate: false, preparedStatements: env.DATABASE_PREPARED_STATEMENTS })
-        : openDatabase({ dataDir: pgliteDirectory(), migrate: true })
+        : // The server's PGlite runs in a worker thread of its own: in this thread it kept HTTP and
+          // route code waiting (issue #17, src/db/pglite-thread.ts).
+          openDatabase({ dataDir: pgliteDirectory(), migrate: true, thread: true })
     ).catch((error) => {
       holder[globalKey] = undefined;
       throw error;

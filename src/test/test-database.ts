@@ -1,5 +1,6 @@
 // A clean, migrated database per test file: PostgreSQL when TEST_DATABASE_URL is set (a fresh
-// database created for the file and dropped after it), else an in-memory PGlite.
+// database created for the file and dropped after it), else an in-memory PGlite (in this thread,
+// or in a worker thread as the server runs it with TEST_PGLITE_THREAD=1).
 import { randomBytes } from "node:crypto";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { migratePostgres } from "@/db/migrate";
@@ -11,6 +12,9 @@ export type TestDatabase = DatabaseHandle & { url: string | null; destroy: () =>
 const adminUrl = process.env.TEST_DATABASE_URL || null;
 
 export const onPostgres = Boolean(adminUrl);
+
+/** TEST_PGLITE_THREAD=1: the in-memory PGlite runs in a worker thread, as the server runs it. */
+const pgliteThread = Boolean(process.env.TEST_PGLITE_THREAD);
 
 /**
  * For tests only PostgreSQL can run (several connections or processes, server behaviour): true when
@@ -26,7 +30,7 @@ export function skipWithoutPostgres(what: string): boolean {
 
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   if (!adminUrl) {
-    const handle = await openDatabase({ dataDir: "memory://", migrate: true });
+    const handle = await openDatabase({ dataDir: "memory://", migrate: true, thread: pgliteThread });
     return { ...handle, url: null, destroy: handle.close };
   }
   const { default: postgres } = await import("postgres");
