@@ -3,15 +3,19 @@
 // (`pageStatement`, src/modules/projects/list-projets.ts), without a mark or an acting user, at the
 // start of the traversal and `--limit` rows before its end. An index-bounded page reads about
 // `--limit` index entries and heap rows at any depth (issue #17, "resync depth").
+// The statement is the one GET runs: it renders each project's JSON as MEC sees it (render-projet-json.ts).
 // Then runs the page statement alone along a whole traversal (each page from the previous one's last
-// row), which isolates the database's share of a traversal from rendering and HTTP.
-// Last stdout line: JSON {projects, limit, traversal: {pages, ms}, depths: {[depth]: {buffers,
+// row), which isolates the database's share of a traversal from HTTP; `positions` times the same
+// traversal without rendering (the index walk alone).
+// Last stdout line: JSON {projects, limit, traversal: {pages, ms}, positions: {pages, ms}, depths: {[depth]: {buffers,
 // rowsRead, ms, scans: [...]}}}, where `buffers` counts the shared buffers the statement touched (hit
 // or read, 8 KiB pages), `rowsRead` the rows produced or discarded by the scans of `projects`, `ms`
 // PostgreSQL's execution time, and `scans` names each scan with its index condition.
 import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf } from "@/db/client";
-import { pageStatement, type Position } from "@/modules/projects/list-projets";
+import { pageStatement, type PageRender, type Position } from "@/modules/projects/list-projets";
+import { readerViewParameter } from "@/modules/projects/render-projet-json";
+import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -45,6 +49,8 @@ async function main() {
   const db = handle.db;
   try {
     const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from projects`)) as [{ n: number }];
+    const [mec] = rowsOf<{ id: string }>(await db.execute(sql`select id from services where slug = 'mec'`));
+    const render: PageRender = { readerServiceId: mec!.id, view: readerViewParameter(await loadStatusCatalog(db), mec!.id) };
     const depths: Record<string, unknown> = {};
     for (const depth of [0, Math.max(0, n - LIMIT)]) {
       const position =
@@ -55,7 +61,7 @@ async function main() {
       let out: Record<string, unknown> = {};
       for (let run = 0; run < 2; run++) {
         const [row] = rowsOf<{ "QUERY PLAN": [{ Plan: PlanNode & { "Shared Hit Blocks": number; "Shared Read Blocks": number }; "Execution Time": number }] }>(
-          await db.execute(sql`explain (analyze, buffers, format json) ${pageStatement(position, null, null, LIMIT + 1)}`),
+          await db.execute(sql`explain (analyze, buffers, format json) ${pageStatement(position, null, null, LIMIT + 1, render)}`),
         );
         const plan = row!["QUERY PLAN"][0];
         const scans = projectScans(plan.Plan);
@@ -69,18 +75,24 @@ async function main() {
       depths[String(depth)] = out;
     }
     // The page statements of one traversal, timed at the client (round trip included), milliseconds.
-    let position = START;
-    let pages = 0;
-    const started = performance.now();
-    while (pages <= n / LIMIT + 10) {
-      const rows = rowsOf<{ id: string | null; txid: string | null; beyond: boolean }>(await db.execute(pageStatement(position, null, null, LIMIT + 1)));
-      pages++;
-      const page = rows.filter((r) => !r.beyond).slice(0, LIMIT) as Position[];
-      if (page.length === 0) break;
-      position = page.at(-1)!;
-    }
-    const traversal = { pages, ms: Math.round(performance.now() - started) };
-    process.stdout.write(`${JSON.stringify({ projects: n, limit: LIMIT, traversal, depths })}\n`);
+    const traverse = async (withRender: PageRender | undefined) => {
+      let position = START;
+      let pages = 0;
+      const started = performance.now();
+      while (pages <= n / LIMIT + 10) {
+        const rows = rowsOf<{ id: string | null; txid: string | null; beyond: boolean }>(
+          await db.execute(pageStatement(position, null, null, LIMIT + 1, withRender)),
+        );
+        pages++;
+        const page = rows.filter((r) => !r.beyond).slice(0, LIMIT) as Position[];
+        if (page.length === 0) break;
+        position = page.at(-1)!;
+      }
+      return { pages, ms: Math.round(performance.now() - started) };
+    };
+    const traversal = await traverse(render);
+    const positions = await traverse(undefined);
+    process.stdout.write(`${JSON.stringify({ projects: n, limit: LIMIT, traversal, positions, depths })}\n`);
   } finally {
     await handle.close();
   }

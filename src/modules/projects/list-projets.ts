@@ -23,12 +23,13 @@ import { rowsOf, type Db } from "@/db/client";
 import { AppError } from "@/modules/errors/app-error";
 import type { Caller } from "@/modules/permissions/check-access";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
-import { renderProjet } from "./project-state";
-import type { Projet } from "./projet-schemas";
 import { insertResyncMark } from "./mark-resync";
-import { loadProjects } from "./store-projects";
+import { projetJsonColumn, readerViewParameter } from "./render-projet-json";
 
 export type ListQuery = { updatedSince?: string; cursor?: string; limit: number };
+
+/** How the page statement renders its rows: the reader, and `readerViewParameter`'s JSON for it. */
+export type PageRender = { readerServiceId: string | null; view: string };
 
 /** A point of the traversal: rows strictly after (txid, id) come next. */
 export type Position = { txid: string; id: string };
@@ -112,9 +113,11 @@ function startOf(mark: Mark | null): Position {
  * depth (issue #17, "resync depth"). The probe once said `(txid, id) > position and txid >= horizon`:
  * two lower bounds on `txid` that the planner could not merge, so it walked the index from the
  * position, or scanned the table (100,000 rows read per page at the start of a 100k traversal).
+ * With `render`, each row of the page also carries `item`, the JSON text of its project as the
+ * reader sees it (render-projet-json.ts); the probe's row has a null one.
  * Exported for the plan check of its test.
  */
-export function pageStatement(position: Position, mark: string | null, userHash: string | null, limit: number): SQL {
+export function pageStatement(position: Position, mark: string | null, userHash: string | null, limit: number, render?: PageRender): SQL {
   const filters: SQL[] = [];
   if (mark) filters.push(sql`and not pg_visible_in_snapshot(p.txid::text::xid8, ${mark}::pg_snapshot)`);
   if (userHash) {
@@ -125,27 +128,34 @@ export function pageStatement(position: Position, mark: string | null, userHash:
   const from = sql`(${position.txid}::bigint, ${position.id}::uuid)`;
   // (h - 1, LAST_ID) is the last position below the horizon h: rows after it are those with txid >= h.
   const horizonStart = sql`(h - 1, ${LAST_ID}::uuid)`;
+  // With `render`, each row of the page carries its project's JSON text (render-projet-json.ts), read
+  // by the statement's own snapshot: no second query, and nothing changed between the two.
+  const view = render ? sql`reader_view as materialized (select ${render.view}::jsonb as v),` : sql``;
+  const item = render ? sql`, ${projetJsonColumn(render.readerServiceId, sql`(select v from reader_view)`)} as item` : sql``;
+  const noItem = render ? sql`, null as item` : sql``;
   return sql`
-    with horizon as materialized (
+    with ${view} horizon as materialized (
       select h,
              case when ${from} > ${horizonStart} then ${position.txid}::bigint else h - 1 end as beyond_txid,
              case when ${from} > ${horizonStart} then ${position.id}::uuid else ${LAST_ID}::uuid end as beyond_id
       from (select ${horizon} as h) s)
-    (select p.id, p.txid::text as txid, false as beyond from projects p
+    (select p.id, p.txid::text as txid, false as beyond ${item} from projects p
       where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
       order by p.txid, p.id
       limit ${limit})
     union all
     -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
     -- the planner walk the index from the bound instead of scanning the table for any match.
-    (select null, null, true from projects p
+    (select null, null, true ${noItem} from projects p
       where (p.txid, p.id) > ((select beyond_txid from horizon), (select beyond_id from horizon)) ${sql.join(filters, sql` `)}
       order by p.txid, p.id
       limit 1)`;
 }
 
 /**
- * One page of the resync traversal.
+ * One page of the resync traversal, as the JSON text of `{items: Projet[], nextCursor}`: the bytes
+ * `JSON.stringify` gives for the projects rendered by `renderProjet` (the page statement renders
+ * them, render-projet-json.ts).
  * @param query `updatedSince` (ISO date: projects changed by a transaction that committed after it,
  *   and possibly a few shortly before it), `cursor` (the `nextCursor` of the previous page, which
  *   carries the traversal's mark), `limit` (1..500).
@@ -154,7 +164,7 @@ export function pageStatement(position: Position, mark: string | null, userHash:
  *   while a transaction that started earlier is still running (come back a moment later).
  * @throws AppError `validation_failed` for a cursor that is not one of ours (or of the former format).
  */
-export async function listProjets(db: Db, caller: Caller, query: ListQuery): Promise<{ items: Projet[]; nextCursor: string | null }> {
+export async function listProjetsJson(db: Db, caller: Caller, query: ListQuery): Promise<string> {
   let position: Position;
   let mark: Mark | null;
   if (query.cursor) {
@@ -166,25 +176,18 @@ export async function listProjets(db: Db, caller: Caller, query: ListQuery): Pro
     position = startOf(mark);
   }
 
-  const rows = rowsOf<{ id: string | null; txid: string | null; beyond: boolean }>(
-    await db.execute(pageStatement(position, mark?.snapshot ?? null, caller.userHash, query.limit + 1)),
+  const catalog = await loadStatusCatalog(db, caller);
+  const render = { readerServiceId: caller.serviceId, view: readerViewParameter(catalog, caller.serviceId) };
+  const rows = rowsOf<{ id: string | null; txid: string | null; beyond: boolean; item: string | null }>(
+    await db.execute(pageStatement(position, mark?.snapshot ?? null, caller.userHash, query.limit + 1, render)),
   );
-  const page = rows.filter((r) => !r.beyond) as { id: string; txid: string }[];
+  const page = rows.filter((r) => !r.beyond) as { id: string; txid: string; item: string }[];
   const beyond = rows.some((r) => r.beyond);
   const hasMore = page.length > query.limit;
   const taken = page.slice(0, query.limit);
-
-  const [states, catalog] = await Promise.all([loadProjects(db, taken.map((r) => r.id)), loadStatusCatalog(db, caller)]);
-  const items = taken.flatMap((r) => {
-    const state = states.get(r.id);
-    // Changed since the page was read: its new version has a position above the horizon, where
-    // this traversal will return it; returning it now too would give that version twice.
-    if (!state || String(state.row.txid) !== r.txid) return [];
-    return [renderProjet(state, caller.serviceId, catalog)];
-  });
-  // A project left out above committed after the page's snapshot: the traversal is not over.
-  const changedMeanwhile = items.length < taken.length;
+  // One snapshot read the positions and the projects: each item is the version at its position.
   const last = taken.at(-1);
   const next = last ? { txid: last.txid, id: last.id } : position;
-  return { items, nextCursor: hasMore || beyond || changedMeanwhile ? encodeCursor(next, mark) : null };
+  const nextCursor = hasMore || beyond ? encodeCursor(next, mark) : null;
+  return `{"items":[${taken.map((r) => r.item).join(",")}],"nextCursor":${JSON.stringify(nextCursor)}}`;
 }

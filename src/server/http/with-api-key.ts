@@ -177,6 +177,14 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
   }
 }
 
+/**
+ * A response whose body is JSON text already serialised (the resync pages, rendered by the
+ * database): the same headers as `jsonResponse`.
+ */
+export function jsonTextResponse(text: string, status = 200): Response {
+  return new Response(text, { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
+}
+
 /** A JSON response; wakes the delivery driver when the committed change queued deliveries. */
 export function jsonResponse(data: unknown, status = 200, queued = 0): Response {
   if (queued > 0) kickDelivery();

@@ -1,9 +1,9 @@
 import { AppError } from "@/modules/errors/app-error";
 import { toQueryIssues } from "@/modules/errors/zod-issues";
-import { listProjets } from "@/modules/projects/list-projets";
+import { listProjetsJson } from "@/modules/projects/list-projets";
 import { listQuerySchema } from "@/modules/projects/projet-schemas";
 import { upsertProjets } from "@/modules/projects/upsert-projets";
-import { jsonResponse, withApiKey } from "@/server/http/with-api-key";
+import { jsonResponse, jsonTextResponse, withApiKey } from "@/server/http/with-api-key";
 import { otherMethods } from "@/server/http/route-methods";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = withApiKey(async ({ db, caller, query }) => {
   const parsed = listQuerySchema.safeParse(query());
   if (!parsed.success) throw AppError.validation(toQueryIssues(parsed.error));
-  return jsonResponse(await listProjets(db, caller, parsed.data));
+  return jsonTextResponse(await listProjetsJson(db, caller, parsed.data));
 });
 
 export const POST = withApiKey(async ({ db, caller, body }) => {
