@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { useDatabase } from "@/db";
 import { rowsOf } from "@/db/client";
+import { env } from "@/env";
 import { hashEmail } from "@/modules/permissions/hash-email";
 import { renderProjet } from "@/modules/projects/project-state";
 import { loadProjects } from "@/modules/projects/store-projects";
@@ -120,7 +121,7 @@ async function seed(s: ProjectSeed, serviceIds: Map<Slug, string>) {
         porteur_prenom, porteur_telephone, porteur_fonction, porteur_code_siret, collectivites, budget_previsionnel,
         date_debut_previsionnelle, programme, created_at, updated_at)
       values (${s.nom}, ${s.description ?? null}, ${s.generic ?? null}, ${s.phase?.[0] ?? null}, ${s.phase?.[1] ?? null},
-        ${p[0]}, ${p[0] ? hashEmail(p[0]) : null}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]},
+        ${p[0]}, ${p[0] ? hashEmail(p[0], env.EMAIL_HASH_SECRET) : null}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]},
         ${JSON.stringify(s.collectivites ?? [lyon])}::jsonb, ${s.budget ?? null}, ${s.date ?? null}::date, ${s.programme ?? null},
         coalesce(${s.createdAt ?? null}::timestamptz, now()), coalesce(${s.updatedAt ?? null}::timestamptz, now()))
       returning id`),
