@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { apiKeys, auditLog, operators, phaseMappings, services, statusMappings, webhookEndpoints } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { hashApiKey } from "@/modules/keys/generate-api-key";
-import { authenticateApiKey } from "@/modules/keys/authenticate-api-key";
+import { admittedService } from "@/modules/keys/testing/admitted-service";
 import { AppError } from "@/modules/errors/app-error";
 import { parseFlags, runCommand } from "./commands";
 
@@ -88,7 +88,7 @@ describe("service:create", () => {
     const [stored] = await t.db.select().from(apiKeys).where(eq(apiKeys.prefix, apiKey.slice(0, 16)));
     expect(stored!.keyHash).toBe(hashApiKey(apiKey));
     expect(JSON.stringify(await t.db.select().from(apiKeys))).not.toContain(apiKey);
-    expect(await authenticateApiKey(t.db, apiKey)).toMatchObject({ slug: "demo" });
+    expect(await admittedService(t.db, apiKey)).toMatchObject({ slug: "demo" });
     const audit = await t.db.select().from(auditLog).where(eq(auditLog.action, "service.create"));
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorType: "cli", targetType: "service" });
@@ -137,9 +137,9 @@ describe("service:update", () => {
 
   it("a disabled service's key no longer authenticates", async () => {
     const { apiKey } = (await runCommand(t.db, "key:create", { service: "demo" })) as { apiKey: string };
-    expect(await authenticateApiKey(t.db, apiKey)).toBeNull();
+    expect(await admittedService(t.db, apiKey)).toBeNull();
     await runCommand(t.db, "service:update", { slug: "demo", enabled: "true" });
-    expect(await authenticateApiKey(t.db, apiKey)).toMatchObject({ slug: "demo" });
+    expect(await admittedService(t.db, apiKey)).toMatchObject({ slug: "demo" });
   });
 });
 
@@ -148,23 +148,23 @@ describe("key:create and key:revoke", () => {
     const a = (await runCommand(t.db, "key:create", { service: "mec" })) as { apiKey: string; prefix: string };
     const b = (await runCommand(t.db, "key:create", { service: "mec" })) as { apiKey: string; prefix: string };
     expect(a.apiKey.startsWith(`${a.prefix}_`)).toBe(true);
-    expect(await authenticateApiKey(t.db, a.apiKey)).toMatchObject({ slug: "mec" });
-    expect(await authenticateApiKey(t.db, b.apiKey)).toMatchObject({ slug: "mec" });
+    expect(await admittedService(t.db, a.apiKey)).toMatchObject({ slug: "mec" });
+    expect(await admittedService(t.db, b.apiKey)).toMatchObject({ slug: "mec" });
     expect(await runCommand(t.db, "key:revoke", { prefix: a.prefix })).toEqual({ revoked: a.prefix });
-    expect(await authenticateApiKey(t.db, a.apiKey)).toBeNull();
-    expect(await authenticateApiKey(t.db, b.apiKey)).toMatchObject({ slug: "mec" });
+    expect(await admittedService(t.db, a.apiKey)).toBeNull();
+    expect(await admittedService(t.db, b.apiKey)).toMatchObject({ slug: "mec" });
     // Revoking twice is harmless.
     expect(await runCommand(t.db, "key:revoke", { prefix: a.prefix })).toEqual({ revoked: a.prefix });
   });
 
   it("records last use, and refuses a tampered key", async () => {
     const { apiKey, prefix } = (await runCommand(t.db, "key:create", { service: "tet" })) as { apiKey: string; prefix: string };
-    await authenticateApiKey(t.db, apiKey);
+    await admittedService(t.db, apiKey);
     const [row] = await t.db.select().from(apiKeys).where(eq(apiKeys.prefix, prefix));
     expect(row!.lastUsedAt).toBeInstanceOf(Date);
     const tampered = apiKey.slice(0, -1) + (apiKey.endsWith("A") ? "B" : "A");
-    expect(await authenticateApiKey(t.db, tampered)).toBeNull();
-    expect(await authenticateApiKey(t.db, "n'importe quoi")).toBeNull();
+    expect(await admittedService(t.db, tampered)).toBeNull();
+    expect(await admittedService(t.db, "n'importe quoi")).toBeNull();
   });
 
   it("refuses an unknown service or prefix", async () => {

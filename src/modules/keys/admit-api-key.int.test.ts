@@ -12,6 +12,7 @@ import { admitApiKey } from "./admit-api-key";
 import { createApiKey } from "./create-api-key";
 import { identifyApiKey } from "./identify-api-key";
 import { revokeApiKey } from "./revoke-api-key";
+import { admittedService } from "./testing/admitted-service";
 
 let database: TestDatabase;
 let second: DatabaseHandle | null = null;
@@ -27,9 +28,7 @@ afterAll(async () => {
 
 /** Identifies then admits, as withApiKey does; the admitted service's slug, or null when refused. */
 async function admitted(db: DatabaseHandle["db"], presented: string, perMinute = 1000): Promise<string | null> {
-  const key = await identifyApiKey(db, presented);
-  if (!key) return null;
-  return (await admitApiKey(db, key, perMinute))?.service.slug ?? null;
+  return (await admittedService(db, presented, perMinute))?.slug ?? null;
 }
 
 async function countOf(serviceId: string): Promise<number> {

@@ -15,7 +15,7 @@ const lastUsedWrites = new Map<string, number>();
  * per key and process: the value is informative, and writing it at every request would cost a
  * round trip each.
  */
-export async function noteApiKeyUse(db: DbOrTx, keyId: string): Promise<void> {
+async function noteApiKeyUse(db: DbOrTx, keyId: string): Promise<void> {
   const now = Date.now();
   if ((lastUsedWrites.get(keyId) ?? 0) + LAST_USED_WRITE_INTERVAL_MS > now) return;
   lastUsedWrites.set(keyId, now);

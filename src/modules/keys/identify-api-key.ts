@@ -12,7 +12,7 @@ type KnownKey = { keyId: string; serviceId: string; hash: Buffer };
 /**
  * Keys that matched once, per database handle (tests open several handles in one process) and by
  * prefix: a known key is recognised without a query. Only what never changes for a key is kept (its
- * id, service and hash): whether it may still be used is checked by `admitApiKey` (or `authenticateApiKey`) in the statement
+ * id, service and hash): whether it may still be used is checked by `admitApiKey` in the statement
  * that counts the request, on every request, so a revocation needs no invalidation here.
  */
 const knownKeys = new WeakMap<object, Map<string, KnownKey>>();

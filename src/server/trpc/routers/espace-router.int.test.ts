@@ -23,7 +23,7 @@ import * as projets from "@/app/api/v1/projets/route";
 import * as externalId from "@/app/api/v1/projets/[id]/external-id/route";
 import { listAgentGrants } from "@/modules/agents/list-agent-grants";
 import { listAudit } from "@/modules/console/list-audit";
-import { authenticateApiKey } from "@/modules/keys/authenticate-api-key";
+import { admittedService } from "@/modules/keys/testing/admitted-service";
 import type { AgentIdentity, OperatorIdentity } from "@/server/auth/load-operator-session";
 import { appRouter } from "../app-router";
 import { createCallerFactory } from "../init";
@@ -78,9 +78,9 @@ describe("espace settings with gestion", () => {
 
     const created = await caller.espace.createKey({ serviceId: tet.serviceId });
     expect(created.apiKey.startsWith(created.prefix)).toBe(true);
-    expect((await authenticateApiKey(t.db, created.apiKey))?.id).toBe(tet.serviceId);
+    expect((await admittedService(t.db, created.apiKey))?.id).toBe(tet.serviceId);
     await caller.espace.revokeKey({ serviceId: tet.serviceId, prefix: created.prefix });
-    expect(await authenticateApiKey(t.db, created.apiKey)).toBeNull();
+    expect(await admittedService(t.db, created.apiKey)).toBeNull();
 
     const subscribed = await caller.espace.setSubscription({ serviceId: tet.serviceId, evenements: ["projet.modifie", "projet.cree"], territoires: ["dep:69"] });
     expect(subscribed.endpoint).toMatchObject({ evenements: ["projet.cree", "projet.modifie"], territoires: ["dep:69"] });
@@ -125,7 +125,7 @@ describe("espace settings with gestion", () => {
       (e: { code: string; message: string }) => e,
     );
     expect(refused).toMatchObject({ code: "NOT_FOUND", message: "Clé introuvable pour ce service." });
-    expect((await authenticateApiKey(t.db, mec.key))?.id).toBe(mec.serviceId);
+    expect((await admittedService(t.db, mec.key))?.id).toBe(mec.serviceId);
   });
 
   it("lets lecture read the settings (mapping with the accepted labels, keys by prefix, no secret) and refuses every action", async () => {
