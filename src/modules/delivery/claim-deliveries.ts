@@ -78,8 +78,9 @@ const CLAIM_LOCK_KEY = 727_072_016;
 /**
  * Claims up to `limit` due deliveries for `owner`, leased for `leaseMs` ms, taking at most
  * `maxInFlightPerEndpoint` in flight per endpoint over all workers (leases of every worker counted
- * in the database; default: no cap). Returns them in id order with the bytes to send. One claim
- * statement, one commit, after the claim lock.
+ * in the database; default: no cap). Returns them in id order with the bytes to send. One
+ * transaction after the claim lock: one statement picks and locks the batch, one leases it and
+ * reads the bodies (issue #17), one commit.
  */
 export async function claimDeliveries(
   db: DbOrTx,
@@ -98,7 +99,7 @@ export async function claimDeliveries(
           from pending_due pd) c
         left join in_flight f on f.endpoint_id = c.endpoint_id
         where c.rank + coalesce(f.n, 0) <= ${cap}`;
-  // One statement, and its commit does not wait for the WAL flush: a claim lost in a database crash
+  // Its commit does not wait for the WAL flush: a claim lost in a database crash
   // only leaves its deliveries pending (sent again, which at-least-once allows), while the flush
   // wait would sit on the path of every delivery, between the commit of a change and the receiver.
   // The due rows must be walked in index order, stopping after the batch: the statistics of a queue
