@@ -78,8 +78,9 @@ const CLAIM_LOCK_KEY = 727_072_016;
 /**
  * Claims up to `limit` due deliveries for `owner`, leased for `leaseMs` ms, taking at most
  * `maxInFlightPerEndpoint` in flight per endpoint over all workers (leases of every worker counted
- * in the database; default: no cap). Returns them in id order with the bytes to send. One claim
- * statement, one commit, after the claim lock.
+ * in the database; default: no cap). Returns them in id order with the bytes to send. One
+ * transaction after the claim lock: one statement picks and locks the batch, one leases it and
+ * reads the bodies (issue #17), one commit.
  */
 export async function claimDeliveries(
   db: DbOrTx,
@@ -87,20 +88,18 @@ export async function claimDeliveries(
 ): Promise<ClaimedDelivery[]> {
   if (options.limit <= 0) return [];
   const cap = options.maxInFlightPerEndpoint ?? null;
-  // Endpoints already at the cap (in-flight rows are few: bounded by the workers' windows) are left
-  // out of the due walk, so that it goes on to other endpoints' work…
-  const full = cap === null
-    ? sql``
-    : sql`and d.endpoint_id not in (
-        select f.endpoint_id from deliveries f where f.state = 'in_flight' group by f.endpoint_id having count(*) >= ${cap})`;
+  // Endpoints already at the cap are left out of the due walk, so that it goes on to other
+  // endpoints' work…
+  const full = cap === null ? sql`` : sql`and d.endpoint_id not in (select f.endpoint_id from in_flight f where f.n >= ${cap})`;
   // …and the others get at most what is left under their cap from this batch.
   const capped = cap === null
     ? sql`select id, lost from pending_due`
     : sql`select c.id, c.lost from (
           select pd.id, pd.lost, pd.endpoint_id, row_number() over (partition by pd.endpoint_id order by pd.id) as rank
           from pending_due pd) c
-        where c.rank + (select count(*) from deliveries f where f.state = 'in_flight' and f.endpoint_id = c.endpoint_id) <= ${cap}`;
-  // One statement, and its commit does not wait for the WAL flush: a claim lost in a database crash
+        left join in_flight f on f.endpoint_id = c.endpoint_id
+        where c.rank + coalesce(f.n, 0) <= ${cap}`;
+  // Its commit does not wait for the WAL flush: a claim lost in a database crash
   // only leaves its deliveries pending (sent again, which at-least-once allows), while the flush
   // wait would sit on the path of every delivery, between the commit of a change and the receiver.
   // The due rows must be walked in index order, stopping after the batch: the statistics of a queue
@@ -114,9 +113,24 @@ export async function claimDeliveries(
     await tx.execute(sql`
       select pg_advisory_xact_lock(${CLAIM_LOCK_KEY}), set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true), set_config('enable_bitmapscan', 'off', true),
              set_config('enable_sort', 'off', true)`);
-    return rowsOf<Row>(
+    // First statement: pick the batch (ids only) and lock it.
+    const picked = rowsOf<{ id: string | number; lost: boolean }>(
       await tx.execute(sql`
-        with pending_due as (
+        with in_flight_rows as materialized (
+          -- The leases held over every worker, read once per claim (issue #17). Before, the cap's
+          -- count ran once per candidate and the lane check once more, and each walked the entries
+          -- of deliveries_lane_in_flight_idx: one per delivery ever claimed until the table is
+          -- vacuumed (an entry is left when its row is settled, and a scan only skips it after a heap
+          -- fetch while any older transaction runs), 15,000 heap fetches per walk midway through a
+          -- drain of 30,000.
+          select f.endpoint_id, f.project_id, f.lease_expires_at
+          from deliveries f where f.state = 'in_flight'
+        ),
+        in_flight as materialized (
+          select endpoint_id, count(*) as n, min(lease_expires_at) as first_expiry
+          from in_flight_rows group by endpoint_id
+        ),
+        pending_due as (
           -- Walks the due index in time order and stops after the limit of lane heads: the cost is the
           -- batch plus the rows waiting behind heads in flight, not the size of the backlog (rows
           -- behind a head waiting for its retry are kept out of the due range, see record-results).
@@ -130,10 +144,9 @@ export async function claimDeliveries(
                 select 1 from deliveries p
                 where p.endpoint_id = d.endpoint_id and p.project_id = d.project_id and p.id < d.id
                   and p.state in ('pending', 'in_flight'))
-              -- …and nothing of its lane in flight, a later one included (deliveries_lane_in_flight_idx).
+              -- …and nothing of its lane in flight, a later one included (read once above).
               and not exists (
-                select 1 from deliveries f
-                where f.endpoint_id = d.endpoint_id and f.project_id = d.project_id and f.state = 'in_flight')))
+                select 1 from in_flight_rows f where f.endpoint_id = d.endpoint_id and f.project_id = d.project_id)))
           order by d.next_attempt_at
           limit ${options.limit}
           for update of d skip locked
@@ -144,23 +157,37 @@ export async function claimDeliveries(
           select d.id, true as lost
           ${claimableDeliveries}
           where d.state = 'in_flight' and d.lease_expires_at < now()
+            -- Evaluated once: the in-flight rows are not read a second time when no lease has expired.
+            and exists (select 1 from in_flight x where x.first_expiry < now())
           order by d.lease_expires_at
           limit ${options.limit}
           for update of d skip locked
         ),
-        due as (${capped} union all select id, lost from expired),
-        claimed as (
+        due as (${capped})
+        select id, lost from due union all select id, lost from expired`),
+    );
+    if (picked.length === 0) return [];
+    // Second statement: lease the picked rows (locked by the first) by primary key and read what
+    // to send. In the first, the cost that `enable_sort = off` puts on the cap's ranking (10^10)
+    // reached the join of this update: all its plans cost the same within the planner's 1 % fuzz,
+    // and it hashed the whole deliveries and events tables to find the batch (25 ms for 64 rows
+    // over a 30,000-row table, growing with the log; issue #17).
+    const ids = `{${picked.map((r) => String(r.id)).join(",")}}`;
+    const lostIds = `{${picked.filter((r) => r.lost === true).map((r) => String(r.id)).join(",")}}`;
+    return rowsOf<Row>(
+      await tx.execute(sql`
+        with claimed as (
           update deliveries d
           set state = 'in_flight',
               lease_owner = ${options.owner},
               lease_expires_at = now() + ${options.leaseMs} * interval '1 millisecond',
               attempt_count = d.attempt_count + 1,
               updated_at = now()
-          from due, webhook_endpoints e, events ev, services s
-          where d.id = due.id and e.id = d.endpoint_id and ev.id = d.event_id and s.id = d.service_id
+          from webhook_endpoints e, events ev, services s
+          where d.id = any(${ids}::bigint[]) and e.id = d.endpoint_id and ev.id = d.event_id and s.id = d.service_id
           returning d.id, d.event_id, d.endpoint_id, ev.body as event_body, ev.porteur_email_hash as porteur_hash,
                     ev.request_id, ev.trace_parent, d.receiver_view,
-                    d.attempt_count, d.retry_step, d.next_trigger, due.lost, s.slug as service_slug,
+                    d.attempt_count, d.retry_step, d.next_trigger, d.id = any(${lostIds}::bigint[]) as lost, s.slug as service_slug,
                     e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
         ),
         -- The previous holder may or may not have reached the receiver: say so in the log.
