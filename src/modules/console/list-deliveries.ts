@@ -60,9 +60,12 @@ async function selectDeliveries(db: DbOrTx, conditions: SQL[], count: number) {
 /**
  * The `count` deliveries of highest id below `below` matching `conditions`, read through the
  * conditions' own indexes (the creation-time BRIN for a range) rather than down the primary key:
- * `id + 0` hides the id order from the planner, which then reads the matching rows and keeps the
- * highest ids (a top-N sort). Only their ids are read there, then the rows by id: on a day of 86,000
- * deliveries, the join with `services` over every row of the range cost as much as the read itself.
+ * `id + 0` hides the id from the planner, which then reads the matching rows and keeps the highest
+ * ids (a top-N sort). Hidden in the bound too: the plan PostgreSQL keeps for the prepared statement
+ * (generic, after five runs) otherwise ANDs the range's BRIN bitmap with a primary-key bitmap of
+ * every id below the bound (2.5 M entries, 160 ms of a 210 ms read at 2.5 M deliveries).
+ * Only ids are read there, then the rows by id: on a day of 86,000 deliveries, the join with
+ * `services` over every row of the range cost as much as the read itself.
  * A delivery without its service (none is ever deleted) is left out as by the join of the page: the
  * read goes on below it until `count` rows are found or none is left.
  */
@@ -74,7 +77,7 @@ async function selectHighestOfRange(db: DbOrTx, conditions: SQL[], below: number
       await db
         .select({ id: deliveries.id })
         .from(deliveries)
-        .where(and(...conditions, lt(deliveries.id, top)))
+        .where(and(...conditions, sql`${deliveries.id} + 0 < ${top}`))
         .orderBy(sql`${deliveries.id} + 0 desc`)
         .limit(need)
     ).map((row) => row.id);
