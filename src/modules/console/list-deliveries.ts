@@ -58,6 +58,29 @@ async function selectDeliveries(db: DbOrTx, conditions: SQL[], count: number) {
 }
 
 /**
+ * The deliveries matching `conditions` among the ids in [top - walkIds, top), highest first, at most
+ * `count`: a walk down the primary key of at most `walkIds` rows (fewer where ids were skipped).
+ */
+function walkDown(db: DbOrTx, conditions: SQL[], top: number, walkIds: number, count: number) {
+  return selectDeliveries(db, [...conditions, lt(deliveries.id, top), gte(deliveries.id, top - walkIds)], count);
+}
+
+/**
+ * The highest id below `below` matching `conditions` (null: none), from one aggregate over the rows
+ * the conditions select through their own indexes (the creation-time BRIN for a range): `id + 0`
+ * hides the id from the planner, which would otherwise walk the primary key down from `below`.
+ * Cheaper per row than keeping the highest n (a top-N sort): 40–58 ms against 54–76 ms for a day
+ * of 86,000 deliveries on a busy host.
+ */
+async function highestIdBelow(db: DbOrTx, conditions: SQL[], below: number): Promise<number | null> {
+  const [row] = await db
+    .select({ id: sql<number | null>`max(${deliveries.id} + 0)`.mapWith(Number) })
+    .from(deliveries)
+    .where(and(...conditions, sql`${deliveries.id} + 0 < ${below}`));
+  return row?.id ?? null;
+}
+
+/**
  * The `count` deliveries of highest id below `below` matching `conditions`, read through the
  * conditions' own indexes (the creation-time BRIN for a range) rather than down the primary key:
  * `id + 0` hides the id from the planner, which then reads the matching rows and keeps the highest
@@ -98,9 +121,12 @@ async function selectHighestOfRange(db: DbOrTx, conditions: SQL[], below: number
  * and creation times do not follow the same order (`created_at` is taken by the writer before its
  * insert draws the id, by concurrent transactions and processes). So the page walks at most
  * `walkIds` ids below the cursor (a page inside the range, or just after it, ends there), and only
- * if that walk did not fill the page reads, below the walked ids, the rows of the range itself,
- * through the creation-time BRIN, keeping the highest ids (selectHighestOfRange): a cost of the
- * range's size at worst, never of its distance from now, and the exact rows of the range in id order.
+ * if that walk did not fill the page reads, below the walked ids, the rows of the range itself
+ * through the creation-time BRIN: their highest id (highestIdBelow), from which a second walk of
+ * 4 × `walkIds` ids down takes the page, and if even that does not fill it, the highest ids of what is
+ * left (selectHighestOfRange). Each walk is exact for the ids it covers, and each read for the ids
+ * below its bound: the exact rows of the range in id order, at a cost of the range's size at
+ * worst, never of its distance from now.
  * `options.walkIds` defaults to RANGE_WALK_IDS (tests make it small to take the second read).
  */
 export async function listDeliveries(
@@ -115,14 +141,25 @@ export async function listDeliveries(
   if (!range.since && !range.until) {
     rows = await selectDeliveries(db, input.cursor ? [...conditions, lt(deliveries.id, input.cursor)] : conditions, want);
   } else {
+    const walkIds = options.walkIds ?? RANGE_WALK_IDS;
     // The walk's top (exclusive): the cursor, or above the newest delivery.
     const top = input.cursor ?? Number((await db.select({ id: max(deliveries.id) }).from(deliveries))[0]?.id ?? 0) + 1;
-    // Ids are drawn from a sequence, from 1: the walk covers at most `walkIds` deliveries (fewer
-    // where ids were skipped), and all of them when `floor` is 1 or below.
-    const floor = top - (options.walkIds ?? RANGE_WALK_IDS);
-    rows = await selectDeliveries(db, [...conditions, lt(deliveries.id, top), gte(deliveries.id, floor)], want);
+    rows = await walkDown(db, conditions, top, walkIds, want);
+    // Ids are drawn from a sequence, from 1: below 1 there is nothing left to read.
+    let floor = top - walkIds;
     if (rows.length < want && floor > 1) {
-      rows = rows.concat(await selectHighestOfRange(db, conditions, floor, want - rows.length));
+      // The range's highest id below the walk, then a walk down from it: just below a range's
+      // highest id its rows are dense (the end of a day), and that walk usually ends the page. It
+      // is 4 × longer (20,000 ids, a few ms) so that a page of 50 is found even with a filter that
+      // keeps one row in 400 (a rare event type keeps 1 in 100): measured on the bench's day, one
+      // walk of 5,000 ids then the top-N read cost more than the top-N read alone.
+      const highest = await highestIdBelow(db, conditions, floor);
+      if (highest !== null) {
+        rows = rows.concat(await walkDown(db, conditions, highest + 1, 4 * walkIds, want - rows.length));
+        floor = highest + 1 - 4 * walkIds;
+        // Rows of the range scattered below that (sparse filters): the highest of them, read.
+        if (rows.length < want && floor > 1) rows = rows.concat(await selectHighestOfRange(db, conditions, floor, want - rows.length));
+      }
     }
   }
   const items = rows.slice(0, input.limit);
