@@ -11,7 +11,7 @@ export const SUBSCRIBABLE_EVENT_TYPES = ["projet.cree", "projet.modifie", "utili
 
 export const TERRITORY_PREFIXES = ["reg", "dep", "epci", "com"] as const;
 
-type Geography = {
+export type Geography = {
   /** Territory keys of a commune (INSEE code): its com, epci, dep and reg keys. */
   commune: Map<string, string[]>;
   /** Territory keys of an EPCI (SIREN): its epci key and the deps/regs of its member communes. */
@@ -29,7 +29,13 @@ function load<T>(name: string): T {
   return JSON.parse(readFileSync(dataFile(name), "utf8")) as T;
 }
 
-function loadGeography(): Geography {
+/**
+ * Reads the official division once per process (~0.5–1 s of one core: several megabytes of JSON).
+ * The server calls it at start (boot.ts), so that no request pays it: in the profile of the first
+ * seconds after a start, the loading held 3–5 % of the hub's thread inside the measured ingest
+ * (issue #17, docs/BENCHMARKS.md).
+ */
+export function loadGeography(): Geography {
   if (geography) return geography;
   const communes = load<{ code: string; type: string; departement?: string; region?: string }[]>("communes.json");
   const epcis = load<{ code: string; membres: { code: string }[] }[]>("epci.json");
