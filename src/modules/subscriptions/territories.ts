@@ -18,7 +18,12 @@ export type Geography = {
   epci: Map<string, string[]>;
   known: Set<string>;
 };
-let geography: Geography | null = null;
+// On globalThis, under one key: Next.js loads this module once per bundle (the instrumentation that
+// boots the server, each route), and each copy parsing the files again would both cost each route
+// its first requests' time (found in the profile: the preload at boot did not reach the routes)
+// and keep one copy of the maps per bundle.
+const geographyKey = Symbol.for("les-communs.geography");
+type GeographyHolder = { [geographyKey]?: Geography };
 
 function dataFile(name: string): string {
   // Read from node_modules at run time rather than bundled: the files weigh several megabytes.
@@ -36,7 +41,9 @@ function load<T>(name: string): T {
  * (issue #17, docs/BENCHMARKS.md).
  */
 export function loadGeography(): Geography {
-  if (geography) return geography;
+  const holder = globalThis as GeographyHolder;
+  const loaded = holder[geographyKey];
+  if (loaded) return loaded;
   const communes = load<{ code: string; type: string; departement?: string; region?: string }[]>("communes.json");
   const epcis = load<{ code: string; membres: { code: string }[] }[]>("epci.json");
   const departements = load<{ code: string }[]>("departements.json");
@@ -73,8 +80,7 @@ export function loadGeography(): Geography {
     ...epcis.map((e) => `epci:${e.code}`),
     ...[...place.keys()].map((c) => `com:${c}`),
   ]);
-  geography = { commune, epci, known };
-  return geography;
+  return (holder[geographyKey] = { commune, epci, known });
 }
 
 /**
