@@ -3,19 +3,61 @@
 // between the rows they write are checked at the end of the statement. One round trip instead of
 // one per write, on the path of every API write.
 import { sql, type SQL } from "drizzle-orm";
+import { buildStatement, withValues, type BuiltStatement } from "./prepared-sql";
 
-export type StatementPart = { name: string; statement: SQL; materialized?: boolean };
+export type StatementPart = {
+  name: string;
+  statement: SQL;
+  materialized?: boolean;
+  /**
+   * The values of the statement's placeholders (`sql.placeholder`, named `<part>.<value>` so that
+   * names never clash across parts). A part that has them is static: its statement is a module
+   * constant, and a statement made only of static parts has its text built once (issue #17,
+   * prepared-sql.ts). A part without them is built at each execution, as before.
+   */
+  values?: Record<string, unknown>;
+};
+
+const selectOne = sql`select 1`;
+
+/** Texts of the combinations of static parts met so far, by their parts' identities. */
+const combinedTexts = new Map<string, BuiltStatement>();
+/** Far above the combinations the write paths make (a few dozen); past it, texts are built each time. */
+const MAX_COMBINED_TEXTS = 512;
+const statementIds = new WeakMap<SQL, number>();
+let nextStatementId = 0;
+function statementId(statement: SQL): number {
+  let id = statementIds.get(statement);
+  if (id === undefined) statementIds.set(statement, (id = nextStatementId++));
+  return id;
+}
 
 /**
  * The parts as one statement ending with `final`. Parts that share a name are the same part (e.g.
- * `writeClockPart`, added by every writer that needs it): only the first is kept.
+ * `writeClockPart`, added by every writer that needs it): only the first is kept. `finalValues`:
+ * the values of `final`'s placeholders, given when `final` is static (a module constant) like the
+ * parts; when every part and `final` are static, the statement's text is built once per process.
  */
-export function combineWrites(parts: StatementPart[], final: SQL = sql`select 1`): SQL {
-  if (parts.length === 0) return final;
+export function combineWrites(parts: StatementPart[], final: SQL = selectOne, finalValues?: Record<string, unknown>): SQL {
+  if (parts.length === 0 && finalValues === undefined) return final;
   const seen = new Set<string>();
   const unique = parts.filter((p) => !seen.has(p.name) && seen.add(p.name));
-  const ctes = unique.map((p) => sql`${sql.raw(p.name)} as ${p.materialized ? sql`materialized ` : sql``}(${p.statement})`);
-  return sql`with ${sql.join(ctes, sql`, `)} ${final}`;
+  const values: Record<string, unknown> = Object.assign({}, ...unique.map((p) => p.values), finalValues);
+  const assemble = () => {
+    if (unique.length === 0) return final;
+    const ctes = unique.map((p) => sql`${sql.raw(p.name)} as ${p.materialized ? sql`materialized ` : sql``}(${p.statement})`);
+    return sql`with ${sql.join(ctes, sql`, `)} ${final}`;
+  };
+  if (!unique.every((p) => p.values !== undefined) || (finalValues === undefined && final !== selectOne)) {
+    return withValues(buildStatement(assemble()), values);
+  }
+  const key = `${unique.map((p) => `${p.name}:${statementId(p.statement)}${p.materialized ? "m" : ""}`).join(",")};${statementId(final)}`;
+  let built = combinedTexts.get(key);
+  if (!built) {
+    built = buildStatement(assemble());
+    if (combinedTexts.size < MAX_COMBINED_TEXTS) combinedTexts.set(key, built);
+  }
+  return withValues(built, values);
 }
 
 /**
@@ -28,6 +70,7 @@ export const writeClockPart: StatementPart = {
   name: "write_clock",
   materialized: true,
   statement: sql`select date_trunc('milliseconds', clock_timestamp()) as at`,
+  values: {},
 };
 
 /** The write clock's value, for a part of a statement that includes `writeClockPart`. */

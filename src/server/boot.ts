@@ -10,6 +10,7 @@ import { onShutdown, processState } from "./process-state";
 import { startDeliveryDriver } from "./delivery-driver";
 import { startTracingFromEnv } from "./telemetry/tracing-from-env";
 import { startErrorReportingFromEnv } from "./telemetry/error-reporting-from-env";
+import { loadGeography } from "@/modules/subscriptions/territories";
 
 export async function boot() {
   if (processState.booted) return;
@@ -26,6 +27,15 @@ export async function boot() {
   if (reporting) {
     onShutdown(async () => void (await reporting.flush(2000)));
     logger.info("error reporting on");
+  }
+
+  // Before any request: the official geography that every project write reads (collectivité
+  // codes, territory keys) is parsed now, not inside the first writes (issue #17). Should it fail,
+  // the writes try again and answer as they did before this preload.
+  try {
+    loadGeography();
+  } catch (error) {
+    logger.error("official geography not loaded at start", describeError(error));
   }
 
   const handle = await getDatabase();

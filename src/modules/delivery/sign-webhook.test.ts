@@ -28,4 +28,20 @@ describe("Standard Webhooks signature", () => {
     expect(() => new Webhook(oldSecret).verify(body, later)).toThrow();
     expect(() => new Webhook(newSecret).verify(body, later)).not.toThrow();
   });
+
+  it("gives the reference library's signature, byte for byte", () => {
+    const bodies = [body, "", JSON.stringify({ nom: "Écluse n°3 — quai 🚲", texte: "x".repeat(5000) })];
+    for (let i = 0; i < 20; i++) {
+      const secret = generateWebhookSecret();
+      const now = new Date(Date.now() + i * 997_123);
+      for (const b of bodies) {
+        const expected = new Webhook(secret).sign(`msg_${i}`, now, b);
+        expect(signatureHeaders(`msg_${i}`, b, [secret], now)["webhook-signature"]).toBe(expected);
+      }
+    }
+  });
+
+  it("refuses a secret the reference library refuses", () => {
+    expect(() => signatureHeaders("msg_3", body, ["whsec_"])).toThrow();
+  });
 });

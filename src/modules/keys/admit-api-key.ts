@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { apiKeys } from "@/db/schema";
-import { countRequestFor, type RateVerdict } from "@/modules/rate-limit/count-request";
+import { preparedSql } from "@/db/prepared-sql";
+import { countingStatement, countRequestWith, type RateVerdict } from "@/modules/rate-limit/count-request";
 import { forgetApiKey, type ApiKeyIdentity } from "./identify-api-key";
 
 export type AdmittedService = { id: string; slug: string; catalogVersion: number };
@@ -22,6 +23,13 @@ async function noteApiKeyUse(db: DbOrTx, keyId: string): Promise<void> {
   await db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, keyId));
 }
 
+/** The statement of `admitApiKey`, built once (issue #17: it runs on every API request). */
+const admission = preparedSql<"keyId">((p) =>
+  countingStatement(sql`select s.id as service_id, s.slug, (select version from catalog_version) as catalog_version
+        from api_keys k join services s on s.id = k.service_id
+        where k.id = ${p.keyId}::uuid and k.revoked_at is null and s.enabled`),
+);
+
 /**
  * Admits one request made with an identified key (`identifyApiKey`): in a single statement,
  * checks that the key is still active (not revoked, its service enabled), counts the request
@@ -38,11 +46,9 @@ export async function admitApiKey(
   key: ApiKeyIdentity,
   perMinute: number,
 ): Promise<{ service: AdmittedService; verdict: RateVerdict } | null> {
-  const counted = await countRequestFor<{ service_id: string; slug: string; catalog_version: string | number }>(
+  const counted = await countRequestWith<{ service_id: string; slug: string; catalog_version: string | number }>(
     db,
-    sql`select s.id as service_id, s.slug, (select version from catalog_version) as catalog_version
-        from api_keys k join services s on s.id = k.service_id
-        where k.id = ${key.keyId}::uuid and k.revoked_at is null and s.enabled`,
+    admission({ keyId: key.keyId }),
     perMinute,
   );
   if (!counted) {

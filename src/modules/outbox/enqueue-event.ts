@@ -2,6 +2,7 @@
 // the change and its deliveries commit together (no event without its change, and the reverse).
 import { sql, type SQL } from "drizzle-orm";
 import { monotonicFactory } from "ulid";
+import { bufferedRandom } from "./buffered-random";
 import { currentEventOrigin } from "./event-origin";
 import type { ReceiverView } from "@/db/schema";
 import { rowsOf, type Tx } from "@/db/client";
@@ -46,9 +47,13 @@ export type NewEvent = {
 
 export const OUTBOX_CHANNEL = "outbox";
 
+/** Joins the event bodies of one statement: U+001E, never raw in JSON text (`chr(30)` in SQL). */
+const BODY_SEPARATOR = "\u001e";
+
 // Monotonic: ids made in the same millisecond increment instead of drawing 80 new random bits each
-// (a bulk of 1000 events spent ~75 ms in the random source), and they sort in creation order.
-const nextUlid = monotonicFactory();
+// (a bulk of 1000 events spent ~75 ms in the random source), and they sort in creation order. The
+// random part of a new millisecond comes from a buffered CSPRNG (buffered-random.ts).
+const nextUlid = monotonicFactory(bufferedRandom());
 
 export function newEventId(): string {
   return `msg_${nextUlid()}`;
@@ -86,7 +91,7 @@ export async function enqueueEvents(
     return [];
   }
   const outbox = outboxParts(list);
-  return outbox.results(rowsOf(await tx.execute(combineWrites([...writes, ...outbox.parts], outbox.final))));
+  return outbox.results(rowsOf(await tx.execute(combineWrites([...writes, ...outbox.parts], outbox.final, {}))));
 }
 
 type OutboxParts = {
@@ -128,7 +133,6 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       only_service_id: event.onlyServiceId ?? null,
       changements: event.changements ?? [],
       receiver_views: event.receiverViews ?? null,
-      body: JSON.stringify({ id, type: event.type, createdAt: at, data: event.data }),
       porteur_email_hash: event.porteurEmailHash ?? null,
       territory_keys: event.territoryKeys ?? null,
       leaving_keys: event.leavingKeys ?? null,
@@ -136,40 +140,68 @@ function outboxParts(list: NewEvent[]): OutboxParts {
       trace_parent: origin?.traceParent ?? null,
     };
   });
-  // The list travels as one JSON parameter expanded in SQL (much cheaper than binding thousands of
-  // scalars). Deliveries have no foreign key to their event: they are inserted here, with it.
-  // A project's `createdAt`/`updatedAt` rendered as WRITE_CLOCK become the statement's write clock,
-  // the value its row stores (combine-writes.ts).
+  // The bodies travel apart from the rows, as one text joined by U+001E, which JSON text never
+  // holds raw (JSON.stringify escapes every control character): inside the rows' JSON each body
+  // was escaped a second time and parsed back by PostgreSQL (issue #17: ~20 % of a 1000-item
+  // bulk's JavaScript went to serialising the outbox rows).
+  const bodies = list.map((event, ord) => JSON.stringify({ id: eventRows[ord]!.id, type: event.type, createdAt: at, data: event.data })).join(BODY_SEPARATOR);
+  const values = { "outbox.rows": JSON.stringify(eventRows), "outbox.bodies": bodies, "outbox.at": at };
   const parts: StatementPart[] = [
     writeClockPart,
-    {
-      name: "outbox_input",
-      materialized: true,
-      statement: sql`
-        select * from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as v(
+    ...outboxStatements.map(({ name, statement, materialized }) => ({ name, statement, materialized, values: name === "outbox_input" ? values : {} })),
+  ];
+  const results = (rows: unknown[]) => {
+    const counts = rows as { event_id: string | null; n: number | string }[];
+    const queued = new Map(counts.filter((c) => c.event_id !== null).map((c) => [c.event_id!, Number(c.n)]));
+    return eventRows.map((e) => ({ eventId: e.id, deliveries: queued.get(e.id) ?? 0 }));
+  };
+  return { parts, final: outboxFinal, results };
+}
+
+// The outbox statements are module constants with placeholders (`outbox.rows`: the events as one
+// JSON parameter, `outbox.at`: the enqueue time): their text is built once per process (issue #17,
+// prepared-sql.ts). The list travels as one JSON parameter expanded in SQL (much cheaper than
+// binding thousands of scalars). Deliveries have no foreign key to their event: they are inserted
+// here, with it. A project's `createdAt`/`updatedAt` rendered as WRITE_CLOCK become the statement's
+// write clock, the value its row stores (combine-writes.ts).
+const enqueuedAt = sql.placeholder("outbox.at");
+const outboxStatements: StatementPart[] = [
+  {
+    name: "outbox_input",
+    materialized: true,
+    statement: sql`
+        select * from jsonb_to_recordset(${sql.placeholder("outbox.rows")}::jsonb) as v(
           id text, ord integer, type text, project_id uuid, project_version integer, author_service_id uuid,
-          only_service_id uuid, changements jsonb, receiver_views jsonb, body text, porteur_email_hash text,
+          only_service_id uuid, changements jsonb, receiver_views jsonb, porteur_email_hash text,
           territory_keys jsonb, leaving_keys jsonb, request_id text, trace_parent text)`,
-    },
-    {
-      name: "outbox_events",
-      statement: sql`
+  },
+  {
+    // The event bodies in event order: element n (from 1) is the body of the row of ord n - 1.
+    name: "outbox_bodies",
+    materialized: true,
+    statement: sql`
+        select b.ord - 1 as ord, b.body
+        from unnest(string_to_array(${sql.placeholder("outbox.bodies")}::text, chr(30))) with ordinality as b(body, ord)`,
+  },
+  {
+    name: "outbox_events",
+    statement: sql`
         insert into events (id, type, project_id, project_version, author_service_id, changements, body, porteur_email_hash,
                             request_id, trace_parent, created_at)
-        select id, type, project_id, project_version, author_service_id, changements, ${withWriteClock(sql`body`)}, porteur_email_hash,
-               request_id, trace_parent, ${at}::timestamptz
-        from outbox_input
+        select v.id, v.type, v.project_id, v.project_version, v.author_service_id, v.changements, ${withWriteClock(sql`b.body`)},
+               v.porteur_email_hash, v.request_id, v.trace_parent, ${enqueuedAt}::timestamptz
+        from outbox_input v join outbox_bodies b on b.ord = v.ord
         returning 1`,
-    },
-    {
-      name: "outbox_receivers",
-      statement: sql`
+  },
+  {
+    name: "outbox_receivers",
+    statement: sql`
         select e.id as endpoint_id, e.service_id, e.enabled and s.enabled as active, e.evenements, e.territoires
         from webhook_endpoints e join services s on s.id = e.service_id`,
-    },
-    {
-      name: "outbox_deliveries",
-      statement: sql`
+  },
+  {
+    name: "outbox_deliveries",
+    statement: sql`
         insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view,
                                 state, next_attempt_at, created_at, updated_at)
         -- The receiver's view without its null fields (null when none is left): the event's body
@@ -180,11 +212,11 @@ function outboxParts(list: NewEvent[]): OutboxParts {
           -- Behind a lane head waiting for its retry, a delivery is not due before that head: claims
           -- then do not walk over a blocked lane's backlog at every round while a receiver is down.
           -- For a disabled receiver (an erasure event), parked until it is enabled again.
-          case when not r.active then ${PARKED_UNTIL}::timestamptz else greatest(${at}::timestamptz, (
+          case when not r.active then ${PARKED_UNTIL}::timestamptz else greatest(${enqueuedAt}::timestamptz, (
             select p.next_attempt_at from deliveries p
             where p.endpoint_id = r.endpoint_id and p.project_id = v.project_id and p.state in ('pending', 'in_flight')
             order by p.id desc limit 1)) end,
-          ${at}::timestamptz, ${at}::timestamptz
+          ${enqueuedAt}::timestamptz, ${enqueuedAt}::timestamptz
         from outbox_input v join outbox_receivers r
           on case when v.only_service_id is not null then r.service_id = v.only_service_id
                   else r.service_id is distinct from v.author_service_id end
@@ -195,17 +227,17 @@ function outboxParts(list: NewEvent[]): OutboxParts {
           and ${subscribed(sql`r`)}
         order by v.ord, r.endpoint_id
         returning event_id`,
-    },
-    {
-      // Held, not dropped (CONTRACT §8): a project change for a disabled endpoint, or an endpoint of
-      // a disabled service, is kept for it, coalesced to the newest version per (endpoint, project),
-      // and released with the project's current state on re-enable (release-held-changes.ts). Never
-      // for the author, nor for events addressed to one service (tests, releases). Other events
-      // (`utilisateur.efface`) carry no project state to coalesce: they are not held here.
-      name: "outbox_held",
-      statement: sql`
+  },
+  {
+    // Held, not dropped (CONTRACT §8): a project change for a disabled endpoint, or an endpoint of
+    // a disabled service, is kept for it, coalesced to the newest version per (endpoint, project),
+    // and released with the project's current state on re-enable (release-held-changes.ts). Never
+    // for the author, nor for events addressed to one service (tests, releases). Other events
+    // (`utilisateur.efface`) carry no project state to coalesce: they are not held here.
+    name: "outbox_held",
+    statement: sql`
         insert into held_changes as h (endpoint_id, service_id, project_id, project_version, author_service_id, changements, held_at)
-        select distinct on (r.endpoint_id, v.project_id) r.endpoint_id, r.service_id, v.project_id, v.project_version, v.author_service_id, v.changements, ${at}::timestamptz
+        select distinct on (r.endpoint_id, v.project_id) r.endpoint_id, r.service_id, v.project_id, v.project_version, v.author_service_id, v.changements, ${enqueuedAt}::timestamptz
         from outbox_input v
         join outbox_receivers r on r.service_id is distinct from v.author_service_id
         where v.project_id is not null and v.only_service_id is null and not r.active
@@ -217,16 +249,10 @@ function outboxParts(list: NewEvent[]): OutboxParts {
           changements = (select coalesce(jsonb_agg(distinct c order by c), '[]'::jsonb) from jsonb_array_elements_text(h.changements || excluded.changements) as c),
           held_at = excluded.held_at
         returning 1`,
-    },
-  ];
-  const final = sql`
+  },
+];
+
+const outboxFinal = sql`
     select event_id, count(*) as n from outbox_deliveries group by event_id
     union all
     select null, count(*) from outbox_events`;
-  const results = (rows: unknown[]) => {
-    const counts = rows as { event_id: string | null; n: number | string }[];
-    const queued = new Map(counts.filter((c) => c.event_id !== null).map((c) => [c.event_id!, Number(c.n)]));
-    return eventRows.map((e) => ({ eventId: e.id, deliveries: queued.get(e.id) ?? 0 }));
-  };
-  return { parts, final, results };
-}

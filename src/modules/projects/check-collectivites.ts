@@ -1,25 +1,8 @@
 // Commune (INSEE) and EPCI (SIREN) codes are checked offline against the official administrative
-// division shipped by @etalab/decoupage-administratif: no network call on the request path.
-import { readFileSync } from "node:fs";
-import path from "node:path";
+// division shipped by @etalab/decoupage-administratif (read once per process with the territories,
+// territories.ts): no network call on the request path.
 import type { ValidationIssue } from "@/modules/errors/app-error";
-
-type CodeSets = { Commune: Set<string>; EPCI: Set<string> };
-let codeSets: CodeSets | null = null;
-
-function dataFile(name: string): string {
-  // Read from node_modules at run time rather than bundled: the files weigh several megabytes.
-  return path.join(process.cwd(), "node_modules", "@etalab", "decoupage-administratif", "data", name);
-}
-
-function loadCodeSets(): CodeSets {
-  if (!codeSets) {
-    const communes = JSON.parse(readFileSync(dataFile("communes.json"), "utf8")) as { code: string }[];
-    const epci = JSON.parse(readFileSync(dataFile("epci.json"), "utf8")) as { code: string }[];
-    codeSets = { Commune: new Set(communes.map((c) => c.code)), EPCI: new Set(epci.map((e) => e.code)) };
-  }
-  return codeSets;
-}
+import { loadGeography } from "@/modules/subscriptions/territories";
 
 /** Issues for every unknown code, each naming the code (public data, not personal data). */
 export function checkCollectivites(
@@ -27,7 +10,10 @@ export function checkCollectivites(
   pathPrefix: string,
 ): ValidationIssue[] {
   if (!collectivites) return [];
-  const sets = loadCodeSets();
+  // The same data as the territory keys (territories.ts), parsed once for both: every commune code
+  // of communes.json and every EPCI SIREN of epci.json is a key of these maps.
+  const geography = loadGeography();
+  const sets = { Commune: geography.commune, EPCI: geography.epci };
   const issues: ValidationIssue[] = [];
   collectivites.forEach((c, i) => {
     if (!sets[c.type].has(c.code)) {

@@ -49,8 +49,16 @@ export async function countRequestFor<T extends { service_id: string }>(
   target: SQL,
   perMinute: number,
 ): Promise<{ row: T; verdict: RateVerdict } | null> {
-  const [row] = rowsOf<T & { current: number; previous: number; elapsed: string | number; window_start: string | Date }>(
-    await db.execute(sql`
+  return countRequestWith<T>(db, countingStatement(target), perMinute);
+}
+
+/**
+ * The statement of `countRequestFor` around `target`. Made of a `target` with placeholders, it can
+ * be built once (`preparedSql`) and run by `countRequestWith` (issue #17: the key check on every
+ * API request).
+ */
+export function countingStatement(target: SQL): SQL {
+  return sql`
       with target as (${target}),
       cur as (
         insert into api_rate_windows as w (service_id, window_start, count)
@@ -62,8 +70,16 @@ export async function countRequestFor<T extends { service_id: string }>(
              extract(epoch from now() - cur.window_start) as elapsed,
              coalesce((select p.count from api_rate_windows p
                        where p.service_id = cur.service_id and p.window_start = cur.window_start - interval '1 minute'), 0) as previous
-      from target join cur on cur.service_id = target.service_id`),
-  );
+      from target join cur on cur.service_id = target.service_id`;
+}
+
+/** `countRequestFor` with its statement given (`countingStatement`, possibly prepared). */
+export async function countRequestWith<T extends { service_id: string }>(
+  db: DbOrTx,
+  counting: SQL,
+  perMinute: number,
+): Promise<{ row: T; verdict: RateVerdict } | null> {
+  const [row] = rowsOf<T & { current: number; previous: number; elapsed: string | number; window_start: string | Date }>(await db.execute(counting));
   if (!row) return null;
   const verdict = judgeWindow({ current: Number(row.current), previous: Number(row.previous), elapsed: Number(row.elapsed), perMinute });
   if (!verdict.allowed) {

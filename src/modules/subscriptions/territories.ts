@@ -11,14 +11,19 @@ export const SUBSCRIBABLE_EVENT_TYPES = ["projet.cree", "projet.modifie", "utili
 
 export const TERRITORY_PREFIXES = ["reg", "dep", "epci", "com"] as const;
 
-type Geography = {
+export type Geography = {
   /** Territory keys of a commune (INSEE code): its com, epci, dep and reg keys. */
   commune: Map<string, string[]>;
   /** Territory keys of an EPCI (SIREN): its epci key and the deps/regs of its member communes. */
   epci: Map<string, string[]>;
   known: Set<string>;
 };
-let geography: Geography | null = null;
+// On globalThis, under one key: Next.js loads this module once per bundle (the instrumentation that
+// boots the server, each route), and each copy parsing the files again would both cost each route
+// its first requests' time (found in the profile: the preload at boot did not reach the routes)
+// and keep one copy of the maps per bundle.
+const geographyKey = Symbol.for("les-communs.geography");
+type GeographyHolder = { [geographyKey]?: Geography };
 
 function dataFile(name: string): string {
   // Read from node_modules at run time rather than bundled: the files weigh several megabytes.
@@ -29,8 +34,16 @@ function load<T>(name: string): T {
   return JSON.parse(readFileSync(dataFile(name), "utf8")) as T;
 }
 
-function loadGeography(): Geography {
-  if (geography) return geography;
+/**
+ * Reads the official division once per process (~0.5–1 s of one core: several megabytes of JSON).
+ * The server calls it at start (boot.ts), so that no request pays it: in the profile of the first
+ * seconds after a start, the loading held 3–5 % of the hub's thread inside the measured ingest
+ * (issue #17, docs/BENCHMARKS.md).
+ */
+export function loadGeography(): Geography {
+  const holder = globalThis as GeographyHolder;
+  const loaded = holder[geographyKey];
+  if (loaded) return loaded;
   const communes = load<{ code: string; type: string; departement?: string; region?: string }[]>("communes.json");
   const epcis = load<{ code: string; membres: { code: string }[] }[]>("epci.json");
   const departements = load<{ code: string }[]>("departements.json");
@@ -67,8 +80,7 @@ function loadGeography(): Geography {
     ...epcis.map((e) => `epci:${e.code}`),
     ...[...place.keys()].map((c) => `com:${c}`),
   ]);
-  geography = { commune, epci, known };
-  return geography;
+  return (holder[geographyKey] = { commune, epci, known });
 }
 
 /**
