@@ -13,7 +13,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { useDatabase } from "@/db";
 import { rowsOf } from "@/db/client";
-import { createTestDatabase, onPostgres, type TestDatabase } from "@/test/test-database";
+import { createTestDatabase, skipWithoutPostgres, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "../testing/api-test-kit";
 import * as projets from "./route";
 import * as effacement from "../utilisateurs/effacement/route";
@@ -54,7 +54,9 @@ async function traverse(key: string, since: string, maxPages = 50): Promise<Item
   }
 }
 
-describe.runIf(onPostgres)("GET /api/v1/projets with a transaction open in another database of the server", () => {
+const otherDatabase = "GET /api/v1/projets with a transaction open in another database of the server (two databases)";
+
+describe.skipIf(skipWithoutPostgres(otherDatabase))(otherDatabase, () => {
   let elsewhere: postgres.Sql;
   let heldPid: number | null = null;
   let reserved: postgres.ReservedSql | null = null;
