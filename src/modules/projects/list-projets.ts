@@ -3,9 +3,10 @@
 // Order and completeness. Each project row carries `txid`, the id of the transaction that wrote its
 // current version (store-projects.ts). Transaction ids only grow for transactions that start writing
 // later, but they commit in any order, so a page may only pass positions that no transaction can
-// still commit to: it returns rows whose txid is below the horizon, the xmin of the statement's
-// snapshot (every transaction with a smaller id has committed or rolled back; every one still able to
-// commit, or yet to start, has an id at or above it). Pages walk (txid, id) in index order from the
+// still commit to: it returns rows whose txid is below the horizon, the oldest transaction of the
+// statement's snapshot still running in this database (every transaction of this database with a
+// smaller id has committed or rolled back; every one still able to commit, or yet to start, has an id
+// at or above it; transactions of other databases of the server are not waited for, `horizon`). Pages walk (txid, id) in index order from the
 // cursor, so a page costs the same at any depth (issue #17, "resync depth"). Hence, within one
 // traversal: every change committed before the traversal ends is returned after it (its position is
 // above every position passed before it committed), and a version is returned at most once (one
@@ -115,10 +116,9 @@ async function markAt(db: Db, at: string): Promise<Mark | null> {
  */
 const horizon = sql`coalesce(
   (select min(xip::text::bigint) from pg_snapshot_xip(pg_current_snapshot()) as xip
-   where not exists (
-     select 1 from pg_stat_get_activity(null) a
-     where a.backend_xid::text::bigint = xip::text::bigint % 4294967296
-       and a.datid <> (select datid from pg_stat_get_activity(pg_backend_pid())))),
+   where xip::text::bigint % 4294967296 <> all (array(
+     select a.backend_xid::text::bigint from pg_stat_get_activity(null) a
+     where a.backend_xid is not null and a.datid <> (select datid from pg_stat_get_activity(pg_backend_pid()))))),
   pg_snapshot_xmax(pg_current_snapshot())::text::bigint)`;
 
 /** Where a traversal starts: before the oldest transaction its mark does not see, else the beginning. */
