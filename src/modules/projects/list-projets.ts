@@ -3,9 +3,10 @@
 // Order and completeness. Each project row carries `txid`, the id of the transaction that wrote its
 // current version (store-projects.ts). Transaction ids only grow for transactions that start writing
 // later, but they commit in any order, so a page may only pass positions that no transaction can
-// still commit to: it returns rows whose txid is below the horizon, the xmin of the statement's
-// snapshot (every transaction with a smaller id has committed or rolled back; every one still able to
-// commit, or yet to start, has an id at or above it). Pages walk (txid, id) in index order from the
+// still commit to: it returns rows whose txid is below the horizon, the oldest transaction of the
+// statement's snapshot still running in this database (every transaction of this database with a
+// smaller id has committed or rolled back; every one still able to commit, or yet to start, has an id
+// at or above it; transactions of other databases of the server are not waited for, `horizon`). Pages walk (txid, id) in index order from the
 // cursor, so a page costs the same at any depth (issue #17, "resync depth"). Hence, within one
 // traversal: every change committed before the traversal ends is returned after it (its position is
 // above every position passed before it committed), and a version is returned at most once (one
@@ -95,8 +96,30 @@ async function markAt(db: Db, at: string): Promise<Mark | null> {
   return row ?? null;
 }
 
-/** The snapshot's horizon: every transaction id below it has finished. */
-const horizon = sql`pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
+/**
+ * The snapshot's horizon: every transaction id below it has finished, or belongs to a transaction of
+ * another database of the server, which can never write this database's projects.
+ *
+ * Transaction ids and snapshots are server-wide: `pg_snapshot_xmin(pg_current_snapshot())` is the
+ * oldest transaction still running in ANY database of the server. Used as the horizon, it stopped
+ * every traversal of this database for as long as a client of another database kept a transaction
+ * open (convergence seed 20261129, 2026-11-30: a benchmark's hub on the same server held one for three
+ * minutes; 5000 empty pages with a cursor, and the service that erased a person never learned its
+ * erasure's new versions, which it gets only by a resync). So the horizon is the oldest running id of
+ * the snapshot (`pg_snapshot_xip`) that is not known to run in another database, or the snapshot's
+ * xmax when none is left (ids at or above it may still be running: they stay above the horizon).
+ * `pg_current_snapshot()` is the statement's snapshot, the one that reads the page.
+ * "Known" is read in `pg_stat_get_activity` after the snapshot was taken: an id of the snapshot that
+ * is no longer listed there (ended meanwhile, a prepared transaction) or whose id is hidden from this
+ * role still holds the horizon, as before: only ever a later horizon for an id that cannot write here.
+ * Backend ids are 32-bit `xid`s, snapshot ids 64-bit `xid8`s of the same era: compared modulo 2^32.
+ */
+const horizon = sql`coalesce(
+  (select min(xip::text::bigint) from pg_snapshot_xip(pg_current_snapshot()) as xip
+   where xip::text::bigint % 4294967296 <> all (array(
+     select a.backend_xid::text::bigint from pg_stat_get_activity(null) a
+     where a.backend_xid is not null and a.datid <> (select datid from pg_stat_get_activity(pg_backend_pid()))))),
+  pg_snapshot_xmax(pg_current_snapshot())::text::bigint)`;
 
 /** Where a traversal starts: before the oldest transaction its mark does not see, else the beginning. */
 function startOf(mark: Mark | null): Position {
