@@ -323,7 +323,7 @@ export function buildOpenApiDocument() {
             "Parcours de resynchronisation, page par page : suivre `nextCursor` (opaque ; il porte le filtre `updatedSince`) jusqu'à `null`.",
             "",
             "Au cours d'un parcours, tout projet dont la modification est validée (commit) quand le parcours se termine est renvoyé au moins une fois après cette modification, et aucun n'est renvoyé deux fois dans la même `version`, quel que soit l'ordre de validation des écritures (un lot commencé avant une écriture isolée mais validé après elle n'est pas sauté).",
-            "Les projets sont rangés dans l'ordre des transactions qui les ont écrits, puis par `id` ; une page s'arrête avant toute écriture encore en cours : elle peut être vide avec un `nextCursor` non nul (reprendre un instant plus tard). Seul un parcours où il ne reste rien de visible se termine par `nextCursor: null`.",
+            "Les projets sont rangés dans l'ordre des transactions qui les ont écrits, puis par `id` ; une page s'arrête avant toute écriture encore en cours dans la base du hub : elle peut être vide avec un `nextCursor` non nul (reprendre un instant plus tard). Seul un parcours où il ne reste rien de visible se termine par `nextCursor: null`.",
             "`updatedAt` est l'heure de la base de données à l'écriture, la même que dans les webhooks. Un curseur d'un format antérieur est refusé (400).",
             "",
             "Un paramètre de requête inconnu est refusé : 400 avec `details[].path` égal au nom du paramètre. Avec `X-User-Email`, seuls les projets sur lesquels la personne a une permission (ou dont elle est porteur référent) sont listés.",
