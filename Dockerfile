@@ -2,7 +2,7 @@
 # (`output: "standalone"`); `worker` runs the separate delivery worker (src/server/worker/main.ts)
 # and the release step runs the migrations (`communs db:migrate`): both need the sources and tsx,
 # so the image keeps them beside the standalone server. Non-root, healthcheck on /api/health.
-# Processes in the image: `node server.js` (web, the default) and `npm run worker`; migrations:
+# Processes in the image: `node server.js` (web, the default, with its heap limit) and `npm run worker`; migrations:
 # `npm run communs -- db:migrate` before the new web processes get traffic. Procedure and the manual
 # lint check: docs/EXPLOITATION.md.
 
@@ -45,4 +45,8 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "server.js"]
+# The web process's V8 heap limit (issue #17, hub RSS < 500 MiB), as in `npm start`: by default it
+# follows the machine's memory (4 GiB of heap on 24 GiB), and V8 sizes how much garbage it lets pile
+# up on it (~270 MiB of heap for ~70 MiB live, measured); with 512 the heap stayed ~110 MiB at the
+# same CPU per request (256 cost CPU). docs/EXPLOITATION.md ("Mémoire du processus web").
+CMD ["node", "--max-old-space-size=512", "server.js"]

@@ -156,7 +156,8 @@ async function main() {
   const hub = start(
     "Le hub",
     process.execPath,
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", host, "-p", String(port)],
+    // The production heap limit of `npm start` (issue #17, docs/EXPLOITATION.md "Mémoire").
+    ["--max-old-space-size=512", path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", host, "-p", String(port)],
     // The hub's own handler stops the delivery worker cleanly on SIGTERM (see src/server/boot.ts).
     // Alert mails go to MailDev; by environment, not .env.local, so that its port can change.
     {

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { pgliteSettings } from "./pglite-settings";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -69,6 +70,12 @@ function preparingStatements(client: PostgresClient): PostgresClient {
   });
 }
 
+/** PGlite in this thread, opened with the embedded database's settings (pglite-settings.ts). */
+async function openInProcess(dataDir: string) {
+  const { PGlite } = await import("@electric-sql/pglite");
+  return PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...pgliteSettings] });
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if ("url" in options) {
     const { default: postgres } = await import("postgres");
@@ -104,7 +111,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   if (!options.dataDir.startsWith("memory://")) mkdirSync(options.dataDir, { recursive: true });
   const client = options.thread
     ? await (await import("./pglite-thread")).startPgliteThread(options.dataDir)
-    : await (await import("@electric-sql/pglite")).PGlite.create(options.dataDir);
+    : await openInProcess(options.dataDir);
   // `{ client }`: drizzle takes a bare object that is not a PGlite instance for its settings.
   const pgliteDb = drizzle({ client: client as import("@electric-sql/pglite").PGlite, schema });
   if (options.migrate !== false) {

@@ -8,7 +8,8 @@
 //
 // Messages in (from pglite-thread.ts), each answered by `{id, ok: true, result}` or
 // `{id, ok: false, error}`:
-//   {id, op: "open", dataDir}                       open (and create) the database
+//   {id, op: "open", dataDir, settings}             open (and create) the database; `settings`: the
+//                                                   `-c name=value` list of pglite-settings.ts
 //   {id, op: "query", text, params, rawTypes, rowMode, tx?}   one statement (in transaction `tx`)
 //   {id, op: "exec", text, tx?}                     simple-protocol statements
 //   {id, op: "begin"}                               opens a transaction; result: its number
@@ -95,8 +96,8 @@ async function end(tx, commit) {
 }
 
 const operations = {
-  async open({ dataDir }) {
-    db = await PGlite.create(dataDir);
+  async open({ dataDir, settings = [] }) {
+    db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...settings] });
     return null;
   },
   async query({ text, params, rawTypes, rowMode, tx }) {

@@ -1,5 +1,8 @@
 // The embedded database in its worker thread (pglite-thread.ts, pglite-host.mjs), as the server
 // opens it: drizzle's statements and transactions, PGlite's error fields, LISTEN, and closing.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { openDatabase, rowsOf, type DatabaseHandle } from "./client";
@@ -102,5 +105,43 @@ describe("openDatabase({ dataDir, thread: true })", () => {
       const error = e as { message?: string; cause?: { message?: string } };
       return error.message === "PGlite is closed" || error.cause?.message === "PGlite is closed";
     });
+  });
+});
+
+describe("openDatabase({ dataDir }) on a directory (issue #17, hub RSS)", () => {
+  const showSharedBuffers = async (h: DatabaseHandle) => rowsOf<{ shared_buffers: string }>(await h.db.execute(sql`show shared_buffers`))[0]?.shared_buffers;
+
+  it("creates a new directory's database, then opens it in the thread with the embedded settings; the data stays for the next opening", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "communs-pglite-"));
+    try {
+      expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(false);
+      const first = await openDatabase({ dataDir, migrate: false, thread: true });
+      try {
+        expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
+        expect(await showSharedBuffers(first)).toBe("32MB");
+        await first.db.execute(sql`create table kept (v text)`);
+        await first.db.execute(sql`insert into kept values ('gardé')`);
+      } finally {
+        await first.close();
+      }
+      const again = await openDatabase({ dataDir, migrate: false, thread: true });
+      try {
+        expect(rowsOf(await again.db.execute(sql`select v from kept`))).toEqual([{ v: "gardé" }]);
+        expect(await showSharedBuffers(again)).toBe("32MB");
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("opens PGlite in process (command line, tests) with the same settings", async () => {
+    const inline = await openDatabase({ dataDir: "memory://", migrate: false });
+    try {
+      expect(await showSharedBuffers(inline)).toBe("32MB");
+    } finally {
+      await inline.close();
+    }
   });
 });

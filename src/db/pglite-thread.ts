@@ -2,8 +2,10 @@
 // with the part of PGlite's interface that drizzle's PGlite driver uses (`query`, `exec`,
 // `transaction`) plus `listen` and `close`, each call sent over the thread's message channel.
 // PGlite runs there, beside the server's thread, instead of blocking it.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { pgliteSettings } from "./pglite-settings";
 
 type QueryOptions = { rowMode?: "array" | "object"; parsers?: Record<number, (value: string, typeId: number) => unknown> } & Record<string, unknown>;
 type Results = { rows: unknown[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number };
@@ -49,8 +51,23 @@ function rawTypesOf(options: QueryOptions | undefined): number[] {
  * Starts the thread and opens the database in `dataDir` (created if missing; `memory://` for one in
  * memory). Rejects if PGlite cannot open it. Errors of statements keep PGlite's fields (`code`,
  * `constraint`, `detail`…); once the thread is gone every call fails with "PGlite is closed".
+ *
+ * A directory that holds no database yet is created first by a thread of its own, which then
+ * exits (issue #17, hub RSS): PGlite 0.5 creates a database by running a second PGlite and initdb's
+ * WebAssembly beside the one it opens, and that memory stayed with the thread that did it: a new
+ * directory opened in ~800 MiB of resident memory against ~330 MiB for an existing one. A thread
+ * that ends gives its memory back: opened this way, a new directory takes ~420 MiB
+ * (docs/BENCHMARKS.md, "Hub RSS: what holds it").
  */
 export async function startPgliteThread(dataDir: string): Promise<PgliteThread> {
+  if (!dataDir.startsWith("memory://") && !existsSync(path.join(dataDir, "PG_VERSION"))) {
+    await (await openOnThread(dataDir)).close();
+  }
+  return openOnThread(dataDir);
+}
+
+/** A new thread with the database in `dataDir` open (created there if missing). */
+async function openOnThread(dataDir: string): Promise<PgliteThread> {
   const worker = new Worker(pgliteHostFile);
   // Like a socket, the thread keeps the process alive only while a call waits for its answer: an
   // idle open database must not keep a finished script (or a stopping server) from exiting.
@@ -95,7 +112,7 @@ export async function startPgliteThread(dataDir: string): Promise<PgliteThread> 
     exec: async (text) => call<Results[]>({ op: "exec", text, tx }),
   });
 
-  await call({ op: "open", dataDir });
+  await call({ op: "open", dataDir, settings: pgliteSettings });
   return {
     ...on(undefined),
     // One transaction holds the database at a time (PGlite has a single session): statements of
