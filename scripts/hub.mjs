@@ -10,6 +10,7 @@ import path from "node:path";
 import net from "node:net";
 import { newestSourceTime } from "./lib/newest-source-time.mjs";
 import { parseDotenv, updateLocalSettings } from "./lib/local-settings.mjs";
+import { WEB_NODE_ARGS } from "./lib/web-node-args.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const envFile = path.join(root, ".env.local");
@@ -157,7 +158,7 @@ async function main() {
     "Le hub",
     process.execPath,
     // The production heap limit of `npm start` (issue #17, docs/EXPLOITATION.md "Mémoire").
-    ["--max-old-space-size=512", path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", host, "-p", String(port)],
+    [...WEB_NODE_ARGS, path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", host, "-p", String(port)],
     // The hub's own handler stops the delivery worker cleanly on SIGTERM (see src/server/boot.ts).
     // Alert mails go to MailDev; by environment, not .env.local, so that its port can change.
     {

@@ -90,6 +90,7 @@ const steps = [
       "--test-reporter=junit",
       `--test-reporter-destination=${path.join(reports, "newcomer.xml")}`,
       "scripts/lib/local-settings.test.mjs",
+      "scripts/lib/web-node-args.test.mjs",
       "scripts/demo/newcomer.test.mjs",
     ],
     env: { DEMO_DIST_DIR: buildDir },

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { newestSourceTime } from "../../lib/newest-source-time.mjs";
+import { WEB_NODE_ARGS } from "../../lib/web-node-args.mjs";
 import { runBounded, sleep, startGroup } from "./proc.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -142,7 +143,9 @@ export async function waitHealthy(baseUrl, proc, timeoutMs = 60_000) {
 }
 
 export async function startHub({ distDir, port, settings, echo = false, onLine }) {
-  const proc = startGroup("hub", process.execPath, [...profilingArgs(), nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+  // The web process's production node options (those of `npm start` and the image), then the
+  // caller's: the harnesses measure and test the hub as it is deployed.
+  const proc = startGroup("hub", process.execPath, [...WEB_NODE_ARGS, ...profilingArgs(), nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
     env: { ...settings, NEXT_DIST_DIR: distDir },
     echo,
