@@ -34,7 +34,7 @@ const admission = preparedSql<"keyId">((p) =>
  * Admits one request made with an identified key (`identifyApiKey`): in a single statement,
  * checks that the key is still active (not revoked, its service enabled), counts the request
  * against the service's limit of `perMinute` requests per minute (shared by every instance,
- * `countRequestFor`), and reads the service's slug and the status catalog's version (the catalog
+ * `countingStatement`), and reads the service's slug and the status catalog's version (the catalog
  * cached in process stays exact across processes, load-status-catalog.ts). The check reads the
  * database on every request, so a revocation or a disabling committed by any instance refuses the
  * very next request everywhere, without a cache to invalidate.

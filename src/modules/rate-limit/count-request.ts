@@ -33,29 +33,16 @@ export function judgeWindow(input: { current: number; previous: number; elapsed:
  * says whether it may go on. A refused request is not counted. Throws only database errors.
  */
 export async function countRequest(db: DbOrTx, serviceId: string, perMinute: number): Promise<RateVerdict> {
-  const counted = await countRequestFor(db, sql`select ${serviceId}::uuid as service_id`, perMinute);
+  const counted = await countRequestWith(db, countingStatement(sql`select ${serviceId}::uuid as service_id`), perMinute);
   return counted!.verdict;
 }
 
 /**
- * Counts one request like `countRequest`, for the service that `target` selects, in the same
- * statement: `target` is a query of at most one row with a `service_id` column, whose other columns
+ * The statement that counts one request, like `countRequest`, for the service that `target`
+ * selects: `target` is a query of at most one row with a `service_id` column, whose other columns
  * come back as they are (e.g. the API key check of `admitApiKey`, which so costs no round trip of
- * its own). Returns null, counting nothing, when `target` gives no row; otherwise its row and the
- * verdict. A refused request is not counted. Throws only database errors.
- */
-export async function countRequestFor<T extends { service_id: string }>(
-  db: DbOrTx,
-  target: SQL,
-  perMinute: number,
-): Promise<{ row: T; verdict: RateVerdict } | null> {
-  return countRequestWith<T>(db, countingStatement(target), perMinute);
-}
-
-/**
- * The statement of `countRequestFor` around `target`. Made of a `target` with placeholders, it can
- * be built once (`preparedSql`) and run by `countRequestWith` (issue #17: the key check on every
- * API request).
+ * its own). Made of a `target` with placeholders, it can be built once (`preparedSql`; issue #17:
+ * the key check on every API request). Run it with `countRequestWith`.
  */
 export function countingStatement(target: SQL): SQL {
   return sql`
@@ -73,7 +60,10 @@ export function countingStatement(target: SQL): SQL {
       from target join cur on cur.service_id = target.service_id`;
 }
 
-/** `countRequestFor` with its statement given (`countingStatement`, possibly prepared). */
+/**
+ * Runs a `countingStatement`: null, counting nothing, when its target gives no row; otherwise the
+ * target's row and the verdict. A refused request is not counted. Throws only database errors.
+ */
 export async function countRequestWith<T extends { service_id: string }>(
   db: DbOrTx,
   counting: SQL,
