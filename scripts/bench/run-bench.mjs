@@ -24,6 +24,7 @@ import { createDatabase, dropDatabase, ensureBuild, hubSettings, root, setupHub,
 import { killAllStarted, runBounded, sleep, startGroupReady } from "./lib/proc.mjs";
 import { startReceivers } from "./lib/receivers.mjs";
 import { createClient, percentile, projetInput, round } from "./lib/projets.mjs";
+import { cpuBetween, cpuPerItem, cpuSnapshot } from "./lib/cpu-usage.mjs";
 import { startRssSampler } from "./lib/rss-sampler.mjs";
 
 const argv = process.argv.slice(2);
@@ -66,6 +67,8 @@ const startedAt = new Date();
 // Peak RSS of the hub's processes (issue #17), overall and per phase.
 const rss = startRssSampler();
 const rssByPhase = {};
+// CPU of the hub, PostgreSQL and the bench over each phase (cpu-usage.mjs): where the machine went.
+const cpuByPhase = {};
 const phaseSeconds = {};
 // Databases of phases that run hubs of their own (fanout_30), dropped with the main one.
 const extraDatabases = [];
@@ -75,6 +78,7 @@ async function phase(name, run, { limitMin = 6 } = {}) {
   log(`\n--- ${name} ---`);
   const t = Date.now();
   const memory = rss.openWindow();
+  const cpuBefore = await cpuSnapshot(rss.groups());
   let timer;
   try {
     // Every phase is bounded: a stuck phase is reported and the run goes on.
@@ -85,6 +89,7 @@ async function phase(name, run, { limitMin = 6 } = {}) {
   }
   clearTimeout(timer);
   rssByPhase[name] = rss.closeWindow(memory);
+  cpuByPhase[name] = cpuBetween(cpuBefore, await cpuSnapshot(rss.groups()));
   phaseSeconds[name] = round((Date.now() - t) / 1000);
   log(`(${name}: ${phaseSeconds[name]} s, hub RSS peak ${rssByPhase[name] ?? "n/a"} MiB, load avg ${os.loadavg().map((x) => x.toFixed(2)).join(" ")})`);
 }
@@ -92,7 +97,9 @@ async function phase(name, run, { limitMin = 6 } = {}) {
 /** autocannon with a warm-up run first (JIT, pools, plan caches), then the measured run. */
 async function cannon(options) {
   await autocannon({ ...options, duration: D.warm });
+  const cpuBefore = await cpuSnapshot(rss.groups());
   const result = await autocannon({ ...options, duration: D.load });
+  const cpu = cpuBetween(cpuBefore, await cpuSnapshot(rss.groups()));
   const seconds = D.load;
   // No answer within the run (a hub far slower than the run is long): no latency to report, rather than autocannon's 0.
   const answered = result.requests.total > 0;
@@ -106,6 +113,9 @@ async function cannon(options) {
     // autocannon counts a timeout in both of the above: these two apart.
     timeouts: result.timeouts,
     otherErrors: result.errors - result.timeouts,
+    // CPU of the measured run (hub, PostgreSQL, bench, machine), and per answered request.
+    cpu,
+    cpuPerRequest: cpuPerItem(cpu, result.requests.total),
   };
 }
 
@@ -298,7 +308,7 @@ async function main() {
         requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(projetInput(`ingest-${i}`, 0, i++)) }) }],
       });
       if (r.errors > 0 || r.non2xx > 0) throw new Error(`ingest: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      results.ingest = { rps: round(r.rps), p50_ms: round(r.p50), p99_ms: round(r.p99) };
+      results.ingest = { rps: round(r.rps), p50_ms: round(r.p50), p99_ms: round(r.p99), cpu_ms_per_request: r.cpuPerRequest };
       notes.ingest = { ...r, created: i };
       notes.ingestDrainMs = await drain(sql, 120_000);
     });
@@ -343,6 +353,7 @@ async function main() {
         p50_ms: round(r.p50),
         p99_ms: round(r.p99),
         ratio_to_node_http_pg: results.node_http_pg?.rps ? round(r.rps / results.node_http_pg.rps, 3) : null,
+        cpu_ms_per_request: r.cpuPerRequest,
       };
       notes.ingestOnly = { ...r, created: i, queued, pauseMs };
       notes.ingestOnlyDrainMs = await drain(sql, 180_000);
@@ -508,6 +519,9 @@ async function main() {
         let committed = 0;
         let writeFailures = 0;
         const inflight = [];
+        // CPU from the step's first write to the end of its drain: everything its deliveries cost
+        // (the bulk writes that queue them included), per delivery.
+        const cpuBefore = await cpuSnapshot(rss.groups());
         const t0 = performance.now();
         for (let k = 0; k < ticks; k++) {
           const wait = t0 + k * 100 - performance.now();
@@ -533,8 +547,9 @@ async function main() {
         const ingestBound = offered < 0.9 * target;
         const drainMs = await drain(sql, 120_000);
         const afterDrain = (await receivers.stats()).total;
-        notes.delivery.push({ target, offered: round(offered), delivered_per_s: round(rate), backlog_at_end: left, drain_ms: drainMs, sustained, ingestBound, duplicates: afterDrain.duplicates, outOfOrder: afterDrain.outOfOrder, badSignature: afterDrain.badSignature, p50_ms: afterDrain.latency.p50, p99_ms: afterDrain.latency.p99 });
-        log(`  step ${target}/s: offered ${round(offered)}/s, delivered ${round(rate)}/s, backlog ${left}, drained in ${drainMs} ms → ${sustained ? "sustained" : "NOT sustained"}${ingestBound ? " (the API could not offer the target rate)" : ""}`);
+        const cpu = cpuPerItem(cpuBetween(cpuBefore, await cpuSnapshot(rss.groups())), afterDrain.unique);
+        notes.delivery.push({ target, offered: round(offered), delivered_per_s: round(rate), backlog_at_end: left, drain_ms: drainMs, sustained, ingestBound, duplicates: afterDrain.duplicates, outOfOrder: afterDrain.outOfOrder, badSignature: afterDrain.badSignature, p50_ms: afterDrain.latency.p50, p99_ms: afterDrain.latency.p99, cpu_ms_per_delivery: cpu });
+        log(`  step ${target}/s: offered ${round(offered)}/s, delivered ${round(rate)}/s, backlog ${left}, drained in ${drainMs} ms → ${sustained ? "sustained" : "NOT sustained"}${ingestBound ? " (the API could not offer the target rate)" : ""}${cpu ? `; CPU per delivery: hub ${cpu.hub_ms} ms, PostgreSQL ${cpu.pg_ms} ms, bench ${cpu.bench_ms} ms, machine ${Math.round(100 * cpu.machine_busy)} % busy` : ""}`);
         series++;
         if (!sustained) break;
         best = Math.max(best, rate);
@@ -544,7 +559,8 @@ async function main() {
           break;
         }
       }
-      results.delivery = { sustained_per_s: round(best) };
+      // CPU per delivery of the last step (the one at or past the limit): what bounds the rate.
+      results.delivery = { sustained_per_s: round(best), cpu_ms_per_delivery: notes.delivery.at(-1)?.cpu_ms_per_delivery ?? null };
     });
 
     await phase("resync_100k", async () => {
@@ -971,6 +987,16 @@ function printTable() {
   if (Object.keys(rssByPhase).length) {
     process.stdout.write(`\nhub RSS peak per phase (MiB): ${Object.entries(rssByPhase).map(([k, v]) => `${k} ${v ?? "n/a"}`).join(", ")}\n`);
   }
+  const perItem = (c) => (c ? `hub ${c.hub_ms} ms, PostgreSQL ${c.pg_ms} ms, bench ${c.bench_ms} ms (machine ${Math.round(100 * c.machine_busy)} % busy)` : "n/a");
+  if (r.ingest?.cpu_ms_per_request || r.ingest_only?.cpu_ms_per_request || notes.delivery?.length) {
+    process.stdout.write(`\nCPU per item (cpu-usage.mjs; 2 cores = 2,000 ms of CPU a second):\n`);
+    process.stdout.write(`  ingest, per request:       ${perItem(r.ingest?.cpu_ms_per_request)}\n`);
+    process.stdout.write(`  ingest_only, per request:  ${perItem(r.ingest_only?.cpu_ms_per_request)}\n`);
+    for (const s of notes.delivery ?? []) process.stdout.write(`  delivery step ${String(s.target).padStart(5)}/s, per delivery: ${perItem(s.cpu_ms_per_delivery)}\n`);
+  }
+  if (Object.keys(cpuByPhase).length) {
+    process.stdout.write(`\nCPU per phase (s of CPU: hub / PostgreSQL / bench, over wall s; machine busy): ${Object.entries(cpuByPhase).map(([k, u]) => (u ? `${k} ${round(u.hub_ms / 1000)}/${round(u.pg_ms / 1000)}/${round(u.bench_ms / 1000)} over ${round(u.wall_ms / 1000)} (${Math.round(100 * u.machine_busy)} %)` : `${k} n/a`)).join(", ")}\n`);
+  }
   if (notes.resync?.plan) {
     process.stdout.write(`\nresync page at depth (EXPLAIN ANALYZE of the page statement, limit ${notes.resync.limit}):\n`);
     for (const [depth, d] of Object.entries(notes.resync.plan.depths)) {
@@ -1047,11 +1073,15 @@ try {
 }
 rss.stop();
 results.hub_rss = { ...rss.summary(), by_phase: rssByPhase };
+// CPU seconds of each phase, whole phase (setup and drains included): hub, PostgreSQL, bench, and
+// the machine's busy share (1 = both cores).
+const cpuSeconds = (u) => (u ? { hub_s: round(u.hub_ms / 1000), pg_s: round(u.pg_ms / 1000), bench_s: round(u.bench_ms / 1000), wall_s: round(u.wall_ms / 1000), busy: u.machine_busy } : null);
+results.cpu = { by_phase: Object.fromEntries(Object.entries(cpuByPhase).map(([k, u]) => [k, cpuSeconds(u)])) };
 printTable();
 const verdicts = targets();
 printTargets(verdicts);
 if (errors.length) process.stdout.write(`\nerrors:\n${errors.map((e) => `  ${e.split("\n")[0]}`).join("\n")}\n`);
-const keys = ["ingest", "ingest_only", "ingest_bulk", "ingest_bulk_concurrent", "permission_sync", "next_trivial", "node_http_pg", "fanout", "fanout_filtered", "fanout_30", "delivery", "http_client_ceiling", "ingest_embedded", "console_log", "storage", "resync_100k", "hub_rss"];
+const keys = ["ingest", "ingest_only", "ingest_bulk", "ingest_bulk_concurrent", "permission_sync", "next_trivial", "node_http_pg", "fanout", "fanout_filtered", "fanout_30", "delivery", "http_client_ceiling", "ingest_embedded", "console_log", "storage", "resync_100k", "hub_rss", "cpu"];
 const json = { ...Object.fromEntries(keys.map((k) => [k, results[k] ?? null])), verdicts: Object.fromEntries(verdicts.map((x) => [x.id, x.verdict])) };
 process.stdout.write(`${JSON.stringify(json)}\n`);
 killAllStarted();

@@ -101,6 +101,10 @@ export function startRssSampler({ intervalMs = 250, rescanMs = 1_000 } = {}) {
       groups.delete(pid);
       lastScan = 0;
     },
+    /** The process-group ids tracked now (the hub's processes: cpu-usage.mjs counts their CPU). */
+    groups() {
+      return new Set(groups.keys());
+    },
     openWindow() {
       const w = { peakKiB: null };
       windows.add(w);
