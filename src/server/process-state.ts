@@ -16,6 +16,8 @@ type ProcessState = {
   shutdownSteps: ShutdownStep[];
   worker: EmbeddedWorker | undefined;
   notifyPending: boolean;
+  /** When the cross-process NOTIFY now running was sent (ms since the epoch), or null. */
+  notifySentAt: number | null;
   /** `processSingleton`'s instances, by name. */
   singletons: Map<string, unknown>;
 };
@@ -27,6 +29,7 @@ export const processState: ProcessState = ((globalThis as { [key]?: ProcessState
   shutdownSteps: [],
   worker: undefined,
   notifyPending: false,
+  notifySentAt: null,
   singletons: new Map(),
 });
 

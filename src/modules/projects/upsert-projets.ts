@@ -15,7 +15,8 @@ import { checkCollectivites } from "./check-collectivites";
 import type { LinkRow, ProjectRow, ProjectState } from "./project-state";
 import { DEFAULT_PHASE_STATUT, projetInputSchema, type ProjetInput } from "./projet-schemas";
 import { resolveStatut, unknownStatus } from "./resolve-statut";
-import { retryLinkRaces } from "./retry-link-races";
+import { knowsAnyLink, rememberLinks } from "./known-links";
+import { isLinkRace, retryLinkRaces } from "./retry-link-races";
 import {
   findLinksByExternalIds,
   insertProjectsParts,
@@ -79,22 +80,76 @@ export async function upsertProjets(db: Db, caller: Caller, rawItems: unknown[],
   }
   if (issues.length > 0) throw AppError.validation(issues);
 
+  const externalIds = items.map((i) => i.input.externalId);
+  if (mayAllBeNew(caller, items, externalIds)) {
+    // Optimistic creation (issue #17): the creation statement without looking the links up first,
+    // one round trip instead of two. The unique index on (service, externalId) is its guard: when
+    // an item's link exists (or a concurrent creator commits it first), the statement fails on it
+    // and writes nothing (one statement, one transaction), and the path below runs: links looked
+    // up, rows locked, permissions checked, exactly as if this attempt had not been made. That
+    // attempt does not count among retryLinkRaces' runs.
+    try {
+      return await writeItems(db, caller, items, catalog, bulk, new Map());
+    } catch (error) {
+      if (!isLinkRace(error)) throw error;
+    }
+  }
   // No lock per externalId: a concurrent creator of the same key makes this transaction fail on the
   // unique index, and retryLinkRaces runs it again, then finding that project (issue #15 item 4).
-  return retryLinkRaces(() => writeItems(db, caller, items, catalog, bulk));
+  return retryLinkRaces(async () => {
+    // Outside the transaction: a link is never removed nor moved to another project, so the links
+    // found here still hold in it. One that another writer creates meanwhile makes the insert fail on
+    // the unique index, and retryLinkRaces runs this again.
+    const links = await findLinksByExternalIds(db, caller.serviceId, externalIds);
+    rememberLinks(caller.serviceId, links.keys());
+    return writeItems(db, caller, items, catalog, bulk, links);
+  });
 }
 
-async function writeItems(db: Db, caller: Caller, items: Item[], catalog: StatusCatalog, bulk: boolean): Promise<UpsertOutcome> {
-  // Outside the transaction: a link is never removed nor moved to another project, so the links
-  // found here still hold in it. One that another writer creates meanwhile makes the insert fail on
-  // the unique index, and retryLinkRaces runs this again.
-  const links = await findLinksByExternalIds(db, caller.serviceId, items.map((i) => i.input.externalId));
-  // Only new projects: nothing to read under a lock, and the whole write is one statement, which
-  // PostgreSQL runs as a transaction of its own: no BEGIN and COMMIT round trips.
-  if (links.size === 0) {
-    const plan = planWrites(caller, items, links, new Map(), catalog, new Date());
-    return { results: plan.results, queued: await announceChanges(singleStatement(db), caller.serviceId, plan.announcements, catalog, plan.writes) };
-  }
+/**
+ * Whether the optimistic creation is worth trying: every item carries what a creation requires
+ * (otherwise, as a creation, it would be refused by `planWrites` before reaching the database, when
+ * it may well be an update), and none is known to be linked already (`known-links.ts`), which would
+ * make the attempt a statement run for nothing.
+ */
+function mayAllBeNew(caller: Caller, items: Item[], externalIds: string[]): boolean {
+  return items.every((i) => i.input.nom !== undefined && i.input.collectivites !== undefined) && !knowsAnyLink(caller.serviceId, externalIds);
+}
+
+/**
+ * Writes the items given the calling service's `links` for their externalIds (none: every item is a
+ * creation). Every item's key is linked once it returns: they are remembered as such.
+ */
+async function writeItems(
+  db: Db,
+  caller: Caller,
+  items: Item[],
+  catalog: StatusCatalog,
+  bulk: boolean,
+  links: Map<string, LinkRow>,
+): Promise<UpsertOutcome> {
+  const outcome = await (links.size === 0 ? writeNewItems(db, caller, items, catalog) : writeLinkedItems(db, caller, items, catalog, bulk, links));
+  rememberLinks(caller.serviceId, items.map((i) => i.input.externalId));
+  return outcome;
+}
+
+/**
+ * Only new projects: nothing to read under a lock, and the whole write is one statement, which
+ * PostgreSQL runs as a transaction of its own: no BEGIN and COMMIT round trips.
+ */
+async function writeNewItems(db: Db, caller: Caller, items: Item[], catalog: StatusCatalog): Promise<UpsertOutcome> {
+  const plan = planWrites(caller, items, new Map(), new Map(), catalog, new Date());
+  return { results: plan.results, queued: await announceChanges(singleStatement(db), caller.serviceId, plan.announcements, catalog, plan.writes) };
+}
+
+async function writeLinkedItems(
+  db: Db,
+  caller: Caller,
+  items: Item[],
+  catalog: StatusCatalog,
+  bulk: boolean,
+  links: Map<string, LinkRow>,
+): Promise<UpsertOutcome> {
   return db.transaction(async (tx) => {
     const states = await loadProjects(tx, [...new Set([...links.values()].map((l) => l.projectId))], { forUpdate: true });
 
