@@ -1,10 +1,12 @@
 // The embedded worker's engine, framework-free: a continuous pipeline over the delivery core.
-// Claims as long as there is capacity and work, sends each claimed delivery at once, and writes
+// Expands the events queued by writes into their deliveries (expand-events.ts), then claims as
+// long as there is capacity and work, sends each claimed delivery at once, and writes
 // outcomes in coalesced transactions (one write for everything that finished meanwhile). Each
 // write frees lanes and capacity, so it triggers the next claim: under load this batches, when
 // idle a single change goes through with one claim and one write. Between bursts it sleeps until
 // the next retry or lease expiry is due, or until woken (NOTIFY, kickDelivery), or `pollMs`.
 import type { Db } from "@/db/client";
+import { EXPAND_BATCH, expandEvents } from "@/modules/outbox/expand-events";
 import { attemptDelivery, type AttemptOutcome } from "./attempt-delivery";
 import { claimDeliveries, type ClaimedDelivery } from "./claim-deliveries";
 import type { DeliveryOptions } from "./delivery-options";
@@ -22,7 +24,7 @@ export type DeliveryLoopOptions = DeliveryOptions & {
    * and requests from queueing behind its connection pool while their timeout runs.
    */
   maxInFlightPerEndpoint: number;
-  onError?: (stage: "claim" | "record" | "schedule", error: unknown) => void;
+  onError?: (stage: "expand" | "claim" | "record" | "schedule", error: unknown) => void;
   onRecorded?: (summary: RecordSummary) => void;
   /** After each claim that took deliveries (metrics: claims, lease expiries). */
   onClaimed?: (claimed: ClaimedDelivery[]) => void;
@@ -75,6 +77,17 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
     try {
       while (running && wanted) {
         wanted = false;
+        // Expand before claiming, even at full capacity: the queue stays short, and the deliveries
+        // of a write are there for the next claim. A full batch may leave more: go round again.
+        try {
+          const expanded = await expandEvents(db, { limit: EXPAND_BATCH });
+          if (expanded.events === EXPAND_BATCH) wanted = true;
+        } catch (error) {
+          options.onError?.("expand", error);
+          if (timer) clearTimeout(timer);
+          timer = setTimeout(wake, options.pollMs);
+          break;
+        }
         const capacity = Math.min(options.batchSize, options.maxInFlight - inFlight);
         if (capacity <= 0) break; // the next write wakes us
         let claimed;
