@@ -85,14 +85,19 @@ const expandStatement = preparedSql<"limit">((p) => sql`
     -- disabled service, is kept for it, coalesced to the newest version per (endpoint, project), and
     -- released with the project's current state on re-enable (release-held-changes.ts). Never for
     -- the author. Other events (utilisateur.efface) carry no project state: they are not held.
+    -- One row per (endpoint, project) of the batch, which may hold several changes of a project:
+    -- the newest version and its author, the union of their fields.
     insert into held_changes as h (endpoint_id, service_id, project_id, project_version, author_service_id, changements, held_at)
-    select distinct on (r.endpoint_id, v.project_id) r.endpoint_id, r.service_id, v.project_id, v.project_version,
-           v.author_service_id, v.changements, v.created_at
+    select r.endpoint_id, r.service_id, v.project_id, max(v.project_version),
+           (array_agg(v.author_service_id order by v.project_version desc, v.seq desc))[1],
+           coalesce(jsonb_agg(distinct c.field order by c.field) filter (where c.field is not null), '[]'::jsonb),
+           max(v.created_at)
     from picked v
     join receivers r on r.service_id is distinct from v.author_service_id
+    left join lateral jsonb_array_elements_text(v.changements) as c(field) on true
     where v.project_id is not null and not r.active and v.type is not null
       and ${subscribed(sql`r`)}
-    order by r.endpoint_id, v.project_id, v.project_version desc, v.seq desc
+    group by r.endpoint_id, r.service_id, v.project_id
     on conflict (endpoint_id, project_id) do update set
       project_version = greatest(h.project_version, excluded.project_version),
       author_service_id = case when excluded.project_version >= h.project_version then excluded.author_service_id else h.author_service_id end,
