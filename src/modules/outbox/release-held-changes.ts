@@ -105,8 +105,9 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
 }
 
 /**
- * The drivers' periodic sweep, for what a writer that raced with a re-enable (it read "disabled"
- * and committed after the re-enable) left behind: makes due the parked deliveries of endpoints
+ * The drivers' periodic sweep, a safety net for what a re-enable left behind (every re-enable path
+ * releases under the expansion lock, so an expansion that read "disabled" commits before it; an
+ * endpoint enabled otherwise, e.g. by hand in the database, is caught here): makes due the parked deliveries of endpoints
  * enabled with their service (an erasure event queued while disabled), then releases the held
  * changes of those endpoints, one transaction per service. Returns how many deliveries were made
  * due and events queued (0: nothing for the drivers to wake up for).

@@ -1,5 +1,6 @@
 // Subscriptions per endpoint (CONTRACT §8 "Subscriptions", issue #13 part 2): event types and
-// territories set by the CLI, decided at enqueue time; a project entering an endpoint's scope is
+// territories set by the CLI, decided when a write's event is expanded into its deliveries (a
+// subscription change first expands what was written before it: expand-events.ts); a project entering an endpoint's scope is
 // sent as `projet.modifie` with its full state, one leaving it gets one last `projet.modifie` with
 // `data.horsPerimetre: true`, then nothing; held changes follow the same filter.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -109,7 +110,7 @@ describe("service:update --evenements / --territoires", () => {
   });
 });
 
-describe("filtering at enqueue time", () => {
+describe("filtering at expansion, in write order", () => {
   it("filters by event type: no utilisateur.efface for an endpoint subscribed to project events only", async () => {
     await runCommand(t.db, "service:update", { slug: "tet", evenements: "projet.cree,projet.modifie" });
     const [result] = await t.db.transaction((tx) => enqueueEvents(tx, [{ type: "utilisateur.efface", data: { emailHash: "x" } }]));
@@ -174,7 +175,10 @@ describe("filtering at enqueue time", () => {
     await runCommand(t.db, "service:update", { slug: "tet", enabled: "false" });
     await patch(inScope, { nom: "Modifié pendant la désactivation" });
     await patch(outOfScope, { nom: "Modifié aussi" });
-    const held = async () => (await expandEvents(t.db), await t.db.select({ projectId: heldChanges.projectId }).from(heldChanges).where(eq(heldChanges.serviceId, tetId))).map((h) => h.projectId);
+    const held = async () => {
+      await expandEvents(t.db);
+      return (await t.db.select({ projectId: heldChanges.projectId }).from(heldChanges).where(eq(heldChanges.serviceId, tetId))).map((h) => h.projectId);
+    };
     expect(await held()).toEqual([inScope]);
     // Entering the scope while disabled is held too; released with the current state.
     await patch(outOfScope, { collectivites: [marseille] });
