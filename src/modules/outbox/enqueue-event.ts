@@ -161,8 +161,8 @@ function outboxParts(list: NewEvent[]): OutboxParts {
 // The outbox statements are module constants with placeholders (`outbox.rows`: the events as one
 // JSON parameter, `outbox.at`: the enqueue time): their text is built once per process (issue #17,
 // prepared-sql.ts). The list travels as one JSON parameter expanded in SQL (much cheaper than
-// binding thousands of scalars). Deliveries have no foreign key to their event: they are inserted
-// here, with it. A project's `createdAt`/`updatedAt` rendered as WRITE_CLOCK become the statement's
+// binding thousands of scalars). Queue rows and deliveries have no foreign key to their event: they
+// are inserted here with it, or by its expansion. A project's `createdAt`/`updatedAt` rendered as WRITE_CLOCK become the statement's
 // write clock, the value its row stores (combine-writes.ts).
 const enqueuedAt = sql.placeholder("outbox.at");
 const inputStatements: StatementPart[] = [
