@@ -138,7 +138,7 @@ export async function expandEventsIn(tx: Tx, options: { limit?: number; rounds?:
 }
 
 /**
- * The drivers' expansion, before each claim: when events wait in the queue, expands up to `limit`
+ * The drivers' expansion (the embedded loop's expander, `deliverBatch` before its claim): when events wait in the queue, expands up to `limit`
  * of them (oldest first) in a transaction of its own, one at a time over every driver and instance
  * (a second expander waits for the first, then finds what is left). Returns how many events were
  * expanded (`events === limit`: more may wait) and deliveries inserted. Throws on database errors;
