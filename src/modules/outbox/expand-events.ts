@@ -119,27 +119,13 @@ const expandStatement = preparedSql<"limit">((p) => sql`
  * drivers use `expandEvents`.
  */
 export async function expandEventsIn(tx: Tx, options: { limit?: number; rounds?: number } = {}): Promise<ExpandSummary> {
-  return expandUnderLock(tx, options, false);
-}
-
-/**
- * `expandEventsIn`, and with `ownTransaction` (the drivers' transaction, which holds nothing but
- * the expansion) a commit that does not wait for the WAL flush.
- */
-async function expandUnderLock(tx: Tx, options: { limit?: number; rounds?: number }, ownTransaction: boolean): Promise<ExpandSummary> {
   const limit = options.limit ?? EXPAND_BATCH;
   const rounds = options.rounds ?? Number.POSITIVE_INFINITY;
   // The lock first, in its own statement: the expansion's snapshot, taken after it, sees what the
-  // previous holder committed (read committed) and no row it already expanded. In the drivers' own
-  // transaction its commit does not wait for the WAL flush: lost in a crash, the expansion is lost
-  // whole (queue rows included) and done again, and any later flushed commit (a delivery's outcome)
-  // flushes it first. Never in a caller's transaction: the setting would last until its commit, and
-  // a re-enable or a service update (and its audit entry) acknowledged to an admin could be lost.
-  await tx.execute(
-    ownTransaction
-      ? sql`select pg_advisory_xact_lock(${EXPAND_LOCK_KEY}), set_config('synchronous_commit', 'off', true)`
-      : sql`select pg_advisory_xact_lock(${EXPAND_LOCK_KEY})`,
-  );
+  // previous holder committed (read committed) and no row it already expanded. Its commit does not
+  // wait for the WAL flush: lost in a crash, the expansion is lost whole (queue rows included) and
+  // done again, and any later flushed commit (a delivery's outcome) flushes it first.
+  await tx.execute(sql`select pg_advisory_xact_lock(${EXPAND_LOCK_KEY}), set_config('synchronous_commit', 'off', true)`);
   const total: ExpandSummary = { events: 0, deliveries: 0 };
   for (let round = 0; round < rounds; round++) {
     const [row] = rowsOf<{ events: string | number; deliveries: string | number }>(await tx.execute(expandStatement({ limit })));
@@ -162,7 +148,7 @@ export async function expandEvents(db: Db, options: { limit?: number } = {}): Pr
   // One cheap read when nothing waits (most wake-ups once the queue is drained): no transaction.
   const waiting = rowsOf(await db.execute(sql`select 1 from event_fanouts limit 1`));
   if (waiting.length === 0) return { events: 0, deliveries: 0 };
-  return db.transaction((tx) => expandUnderLock(tx, { limit: options.limit, rounds: 1 }, true));
+  return db.transaction((tx) => expandEventsIn(tx, { limit: options.limit, rounds: 1 }));
 }
 
 /** How many events wait to be expanded (readiness, metrics, console backlog). */
