@@ -5,7 +5,8 @@
 // (/proc/stat). Two snapshots bracket a window; their difference is CPU time in ms. Linux only:
 // elsewhere a snapshot is null and so is every figure. A process that exits inside a window loses
 // its share (counted from its start when it started inside it).
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { readProcStats } from "./proc-stats.mjs";
 import { execFileSync } from "node:child_process";
 
 /** Clock ticks per second of /proc's CPU counters (`getconf CLK_TCK`, 100 on Linux). */
@@ -17,29 +18,6 @@ const TICKS_PER_S = (() => {
   }
 })();
 const MS_PER_TICK = 1000 / TICKS_PER_S;
-
-/** utime + stime (ticks), command name and process group of every process, by pid. */
-async function readProcesses() {
-  const processes = new Map();
-  const entries = await readdir("/proc");
-  await Promise.all(
-    entries
-      .filter((e) => /^\d+$/.test(e))
-      .map(async (pid) => {
-        try {
-          const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-          const close = stat.lastIndexOf(")");
-          const comm = stat.slice(stat.indexOf("(") + 1, close);
-          // Fields after the command name, from field 3 (state): pgrp is field 5, utime 14, stime 15.
-          const f = stat.slice(close + 2).split(" ");
-          processes.set(Number(pid), { comm, pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]) });
-        } catch {
-          // exited meanwhile
-        }
-      }),
-  );
-  return processes;
-}
 
 /** Busy and total ticks of the whole machine (first line of /proc/stat). */
 async function readMachine() {
@@ -56,7 +34,7 @@ async function readMachine() {
  */
 export async function cpuSnapshot(hubGroups) {
   try {
-    const [processes, machine] = await Promise.all([readProcesses(), readMachine()]);
+    const [processes, machine] = await Promise.all([readProcStats(), readMachine()]);
     const hub = new Map();
     const pg = new Map();
     for (const [pid, p] of processes) {

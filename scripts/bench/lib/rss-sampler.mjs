@@ -5,7 +5,8 @@
 // moment. Keeps the peak of that sum over the whole run and over each window (a bench phase), and
 // each process's VmHWM (the kernel's own peak of one process, which also catches a spike between
 // two samples). Linux only: elsewhere, every figure stays null.
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { readProcStats } from "./proc-stats.mjs";
 
 const KIB_PER_MIB = 1024;
 
@@ -20,30 +21,13 @@ async function memoryOf(pid) {
   }
 }
 
-/** Process ids whose process group is one of `groups` (field 5 of /proc/<pid>/stat). */
+/** Process ids whose process group is one of `groups`. */
 async function membersOf(groups) {
-  const members = [];
-  let entries;
   try {
-    entries = await readdir("/proc");
+    return [...(await readProcStats())].filter(([, p]) => groups.has(p.pgrp)).map(([pid]) => pid);
   } catch {
-    return members;
+    return [];
   }
-  await Promise.all(
-    entries
-      .filter((e) => /^\d+$/.test(e))
-      .map(async (pid) => {
-        try {
-          const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-          // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
-          const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-          if (groups.has(pgrp)) members.push(Number(pid));
-        } catch {
-          // exited meanwhile
-        }
-      }),
-  );
-  return members;
 }
 
 /**

@@ -128,48 +128,49 @@ async function writeItems(
   bulk: boolean,
   links: Map<string, LinkRow>,
 ): Promise<UpsertOutcome> {
-  const outcome = await (links.size === 0 ? writeNewItems(db, caller, items, catalog) : writeLinkedItems(db, caller, items, catalog, bulk, links));
+  const announce = async (tx: Tx, states: Map<string, ProjectState>): Promise<UpsertOutcome> => {
+    const plan = planWrites(caller, items, links, states, catalog, new Date());
+    return { results: plan.results, queued: await announceChanges(tx, caller.serviceId, plan.announcements, catalog, plan.writes) };
+  };
+  const outcome =
+    links.size === 0
+      ? // Only new projects: nothing to read under a lock, and the whole write is one statement,
+        // which PostgreSQL runs as a transaction of its own: no BEGIN and COMMIT round trips.
+        await announce(singleStatement(db), new Map())
+      : await db.transaction(async (tx) => {
+          const states = await loadProjects(tx, [...new Set([...links.values()].map((l) => l.projectId))], { forUpdate: true });
+          await requireWritePermission(tx, caller, items, links, states, bulk);
+          return announce(tx, states);
+        });
   rememberLinks(caller.serviceId, items.map((i) => i.input.externalId));
   return outcome;
 }
 
 /**
- * Only new projects: nothing to read under a lock, and the whole write is one statement, which
- * PostgreSQL runs as a transaction of its own: no BEGIN and COMMIT round trips.
+ * Throws `forbidden` (with the refused indexes on /bulk) when the user named by `X-User-Email`
+ * lacks WRITE on one of the linked projects (`states`, locked by the caller). No user: nothing to check.
  */
-async function writeNewItems(db: Db, caller: Caller, items: Item[], catalog: StatusCatalog): Promise<UpsertOutcome> {
-  const plan = planWrites(caller, items, new Map(), new Map(), catalog, new Date());
-  return { results: plan.results, queued: await announceChanges(singleStatement(db), caller.serviceId, plan.announcements, catalog, plan.writes) };
-}
-
-async function writeLinkedItems(
-  db: Db,
+async function requireWritePermission(
+  tx: Tx,
   caller: Caller,
   items: Item[],
-  catalog: StatusCatalog,
-  bulk: boolean,
   links: Map<string, LinkRow>,
-): Promise<UpsertOutcome> {
-  return db.transaction(async (tx) => {
-    const states = await loadProjects(tx, [...new Set([...links.values()].map((l) => l.projectId))], { forUpdate: true });
-
-    if (caller.userHash && states.size > 0) {
-      const levels = await userLevels(tx, caller.userHash, [...states.values()].map((s) => s.row));
-      const denied = items.filter((i) => {
-        const link = links.get(i.input.externalId);
-        return link && !allows(levels.get(link.projectId), "WRITE");
-      });
-      if (denied.length > 0) {
-        throw new AppError(
-          "forbidden",
-          "L'utilisateur indiqué par X-User-Email n'a pas la permission WRITE sur ce projet.",
-          bulk ? { indexes: denied.map((d) => d.index) } : undefined,
-        );
-      }
-    }
-    const plan = planWrites(caller, items, links, states, catalog, new Date());
-    return { results: plan.results, queued: await announceChanges(tx, caller.serviceId, plan.announcements, catalog, plan.writes) };
+  states: Map<string, ProjectState>,
+  bulk: boolean,
+): Promise<void> {
+  if (!caller.userHash || states.size === 0) return;
+  const levels = await userLevels(tx, caller.userHash, [...states.values()].map((s) => s.row));
+  const denied = items.filter((i) => {
+    const link = links.get(i.input.externalId);
+    return link && !allows(levels.get(link.projectId), "WRITE");
   });
+  if (denied.length > 0) {
+    throw new AppError(
+      "forbidden",
+      "L'utilisateur indiqué par X-User-Email n'a pas la permission WRITE sur ce projet.",
+      bulk ? { indexes: denied.map((d) => d.index) } : undefined,
+    );
+  }
 }
 
 /**
