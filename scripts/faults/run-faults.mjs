@@ -147,7 +147,7 @@ async function caseKill(receivers) {
     await hub.proc.kill("SIGKILL");
     const killedAt = Date.now();
     const atKill = (await receivers.stats()).total;
-    const [{ n: backlogAtKill }] = await c.sql`select count(*)::int as n from deliveries where state <> 'delivered'`;
+    const [{ n: backlogAtKill }] = await c.sql`select ((select count(*) from deliveries where state <> 'delivered') + (select count(*) from event_fanouts))::int as n`;
     const [{ n: leasedAtKill }] = await c.sql`select count(*)::int as n from deliveries where state = 'in_flight'`;
     log(`  killed (SIGKILL, whole process group) with ${atKill.unique}/${planned} delivered, ${backlogAtKill} deliveries unfinished of which ${leasedAtKill} leased (in flight)`);
     e.check(backlogAtKill > 0, "nothing was left to deliver at the kill: the case tested nothing");
@@ -159,7 +159,7 @@ async function caseKill(receivers) {
     const expected = events.length * RECEIVERS.length;
     const allIn = await waitUntil(
       async () => {
-        const [{ n }] = await c.sql`select count(*)::int as n from deliveries where state <> 'delivered'`;
+        const [{ n }] = await c.sql`select ((select count(*) from deliveries where state <> 'delivered') + (select count(*) from event_fanouts))::int as n`;
         return n === 0 && (await receivers.stats()).total.unique >= expected;
       },
       { timeoutMs: 120_000, intervalMs: 250 },
@@ -230,7 +230,7 @@ async function caseReceiver(receivers) {
     const caughtUp = await waitUntil(async () => (await receivers.stats()).receivers.tet.unique >= changes, { timeoutMs: 60_000 });
     const catchUpMs = Date.now() - upAt;
     e.check(caughtUp, `tet did not get every change within 60 s of recovery`);
-    const done = await waitUntil(async () => (await c.sql`select count(*)::int as n from deliveries where state <> 'delivered'`)[0].n === 0, { timeoutMs: 30_000 });
+    const done = await waitUntil(async () => (await c.sql`select ((select count(*) from deliveries where state <> 'delivered') + (select count(*) from event_fanouts))::int as n`)[0].n === 0, { timeoutMs: 30_000 });
     e.check(done, "deliveries left unfinished in the database");
     const events = await projectEvents(c.sql);
     const eventIds = new Set(events.map((x) => x.id));
@@ -384,7 +384,7 @@ async function casePostgres(receivers) {
     // The worker recovers too: everything committed reaches the receivers.
     const events = await projectEvents(c.sql);
     const delivered = await waitUntil(
-      async () => (await c.sql`select count(*)::int as n from deliveries where state <> 'delivered'`)[0].n === 0 && (await receivers.stats()).total.unique >= events.length * 3,
+      async () => (await c.sql`select ((select count(*) from deliveries where state <> 'delivered') + (select count(*) from event_fanouts))::int as n`)[0].n === 0 && (await receivers.stats()).total.unique >= events.length * 3,
       { timeoutMs: 60_000 },
     );
     e.check(delivered, "the worker did not deliver everything after the restart");
@@ -611,7 +611,7 @@ async function caseMulti(receivers) {
     const events = await projectEvents(c.sql);
     const expected = events.length * RECEIVERS.length;
     const allIn = await waitUntil(
-      async () => (await c.sql`select count(*)::int as n from deliveries where state <> 'delivered'`)[0].n === 0 && (await receivers.stats()).total.unique >= expected,
+      async () => (await c.sql`select ((select count(*) from deliveries where state <> 'delivered') + (select count(*) from event_fanouts))::int as n`)[0].n === 0 && (await receivers.stats()).total.unique >= expected,
       { timeoutMs: 60_000, intervalMs: 250 },
     );
     const recoveredMs = Date.now() - killedAt;

@@ -451,6 +451,27 @@ export const deliveries = pgTable(
 );
 
 /**
+ * Events waiting to be expanded into their deliveries (issue #17): the write inserts its event and
+ * one row here in the statement of the change, nothing per receiver; the delivery drivers expand
+ * the rows in `seq` order under one lock (expand-events.ts), inserting the deliveries and held
+ * changes, then delete them. A queue, not a log: rows live from a write to the next expansion.
+ * What the expansion needs beyond the `events` row: each receiver's view and the territory keys of
+ * the subscription filter. No foreign key to the event (as `deliveries`): written only with it, and
+ * retention never purges an event still queued here (purge-old-events.ts).
+ */
+export const eventFanouts = pgTable("event_fanouts", {
+  /** Expansion order: taken at insert time, after the project row lock, so it follows version order within a project. */
+  seq: bigint("seq", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  eventId: text("event_id").notNull(),
+  /** Each possible receiver's view of `data.projet`, by service id (enqueue-event.ts `receiverViews`). */
+  receiverViews: jsonb("receiver_views").$type<Record<string, ReceiverView>>(),
+  /** The project's territory keys (subscription filter); null: the event matches every territory. */
+  territoryKeys: jsonb("territory_keys").$type<string[]>(),
+  /** The new keys of a scope-exit event (`territoryKeys` then holds the previous ones). */
+  leavingKeys: jsonb("leaving_keys").$type<string[]>(),
+});
+
+/**
  * Held changes (CONTRACT §8): while an endpoint or its service is disabled, the project changes it
  * would have received are kept here instead of being dropped, coalesced to the newest version per
  * project (one row per endpoint and project, however many changes). Written by the outbox in the

@@ -6,7 +6,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client
 import type { Db } from "@/db/client";
 import type { AttemptOutcome } from "@/modules/delivery/attempt-delivery";
 import type { ClaimedDelivery } from "@/modules/delivery/claim-deliveries";
-import { readQueueGauges } from "@/modules/observability/read-queue-gauges";
+import { readExpansionGauge, readQueueGauges } from "@/modules/observability/read-queue-gauges";
 import { processSingleton } from "./process-state";
 
 function createMetrics() {
@@ -85,7 +85,8 @@ export function observeAttempt(delivery: Pick<ClaimedDelivery, "service">, outco
 
 /**
  * The metrics in Prometheus text format: this process's registry, then the queue gauges read from
- * `db` now (per service: waiting deliveries, age of the oldest, held changes, disabled endpoints).
+ * `db` now (per service: waiting deliveries, age of the oldest, held changes, disabled endpoints;
+ * then the events waiting for expansion into their deliveries).
  * Gauges are written here rather than registered, so that a removed service disappears at once.
  */
 export async function renderMetrics(db: Db): Promise<string> {
@@ -99,5 +100,15 @@ export async function renderMetrics(db: Db): Promise<string> {
   family("hub_delivery_oldest_waiting_seconds", "Âge en secondes de la plus ancienne livraison en attente, par service (retard).", (g) => g.oldestWaitingSeconds);
   family("hub_held_changes", "Changements retenus (service ou point de réception désactivé), par service.", (g) => g.held);
   family("hub_webhook_endpoints_disabled", "Points de réception désactivés, par service.", (g) => g.disabledEndpoints);
+  // Written changes whose deliveries the worker has not created yet (issue #17): not per service.
+  const expansion = await readExpansionGauge(db);
+  lines.push(
+    "# HELP hub_outbox_expansion_queue_depth Événements écrits dont les livraisons ne sont pas encore créées par le worker.",
+    "# TYPE hub_outbox_expansion_queue_depth gauge",
+    `hub_outbox_expansion_queue_depth ${expansion.waiting}`,
+    "# HELP hub_outbox_expansion_oldest_seconds Âge en secondes du plus ancien événement en attente de création de ses livraisons.",
+    "# TYPE hub_outbox_expansion_oldest_seconds gauge",
+    `hub_outbox_expansion_oldest_seconds ${expansion.oldestWaitingSeconds}`,
+  );
   return `${await registry.metrics()}\n${lines.join("\n")}\n`;
 }

@@ -3,6 +3,7 @@
 import { count, eq, gte, min, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { deliveries, deliveryAttempts, deliveryStates, services, webhookEndpoints, type DeliveryState } from "@/db/schema";
+import { countQueuedEvents } from "@/modules/outbox/expand-events";
 import { heldChangesCount } from "@/modules/services/find-service";
 import { endpointStateKind } from "@/modules/services/endpoint-state";
 import { countDeliveriesPerDay } from "./count-deliveries-per-day";
@@ -115,6 +116,7 @@ export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14)
   health.sort((a, b) => Number(b.needsAttention) - Number(a.needsAttention));
 
   const series = await countDeliveriesPerDay(db, { now, days });
+  const unexpanded = await countQueuedEvents(db);
 
   return {
     byState: totals,
@@ -124,6 +126,8 @@ export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14)
     successRate: attempts.total === 0 ? null : attempts.succeeded / attempts.total,
     retrying: health.reduce((sum, s) => sum + s.retrying, 0),
     backlog: totals.pending + totals.in_flight,
+    /** Changes written whose deliveries the worker has not created yet (expand-events.ts, issue #17). */
+    unexpanded,
     services: health,
     series,
   };

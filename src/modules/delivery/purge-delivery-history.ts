@@ -34,7 +34,7 @@ export async function purgeDeliveryHistory(
     attempts += removed;
     if (removed < CHUNK) break;
   }
-  // Event bodies, once none of their deliveries is still queued, with the porteur hash that only
+  // Event bodies, once none of their deliveries is still queued (nor the event itself, for expansion), with the porteur hash that only
   // served to find the body for an erasure.
   for (;;) {
     const cleared = rowsOf<{ id: string }>(
@@ -43,6 +43,8 @@ export async function purgeDeliveryHistory(
           select ev.id from events ev
           where ev.body is not null and ev.created_at < ${cutoff}
             and not exists (select 1 from deliveries d where d.event_id = ev.id and d.state in ('pending', 'in_flight'))
+            -- Nor one still waiting for its expansion into deliveries (expand-events.ts).
+            and not exists (select 1 from event_fanouts f where f.event_id = ev.id)
           limit ${CHUNK})
         returning id`),
     ).length;

@@ -1,10 +1,13 @@
 // The embedded worker's engine, framework-free: a continuous pipeline over the delivery core.
-// Claims as long as there is capacity and work, sends each claimed delivery at once, and writes
+// Expands the events queued by writes into their deliveries (expand-events.ts) beside the claims
+// (its own transaction and lock, so a large expansion never holds the claims back), and claims as
+// long as there is capacity and work, sends each claimed delivery at once, and writes
 // outcomes in coalesced transactions (one write for everything that finished meanwhile). Each
 // write frees lanes and capacity, so it triggers the next claim: under load this batches, when
 // idle a single change goes through with one claim and one write. Between bursts it sleeps until
 // the next retry or lease expiry is due, or until woken (NOTIFY, kickDelivery), or `pollMs`.
 import type { Db } from "@/db/client";
+import { EXPAND_BATCH, expandEvents } from "@/modules/outbox/expand-events";
 import { attemptDelivery, type AttemptOutcome } from "./attempt-delivery";
 import { claimDeliveries, type ClaimedDelivery } from "./claim-deliveries";
 import type { DeliveryOptions } from "./delivery-options";
@@ -22,7 +25,7 @@ export type DeliveryLoopOptions = DeliveryOptions & {
    * and requests from queueing behind its connection pool while their timeout runs.
    */
   maxInFlightPerEndpoint: number;
-  onError?: (stage: "claim" | "record" | "schedule", error: unknown) => void;
+  onError?: (stage: "expand" | "claim" | "record" | "schedule", error: unknown) => void;
   onRecorded?: (summary: RecordSummary) => void;
   /** After each claim that took deliveries (metrics: claims, lease expiries). */
   onClaimed?: (claimed: ClaimedDelivery[]) => void;
@@ -41,18 +44,51 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
   let timer: NodeJS.Timeout | null = null;
   const buffer: DeliveryResult[] = [];
   let idleResolvers: (() => void)[] = [];
+  let expanding = false;
+  let expandWanted = true;
+  /** After an expansion error, no new try before this time (ms): the next wake-up after it retries. */
+  let expandRetryAt = 0;
 
   const settleIfIdle = () => {
-    if (inFlight === 0 && !flushing && !pumping) {
+    if (inFlight === 0 && !flushing && !pumping && !expanding) {
       for (const r of idleResolvers) r();
       idleResolvers = [];
     }
   };
 
-  const wake = () => {
+  const wakePump = () => {
     if (!running) return;
     wanted = true;
     if (!pumping) void pump();
+  };
+
+  // The expander: runs when woken, beside the pump, until the queue is empty; each batch expanded
+  // wakes the pump for the deliveries it made.
+  const expand = async () => {
+    expanding = true;
+    try {
+      while (running && expandWanted && Date.now() >= expandRetryAt) {
+        expandWanted = false;
+        try {
+          const expanded = await expandEvents(db, { limit: EXPAND_BATCH });
+          if (expanded.events > 0) wakePump();
+          if (expanded.events === EXPAND_BATCH) expandWanted = true; // more may wait
+        } catch (error) {
+          options.onError?.("expand", error);
+          expandRetryAt = Date.now() + options.pollMs;
+        }
+      }
+    } finally {
+      expanding = false;
+      settleIfIdle();
+    }
+  };
+
+  const wake = () => {
+    if (!running) return;
+    expandWanted = true;
+    if (!expanding) void expand();
+    wakePump();
   };
 
   const sleepUntilDue = async () => {
@@ -62,6 +98,10 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
       const at = await nextDueAt(db);
       // nextDueAt is strictly in the future: the loop always sleeps (never a 0 ms claim loop).
       if (at) delay = Math.min(options.pollMs, Math.max(1, at.getTime() - Date.now()));
+      // Events waiting for expansion make nextDueAt 1 ms away: while the expander works (it wakes
+      // the pump when done) or waits to retry after an error, no need to claim in a loop.
+      if (expanding) delay = options.pollMs;
+      else if (Date.now() < expandRetryAt) delay = Math.max(delay, Math.min(options.pollMs, expandRetryAt - Date.now()));
     } catch (error) {
       options.onError?.("schedule", error);
     }
@@ -135,6 +175,7 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
     }
   };
 
+  void expand();
   void pump();
 
   return {
@@ -147,7 +188,7 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
       if (timer) clearTimeout(timer);
       // Attempts in flight finish (bounded by the timeout) and their outcomes are written, so
       // that no lease is left behind.
-      if (inFlight > 0 || flushing || pumping) await new Promise<void>((r) => idleResolvers.push(r));
+      if (inFlight > 0 || flushing || pumping || expanding) await new Promise<void>((r) => idleResolvers.push(r));
     },
   };
 }

@@ -18,13 +18,16 @@ export async function appliedMigrationCount(db: DbOrTx): Promise<number> {
 }
 
 /**
- * Seconds since the oldest delivery the worker could take now (pending or in flight, to an enabled
- * endpoint of an enabled service) was queued, by the database clock; 0 when none waits. Deliveries
- * held for a disabled endpoint do not count: they wait on purpose.
+ * Seconds since the oldest work the worker could do now was queued, by the database clock: a
+ * delivery pending or in flight to an enabled endpoint of an enabled service, or an event written
+ * and not yet expanded into its deliveries (expand-events.ts); 0 when none waits. Deliveries held
+ * for a disabled endpoint do not count: they wait on purpose.
  */
 export async function workerLagSeconds(db: DbOrTx): Promise<number> {
   const [row] = rowsOf<{ s: string | number | null }>(
-    await db.execute(sql`select extract(epoch from now() - min(d.created_at)) as s ${claimableDeliveries} where d.state in ('pending', 'in_flight')`),
+    await db.execute(sql`select extract(epoch from now() - least(
+      (select min(d.created_at) ${claimableDeliveries} where d.state in ('pending', 'in_flight')),
+      (select ev.created_at from event_fanouts f join events ev on ev.id = f.event_id order by f.seq limit 1))) as s`),
   );
   return row?.s === null || row?.s === undefined ? 0 : Math.max(0, Number(row.s));
 }

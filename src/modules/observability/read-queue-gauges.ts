@@ -40,3 +40,18 @@ export async function readQueueGauges(db: DbOrTx): Promise<QueueGauges[]> {
     disabledEndpoints: Number(r.disabled),
   }));
 }
+
+/**
+ * The events written but not yet expanded into their deliveries (expand-events.ts, issue #17): how
+ * many, and seconds since the oldest was written (database clock; 0 when none waits). Not per
+ * service: an event's receivers are known only once it is expanded. Read by the queue's primary key.
+ */
+export async function readExpansionGauge(db: DbOrTx): Promise<{ waiting: number; oldestWaitingSeconds: number }> {
+  const [row] = rowsOf<{ waiting: string | number; oldest_s: string | number | null }>(
+    await db.execute(sql`
+      select (select count(*) from event_fanouts) as waiting,
+        (select extract(epoch from now() - ev.created_at) from event_fanouts f join events ev on ev.id = f.event_id
+          order by f.seq limit 1) as oldest_s`),
+  );
+  return { waiting: Number(row?.waiting ?? 0), oldestWaitingSeconds: row?.oldest_s === null || row?.oldest_s === undefined ? 0 : Math.max(0, Number(row.oldest_s)) };
+}

@@ -1,5 +1,8 @@
 // The write side of the outbox. Called inside the transaction of the change it announces, so that
-// the change and its deliveries commit together (no event without its change, and the reverse).
+// the change and its event commit together (no event without its change, and the reverse). An event
+// for every receiver is queued for expansion (`event_fanouts`): the delivery drivers insert its
+// deliveries and held changes (expand-events.ts), so that a write pays for one row, not one per
+// receiver (issue #17). An event addressed to one service gets its delivery here.
 import { sql, type SQL } from "drizzle-orm";
 import { monotonicFactory } from "ulid";
 import { bufferedRandom } from "./buffered-random";
@@ -7,7 +10,6 @@ import { currentEventOrigin } from "./event-origin";
 import type { ReceiverView } from "@/db/schema";
 import { rowsOf, type Tx } from "@/db/client";
 import { combineWrites, withWriteClock, writeClockPart, type StatementPart } from "@/db/combine-writes";
-import { PARKED_UNTIL } from "@/modules/webhooks/park-deliveries";
 
 export type EventType = "projet.cree" | "projet.modifie" | "utilisateur.efface" | "test.ping";
 
@@ -60,17 +62,30 @@ export function newEventId(): string {
 }
 
 /**
- * Records an event and one pending delivery per receiving endpoint: every enabled endpoint of an
- * enabled service other than the author. A project event for a disabled endpoint or service is held
- * for it instead (`held_changes`, CONTRACT §8); an event without a project (`utilisateur.efface`)
- * is queued for it all the same and waits until it is enabled again. The body is rendered now,
- * once, and each delivery keeps its receiver's view of the project; every attempt and replay sends
- * the same bytes (render-delivery-body.ts). Returns the event id and how many deliveries were
- * queued. The caller wakes the delivery driver after the commit (`kickDelivery`): no NOTIFY here,
- * because PostgreSQL serialises the commits of every transaction that issued one (a database-wide
- * lock held through the WAL flush), which halved concurrent write throughput.
+ * What was queued for one event: its id, how many deliveries were inserted now (events addressed to
+ * one service), and whether it waits for expansion into the deliveries of every receiver
+ * (`fanOut`, then `deliveries` is 0: they are inserted by the drivers, expand-events.ts).
  */
-export async function enqueueEvent(tx: Tx, event: NewEvent): Promise<{ eventId: string; deliveries: number }> {
+export type EnqueuedEvent = { eventId: string; deliveries: number; fanOut: boolean };
+
+/** How much work a list of enqueued events left to the drivers: deliveries plus events to expand (> 0: wake them). */
+export function queuedWork(results: EnqueuedEvent[]): number {
+  return results.reduce((sum, r) => sum + r.deliveries + (r.fanOut ? 1 : 0), 0);
+}
+
+/**
+ * Records an event. For every receiver (no `onlyServiceId`): the event and one `event_fanouts` row,
+ * which the delivery drivers expand into one pending delivery per receiving endpoint, a held change
+ * for a disabled one (expand-events.ts, issue #17). Addressed to one service (`onlyServiceId`): the
+ * event and its delivery to that service's enabled endpoint, now, so that the caller can count it
+ * and a release of held changes takes its place in the lane at once. The body is rendered now,
+ * once, and each delivery keeps its receiver's view of the project; every attempt and replay sends
+ * the same bytes (render-delivery-body.ts). The caller wakes the delivery driver after the commit
+ * (`kickDelivery`) when `queuedWork` is positive: no NOTIFY here, because PostgreSQL serialises the
+ * commits of every transaction that issued one (a database-wide lock held through the WAL flush),
+ * which halved concurrent write throughput.
+ */
+export async function enqueueEvent(tx: Tx, event: NewEvent): Promise<EnqueuedEvent> {
   const [result] = await enqueueEvents(tx, [event]);
   return result!;
 }
@@ -78,14 +93,11 @@ export async function enqueueEvent(tx: Tx, event: NewEvent): Promise<{ eventId: 
 /**
  * Same as `enqueueEvent` for many events at once (bulk writes), in one statement whatever the
  * number of events: `writes` (the change these events announce, as statement parts), the events,
- * then their deliveries to the receivers found in the same statement — one round trip for a whole
- * change. Deliveries are inserted in event order, so their ids follow the order of the given events.
+ * then their expansion queue rows or their deliveries to the one service — one round trip for a
+ * whole change. Queue rows and deliveries are inserted in event order, so their `seq` and ids follow
+ * the order of the given events (the caller holds the project row locks: version order).
  */
-export async function enqueueEvents(
-  tx: Tx,
-  list: NewEvent[],
-  writes: StatementPart[] = [],
-): Promise<{ eventId: string; deliveries: number }[]> {
+export async function enqueueEvents(tx: Tx, list: NewEvent[], writes: StatementPart[] = []): Promise<EnqueuedEvent[]> {
   if (list.length === 0) {
     if (writes.length > 0) await tx.execute(combineWrites(writes));
     return [];
@@ -99,24 +111,8 @@ type OutboxParts = {
   /** The statement's final query: how many deliveries each event got. */
   final: SQL;
   /** The event ids and their delivery counts, from the rows of `final`. */
-  results: (rows: unknown[]) => { eventId: string; deliveries: number }[];
+  results: (rows: unknown[]) => EnqueuedEvent[];
 };
-
-/**
- * Whether the event `v` is wanted by the endpoint `e` (columns `evenements`, `territoires`) under
- * its subscription (CONTRACT §8 "Subscriptions"), decided here in the enqueue statement: its type
- * is subscribed (null = all) and its project lies in one of the territories (null = all). A
- * scope-exit event (`leaving_keys`) reaches only endpoints with territories that matched the
- * previous keys and match none of the new ones. Events addressed to one service (tests, releases
- * of held changes, already filtered when held) are not filtered.
- */
-function subscribed(e: SQL): SQL {
-  return sql`(v.only_service_id is not null or (
-    (${e}.evenements is null or v.type = any(${e}.evenements))
-    and case when v.leaving_keys is not null
-      then ${e}.territoires is not null and v.territory_keys ?| ${e}.territoires and not (v.leaving_keys ?| ${e}.territoires)
-      else v.territory_keys is null or ${e}.territoires is null or v.territory_keys ?| ${e}.territoires end))`;
-}
 
 function outboxParts(list: NewEvent[]): OutboxParts {
   const at = new Date().toISOString();
@@ -146,26 +142,30 @@ function outboxParts(list: NewEvent[]): OutboxParts {
   // bulk's JavaScript went to serialising the outbox rows).
   const bodies = list.map((event, ord) => JSON.stringify({ id: eventRows[ord]!.id, type: event.type, createdAt: at, data: event.data })).join(BODY_SEPARATOR);
   const values = { "outbox.rows": JSON.stringify(eventRows), "outbox.bodies": bodies, "outbox.at": at };
+  // Only the parts the list needs: a change for every receiver writes no delivery here.
+  const direct = eventRows.some((e) => e.only_service_id !== null);
+  const fanOut = eventRows.some((e) => e.only_service_id === null);
+  const statements = [...inputStatements, ...(fanOut ? fanOutStatements : []), ...(direct ? directStatements : [])];
   const parts: StatementPart[] = [
     writeClockPart,
-    ...outboxStatements.map(({ name, statement, materialized }) => ({ name, statement, materialized, values: name === "outbox_input" ? values : {} })),
+    ...statements.map(({ name, statement, materialized }) => ({ name, statement, materialized, values: name === "outbox_input" ? values : {} })),
   ];
   const results = (rows: unknown[]) => {
     const counts = rows as { event_id: string | null; n: number | string }[];
     const queued = new Map(counts.filter((c) => c.event_id !== null).map((c) => [c.event_id!, Number(c.n)]));
-    return eventRows.map((e) => ({ eventId: e.id, deliveries: queued.get(e.id) ?? 0 }));
+    return eventRows.map((e) => ({ eventId: e.id, deliveries: queued.get(e.id) ?? 0, fanOut: e.only_service_id === null }));
   };
-  return { parts, final: outboxFinal, results };
+  return { parts, final: direct ? directFinal : fanOutFinal, results };
 }
 
 // The outbox statements are module constants with placeholders (`outbox.rows`: the events as one
 // JSON parameter, `outbox.at`: the enqueue time): their text is built once per process (issue #17,
 // prepared-sql.ts). The list travels as one JSON parameter expanded in SQL (much cheaper than
-// binding thousands of scalars). Deliveries have no foreign key to their event: they are inserted
-// here, with it. A project's `createdAt`/`updatedAt` rendered as WRITE_CLOCK become the statement's
+// binding thousands of scalars). Queue rows and deliveries have no foreign key to their event: they
+// are inserted here with it, or by its expansion. A project's `createdAt`/`updatedAt` rendered as WRITE_CLOCK become the statement's
 // write clock, the value its row stores (combine-writes.ts).
 const enqueuedAt = sql.placeholder("outbox.at");
-const outboxStatements: StatementPart[] = [
+const inputStatements: StatementPart[] = [
   {
     name: "outbox_input",
     materialized: true,
@@ -193,6 +193,25 @@ const outboxStatements: StatementPart[] = [
         from outbox_input v join outbox_bodies b on b.ord = v.ord
         returning 1`,
   },
+];
+
+// An event for every receiver: one queue row, in event order (its `seq` is the expansion order).
+const fanOutStatements: StatementPart[] = [
+  {
+    name: "outbox_fanouts",
+    statement: sql`
+        insert into event_fanouts (event_id, receiver_views, territory_keys, leaving_keys)
+        select v.id, v.receiver_views, v.territory_keys, v.leaving_keys
+        from outbox_input v where v.only_service_id is null
+        order by v.ord
+        returning 1`,
+  },
+];
+
+// An event addressed to one service: its delivery to that service's enabled endpoint, now, behind
+// the lane's older deliveries (a release of held changes takes its place in the lane in its
+// transaction, after expanding what was queued before it: release-held-changes.ts).
+const directStatements: StatementPart[] = [
   {
     name: "outbox_receivers",
     statement: sql`
@@ -211,48 +230,20 @@ const outboxStatements: StatementPart[] = [
           'pending',
           -- Behind a lane head waiting for its retry, a delivery is not due before that head: claims
           -- then do not walk over a blocked lane's backlog at every round while a receiver is down.
-          -- For a disabled receiver (an erasure event), parked until it is enabled again.
-          case when not r.active then ${PARKED_UNTIL}::timestamptz else greatest(${enqueuedAt}::timestamptz, (
+          greatest(${enqueuedAt}::timestamptz, (
             select p.next_attempt_at from deliveries p
             where p.endpoint_id = r.endpoint_id and p.project_id = v.project_id and p.state in ('pending', 'in_flight')
-            order by p.id desc limit 1)) end,
+            order by p.id desc limit 1)),
           ${enqueuedAt}::timestamptz, ${enqueuedAt}::timestamptz
-        from outbox_input v join outbox_receivers r
-          on case when v.only_service_id is not null then r.service_id = v.only_service_id
-                  else r.service_id is distinct from v.author_service_id end
-          -- A disabled receiver gets its project changes held (outbox_held); an event without a
-          -- project (an erasure) is queued for it all the same and waits, like any pending delivery
-          -- of a disabled endpoint, until it is enabled again.
-          and (r.active or (v.project_id is null and v.only_service_id is null))
-          and ${subscribed(sql`r`)}
+        from outbox_input v join outbox_receivers r on r.service_id = v.only_service_id and r.active
         order by v.ord, r.endpoint_id
         returning event_id`,
   },
-  {
-    // Held, not dropped (CONTRACT §8): a project change for a disabled endpoint, or an endpoint of
-    // a disabled service, is kept for it, coalesced to the newest version per (endpoint, project),
-    // and released with the project's current state on re-enable (release-held-changes.ts). Never
-    // for the author, nor for events addressed to one service (tests, releases). Other events
-    // (`utilisateur.efface`) carry no project state to coalesce: they are not held here.
-    name: "outbox_held",
-    statement: sql`
-        insert into held_changes as h (endpoint_id, service_id, project_id, project_version, author_service_id, changements, held_at)
-        select distinct on (r.endpoint_id, v.project_id) r.endpoint_id, r.service_id, v.project_id, v.project_version, v.author_service_id, v.changements, ${enqueuedAt}::timestamptz
-        from outbox_input v
-        join outbox_receivers r on r.service_id is distinct from v.author_service_id
-        where v.project_id is not null and v.only_service_id is null and not r.active
-          and ${subscribed(sql`r`)}
-        order by r.endpoint_id, v.project_id, v.project_version desc, v.ord desc
-        on conflict (endpoint_id, project_id) do update set
-          project_version = greatest(h.project_version, excluded.project_version),
-          author_service_id = case when excluded.project_version >= h.project_version then excluded.author_service_id else h.author_service_id end,
-          changements = (select coalesce(jsonb_agg(distinct c order by c), '[]'::jsonb) from jsonb_array_elements_text(h.changements || excluded.changements) as c),
-          held_at = excluded.held_at
-        returning 1`,
-  },
 ];
 
-const outboxFinal = sql`
+const directFinal = sql`
     select event_id, count(*) as n from outbox_deliveries group by event_id
     union all
     select null, count(*) from outbox_events`;
+
+const fanOutFinal = sql`select null as event_id, count(*) as n from outbox_events`;

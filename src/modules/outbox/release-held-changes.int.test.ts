@@ -28,6 +28,7 @@ import { loadProjects } from "@/modules/projects/store-projects";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 import { isParked } from "@/modules/webhooks/park-deliveries";
 import { sweepHeldChanges } from "./release-held-changes";
+import { expandEvents } from "./expand-events";
 
 const PORTS: [number, number] = [3600, 3649];
 
@@ -192,6 +193,7 @@ describe("held changes: coalescing and their author", () => {
     await setEndpointEnabled(t.db, "tet", false, cliActor);
     let version = 0;
     for (let i = 0; i < 50; i++) version = await patch(id, { budgetPrevisionnel: 1000 + i });
+    await expandEvents(t.db);
     const held = await t.db.select().from(heldChanges);
     expect(held).toEqual([expect.objectContaining({ projectId: id, projectVersion: version, changements: ["budgetPrevisionnel"] })]);
     expect((await heldCount()).heldChanges).toBe(1);
@@ -207,9 +209,11 @@ describe("held changes: coalescing and their author", () => {
     await call(externalId.PUT, { method: "PUT", path: `/api/v1/projets/${id}/external-id`, key: tet, params: { id }, body: { externalId: "tet-halle" } });
     await setEndpointEnabled(t.db, "tet", false, cliActor);
     await patch(id, { description: "par TeT" }, tet);
+    await expandEvents(t.db);
     expect(await t.db.select().from(heldChanges)).toEqual([]);
     const erased = await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: mec, body: { email: "agent.halle@exemple.fr" } });
     expect(erased.body).toEqual({ permissionsSupprimees: 1, projetsModifies: 0 });
+    await expandEvents(t.db);
     expect(await t.db.select().from(heldChanges)).toEqual([]);
     const [waiting] = await t.db.select().from(deliveries).where(and(eq(deliveries.serviceId, tetServiceId), eq(deliveries.state, "pending")));
     expect(waiting).toMatchObject({ eventType: "utilisateur.efface" });
@@ -224,15 +228,14 @@ describe("held changes: coalescing and their author", () => {
 });
 
 describe("held changes: a writer racing with the re-enable", () => {
-  it("a held row committed after the release is delivered by the drivers' sweep", async () => {
+  it("a change committed after the release is queued for the re-enabled endpoint; a held row left on an enabled endpoint is delivered by the drivers' sweep", async () => {
     const r = await tetReceiver();
     const id = await createProject("Théâtre");
     await drain();
     await setEndpointEnabled(t.db, "tet", false, cliActor);
     const catalog = await loadStatusCatalog(t.db);
     const [mecService] = await t.db.select().from(services).where(eq(services.slug, "mec"));
-    // The racing writer: it bumps the project and writes its outbox statement while the endpoint is
-    // still disabled (so it holds the change), but commits only after the re-enable's release.
+    // The writer: it bumps the project and writes its outbox statement (event and queue row).
     const write = async (tx: Parameters<Parameters<typeof t.db.transaction>[0]>[0]) => {
       const state = (await loadProjects(tx, [id], { forUpdate: true })).get(id)!;
       state.row = { ...state.row, nom: "Théâtre (course)", version: state.row.version + 1 };
@@ -242,8 +245,10 @@ describe("held changes: a writer racing with the re-enable", () => {
     };
     let version: number;
     if (onPostgres) {
-      // Two connections: the writer's statement runs (reads "disabled") before the re-enable, and
-      // its commit waits until the re-enable, with its release, has committed.
+      // Two connections: the writer's statement runs while the endpoint is disabled, and its commit
+      // waits until the re-enable, with its release, has committed. Receivers are read when the
+      // change is expanded, after its commit (expand-events.ts): it is queued for the endpoint
+      // enabled again, nothing is held.
       let wrote!: () => void;
       let release!: () => void;
       const written = new Promise<void>((res) => (wrote = res));
@@ -258,13 +263,18 @@ describe("held changes: a writer racing with the re-enable", () => {
       await setEndpointEnabled(t.db, "tet", true, cliActor);
       release();
       version = await writer;
-    } else {
-      // PGlite has one connection, so transactions cannot interleave: the same end state is made by
-      // the writer committing while disabled, then the endpoint enabled without a release (as if
-      // the re-enable's release had run before the writer's commit).
-      version = await t.db.transaction(write);
-      await t.db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.serviceId, tetServiceId));
+      expect(await t.db.select().from(heldChanges).where(eq(heldChanges.projectId, id))).toEqual([]);
+      const before = r.requests.length;
+      await drain();
+      expect(bodies(r).slice(before).map((m) => [m.type, m.data.projet.id, m.data.projet.version])).toEqual([["projet.modifie", id, version]]);
+      await setEndpointEnabled(t.db, "tet", false, cliActor);
     }
+    // A held row left on an enabled endpoint (enabled without its release: the re-enable paths all
+    // release under the expansion lock, this is the sweep's safety net): the change is written and
+    // expanded while disabled, then the endpoint enabled without a release.
+    version = await t.db.transaction(write);
+    await expandEvents(t.db);
+    await t.db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.serviceId, tetServiceId));
     const left = await t.db.select().from(heldChanges).where(eq(heldChanges.projectId, id));
     expect(left).toEqual([expect.objectContaining({ projectVersion: version })]);
     const before = r.requests.length;
@@ -287,6 +297,7 @@ describe("held changes: an erasure event queued by a writer racing with the re-e
     await drain();
     await setEndpointEnabled(t.db, "tet", false, cliActor);
     await call(effacement.POST, { method: "POST", path: "/api/v1/utilisateurs/effacement", key: mec, body: { email: "agent.kiosque@exemple.fr" } });
+    await expandEvents(t.db);
     // Enabled as if the re-enable had committed before the erasure: its delivery is still parked.
     await t.db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.serviceId, tetServiceId));
     const before = r.requests.length;
@@ -319,6 +330,7 @@ describe("service:update on the endpoint (CONTRACT §8)", () => {
     // One failed attempt, then a retry an hour away (and the next change waits behind it).
     await deliverBatch(t.db, options({ scheduleMs: [3_600_000] }));
     await patch(id, { description: "en attente" });
+    await expandEvents(t.db);
     const [endpoint] = await t.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.serviceId, tetServiceId));
     const waiting = () =>
       t.db.select().from(deliveries).where(and(eq(deliveries.endpointId, endpoint!.id), eq(deliveries.state, "pending"))).orderBy(asc(deliveries.id));

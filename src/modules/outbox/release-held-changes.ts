@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db, type Tx } from "@/db/client";
 import { enqueueEvents, OUTBOX_CHANNEL, type NewEvent } from "@/modules/outbox/enqueue-event";
+import { expandEventsIn } from "@/modules/outbox/expand-events";
 import { announcementEvents } from "@/modules/projects/announce-changes";
 import type { VisibleField } from "@/modules/projects/project-state";
 import { loadProjects } from "@/modules/projects/store-projects";
@@ -27,6 +28,12 @@ type HeldRow = { project_id: string; author_service_id: string | null; changemen
  * when the project now lies outside the endpoint's territories. Returns the number of
  * events queued; wakes the delivery workers (NOTIFY at commit) when there are some.
  *
+ * First expands every event still queued for expansion (expand-events.ts), under the expansion
+ * lock held until the caller's commit: a change written before this release gets its delivery (or
+ * its held row, released below) before the released state in the lane, and no expansion runs
+ * meanwhile. An expansion that read "disabled" before the re-enable committed its held rows before
+ * this lock was granted: they are released here.
+ *
  * Called in the transaction of every re-enable (endpoint or service), and by the drivers' periodic
  * sweep (`sweepHeldChanges`) for rows committed by a writer that read "disabled" and committed
  * after the re-enable's release. A project may then be sent twice (at-least-once: receivers drop a
@@ -39,6 +46,17 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
       where e.service_id = ${serviceId} and e.enabled and s.enabled`),
   );
   if (!endpoint) return 0;
+  // Before any project row lock: writers hold theirs while inserting queue rows, never this lock.
+  await expandEventsIn(tx);
+  // An expansion that read "disabled" and committed after the re-enable made the waiting deliveries
+  // due (make-deliveries-due.ts) parked an erasure event for this endpoint: due now, as the others.
+  const unparked = rowsOf(
+    await tx.execute(sql`
+      update deliveries set next_attempt_at = now(), updated_at = now()
+      where endpoint_id = ${endpoint.id} and state = 'pending' and next_attempt_at >= ${PARKED_UNTIL}::timestamptz
+      returning id`),
+  ).length;
+  if (unparked > 0) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
   const catalog = await loadStatusCatalog(tx);
   let queued = 0;
   for (;;) {
@@ -48,8 +66,9 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
         order by project_id limit ${CHUNK}`),
     ).map((r) => r.project_id);
     if (ids.length === 0) break;
-    // Project rows first, then the held rows: a writer holds its project's row lock while it
-    // upserts the held row, so the reverse order could deadlock with it.
+    // Project rows first, then the held rows (held rows are written only by expansions, which this
+    // transaction's expansion lock keeps out): the current state of each project, newer writers
+    // queued behind this release.
     const states = await loadProjects(tx, ids, { forUpdate: true });
     const held = rowsOf<HeldRow>(
       await tx.execute(sql`
@@ -86,8 +105,9 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
 }
 
 /**
- * The drivers' periodic sweep, for what a writer that raced with a re-enable (it read "disabled"
- * and committed after the re-enable) left behind: makes due the parked deliveries of endpoints
+ * The drivers' periodic sweep, a safety net for what a re-enable left behind (every re-enable path
+ * releases under the expansion lock, so an expansion that read "disabled" commits before it; an
+ * endpoint enabled otherwise, e.g. by hand in the database, is caught here): makes due the parked deliveries of endpoints
  * enabled with their service (an erasure event queued while disabled), then releases the held
  * changes of those endpoints, one transaction per service. Returns how many deliveries were made
  * due and events queued (0: nothing for the drivers to wake up for).

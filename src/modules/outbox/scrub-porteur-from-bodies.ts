@@ -1,7 +1,10 @@
 // Erasure reaches the outbox too: the bodies kept for sending and replay (`events.body`) hold the porteur's contact as it was when
 // each change was announced. Those of the erased person become null in place, like the project's
 // own fields, so that no later attempt or replay sends them again and the hub keeps none of them;
-// the response excerpts logged for those deliveries (a receiver echoing the body) are cleared.
+// the response excerpts logged for those deliveries (a receiver echoing the body) are cleared. An
+// event still waiting for its expansion (expand-events.ts) is scrubbed the same way: its deliveries,
+// made later, read this body, and its queue row holds no personal data (receivers' external ids and
+// status labels, territory keys).
 import { and, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "@/db/client";
 import { events } from "@/db/schema";

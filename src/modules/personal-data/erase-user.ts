@@ -7,7 +7,7 @@ import { WRITE_CLOCK } from "@/db/combine-writes";
 import { alertMails, projectPermissions, projects, serviceAgents, serviceContacts } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { toValidationIssues } from "@/modules/errors/zod-issues";
-import { enqueueEvents } from "@/modules/outbox/enqueue-event";
+import { enqueueEvents, queuedWork } from "@/modules/outbox/enqueue-event";
 import { scrubPorteurFromBodies } from "@/modules/outbox/scrub-porteur-from-bodies";
 import type { Caller } from "@/modules/permissions/check-access";
 import { hashEmail } from "@/modules/permissions/hash-email";
@@ -62,7 +62,7 @@ export async function eraseUser(db: Db, caller: Caller, raw: unknown) {
     const queued = await enqueueEvents(tx, events, updateProjectsParts(changed.map((s) => s.row)));
     return {
       result: { permissionsSupprimees: removed.length, projetsModifies: changed.length },
-      queued: queued.reduce((sum, e) => sum + e.deliveries, 0),
+      queued: queuedWork(queued),
     };
   });
 }

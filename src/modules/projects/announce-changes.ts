@@ -1,7 +1,7 @@
 // Turns effective project changes into outbox events (CONTRACT §3), in the caller's transaction.
 import type { Tx } from "@/db/client";
 import type { StatementPart } from "@/db/combine-writes";
-import { enqueueEvents, type NewEvent } from "@/modules/outbox/enqueue-event";
+import { enqueueEvents, queuedWork, type NewEvent } from "@/modules/outbox/enqueue-event";
 import { slugOf, type StatusCatalog } from "@/modules/statuses/load-status-catalog";
 import type { CollectiviteRef } from "@/db/schema";
 import { territoryKeysOf } from "@/modules/subscriptions/territories";
@@ -17,7 +17,8 @@ export type ProjectChange = {
 
 /**
  * Writes a change (`writes`: its project rows, as statement parts) with one event per changed
- * project, in one statement; returns how many deliveries were queued.
+ * project, in one statement; returns how much work was queued for the delivery drivers (events to
+ * expand into their deliveries, expand-events.ts): above 0, wake them after the commit.
  */
 export async function announceChanges(
   tx: Tx,
@@ -26,8 +27,7 @@ export async function announceChanges(
   catalog: StatusCatalog,
   writes: StatementPart[] = [],
 ): Promise<number> {
-  const results = await enqueueEvents(tx, announcementEvents(authorServiceId, changes, catalog), writes);
-  return results.reduce((sum, r) => sum + r.deliveries, 0);
+  return queuedWork(await enqueueEvents(tx, announcementEvents(authorServiceId, changes, catalog), writes));
 }
 
 /**

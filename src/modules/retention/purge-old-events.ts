@@ -1,7 +1,7 @@
 // Retention of the outbox's history (issue #16, EVENT_RETENTION_DAYS): an event goes, with its
 // deliveries and their attempt logs, once every delivery of it ended (delivered or failed) more
 // than the retention period ago. Queued work is never touched: an event with a delivery pending or
-// in flight stays, whatever its age. Held changes reference projects, not events, and the resync
+// in flight, or still waiting to be expanded into its deliveries, stays, whatever its age. Held changes reference projects, not events, and the resync
 // position is the projects' own `txid`: neither depends on old events. What goes is only history:
 // the console's event list of a project (get-project-detail.ts) starts at the retention horizon;
 // `GET /projets/{id}` shows the project's current state and is not affected.
@@ -32,6 +32,8 @@ export async function purgeOldEvents(db: Db, options: { retentionDays: number; n
             and not exists (
               select 1 from deliveries d
               where d.event_id = ev.id and (d.state in ('pending', 'in_flight') or d.updated_at >= ${cutoff}))
+            -- Nor an event still waiting for its expansion into deliveries (expand-events.ts).
+            and not exists (select 1 from event_fanouts f where f.event_id = ev.id)
           order by ev.created_at
           limit ${CHUNK}
           for update skip locked

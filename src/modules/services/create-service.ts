@@ -6,6 +6,7 @@ import { createApiKey } from "@/modules/keys/create-api-key";
 import { checkWebhookUrl, type UrlPolicy } from "@/modules/webhooks/check-webhook-url";
 import type { SecretKeyring } from "@/modules/secrets/secret-keyring";
 import { redactEndpoint, upsertEndpoint } from "@/modules/webhooks/upsert-endpoint";
+import { expandEventsIn } from "@/modules/outbox/expand-events";
 import { findServiceBySlug, viewService } from "./find-service";
 import type { CreateServiceInput } from "./service-schemas";
 
@@ -20,6 +21,9 @@ export async function createService(
 ) {
   if (input.webhookUrl) await checkWebhookUrl(input.webhookUrl, options.urlPolicy);
   return db.transaction(async (tx) => {
+    // A receiver from its creation on: the changes written before it are expanded first, without it
+    // (expand-events.ts, issue #17), as update-service.ts does before a new URL or subscription.
+    if (input.webhookUrl) await expandEventsIn(tx);
     if (await findServiceBySlug(tx, input.slug)) {
       throw new AppError("conflict", `Un service connecté a déjà le slug « ${input.slug} ».`);
     }

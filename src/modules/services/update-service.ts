@@ -13,6 +13,7 @@ import { requireServiceBySlug, viewService } from "./find-service";
 import type { ServiceView, UpdateServiceInput } from "./service-schemas";
 import { checkEvenements, checkTerritoires } from "@/modules/subscriptions/territories";
 import type { Tx } from "@/db/client";
+import { expandEventsIn } from "@/modules/outbox/expand-events";
 
 /**
  * Sets the endpoint's subscription (CONTRACT §8 "Subscriptions"): `evenements`/`territoires`
@@ -73,6 +74,10 @@ export async function updateService(
       ...checkTerritoires(input.territoires ?? [], "territoires"),
     ];
     if (subscriptionIssues.length > 0) throw AppError.validation(subscriptionIssues);
+    // The changes written before this update are expanded first, under the service's current state
+    // and subscription (expand-events.ts, issue #17): an enable, a disable or a new subscription
+    // applies to the changes written after it, as when receivers were read in the write's statement.
+    await expandEventsIn(tx);
     if (input.nom !== undefined || input.enabled !== undefined) {
       const [updated] = await tx
         .update(services)

@@ -1,5 +1,6 @@
 // Subscriptions per endpoint (CONTRACT §8 "Subscriptions", issue #13 part 2): event types and
-// territories set by the CLI, decided at enqueue time; a project entering an endpoint's scope is
+// territories set by the CLI, decided when a write's event is expanded into its deliveries (a
+// subscription change first expands what was written before it: expand-events.ts); a project entering an endpoint's scope is
 // sent as `projet.modifie` with its full state, one leaving it gets one last `projet.modifie` with
 // `data.horsPerimetre: true`, then nothing; held changes follow the same filter.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { createCallerFactory } from "@/server/trpc/init";
 import { getServiceDetail } from "@/modules/console/list-services-detail";
 import { runCommand } from "@/cli/commands";
 import { enqueueEvents } from "@/modules/outbox/enqueue-event";
+import { expandEvents } from "@/modules/outbox/expand-events";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon, metropoleLyon } from "@/app/api/v1/testing/api-test-kit";
 import * as projets from "@/app/api/v1/projets/route";
@@ -58,8 +60,9 @@ async function patch(id: string, body: Record<string, unknown>) {
   expect(res.status).toBe(200);
 }
 
-/** What a service received (queued) for a project, in order: event type and body data. */
+/** What a service received (queued) for a project, in order: event type and body data (after the drivers' expansion). */
 async function received(serviceId: string, projectId: string) {
+  await expandEvents(t.db);
   const rows = await t.db
     .select({ type: deliveries.eventType, body: events.body })
     .from(deliveries)
@@ -107,10 +110,11 @@ describe("service:update --evenements / --territoires", () => {
   });
 });
 
-describe("filtering at enqueue time", () => {
+describe("filtering at expansion, in write order", () => {
   it("filters by event type: no utilisateur.efface for an endpoint subscribed to project events only", async () => {
     await runCommand(t.db, "service:update", { slug: "tet", evenements: "projet.cree,projet.modifie" });
     const [result] = await t.db.transaction((tx) => enqueueEvents(tx, [{ type: "utilisateur.efface", data: { emailHash: "x" } }]));
+    await expandEvents(t.db);
     const rows = await t.db.select({ serviceId: deliveries.serviceId }).from(deliveries).where(eq(deliveries.eventId, result!.eventId));
     expect(rows.map((r) => r.serviceId)).toEqual([recocoId]);
 
@@ -171,7 +175,10 @@ describe("filtering at enqueue time", () => {
     await runCommand(t.db, "service:update", { slug: "tet", enabled: "false" });
     await patch(inScope, { nom: "Modifié pendant la désactivation" });
     await patch(outOfScope, { nom: "Modifié aussi" });
-    const held = async () => (await t.db.select({ projectId: heldChanges.projectId }).from(heldChanges).where(eq(heldChanges.serviceId, tetId))).map((h) => h.projectId);
+    const held = async () => {
+      await expandEvents(t.db);
+      return (await t.db.select({ projectId: heldChanges.projectId }).from(heldChanges).where(eq(heldChanges.serviceId, tetId))).map((h) => h.projectId);
+    };
     expect(await held()).toEqual([inScope]);
     // Entering the scope while disabled is held too; released with the current state.
     await patch(outOfScope, { collectivites: [marseille] });

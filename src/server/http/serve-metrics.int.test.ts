@@ -5,6 +5,7 @@ import { useDatabase } from "@/db";
 import { call, keyFor, lyon } from "@/app/api/v1/testing/api-test-kit";
 import * as projets from "@/app/api/v1/projets/route";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
+import { expandEvents } from "@/modules/outbox/expand-events";
 import { observeAttempt, observeClaimed } from "../metrics";
 import { serveMetrics } from "./serve-metrics";
 
@@ -67,10 +68,18 @@ describe("GET /api/metrics", () => {
     observeAttempt({ service: "tet" }, { statusCode: 200, errorClass: null, durationMs: 120 });
     observeAttempt({ service: "tet" }, { statusCode: null, errorClass: "timeout", durationMs: 10_000 });
 
+    // The creation waits to be expanded into its deliveries (no worker runs here).
+    const queued = parse(await (await scrape(`Bearer ${token}`, token)).text());
+    expect(value(queued, "hub_outbox_expansion_queue_depth")).toBe(1);
+    expect(value(queued, "hub_outbox_expansion_oldest_seconds")).toBeGreaterThanOrEqual(0);
+    expect(value(queued, "hub_delivery_queue_depth", { service: "tet" })).toBe(0);
+    await expandEvents(t.db);
+
     const response = await scrape(`Bearer ${token}`, token);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const samples = parse(await response.text());
+    expect(value(samples, "hub_outbox_expansion_queue_depth")).toBe(0);
 
     expect(value(samples, "hub_api_requests_total", { route: "/api/v1/projets", method: "POST", status: "201" })).toBeGreaterThanOrEqual(1);
     expect(value(samples, "hub_api_request_duration_seconds_count", { route: "/api/v1/projets", method: "POST" })).toBeGreaterThanOrEqual(1);
@@ -79,7 +88,7 @@ describe("GET /api/metrics", () => {
     expect(value(samples, "hub_delivery_attempt_duration_seconds_bucket", { service: "tet", le: "0.25" })).toBeGreaterThanOrEqual(1);
     expect(value(samples, "hub_worker_claimed_total")).toBeGreaterThanOrEqual(2);
     expect(value(samples, "hub_worker_lease_expiries_total")).toBeGreaterThanOrEqual(1);
-    // The creation queued a delivery to tet: it waits (no worker runs here).
+    // Expanded, the creation queued a delivery to tet: it waits (no worker runs here).
     expect(value(samples, "hub_delivery_queue_depth", { service: "tet" })).toBe(1);
     expect(value(samples, "hub_delivery_oldest_waiting_seconds", { service: "tet" })).toBeGreaterThanOrEqual(0);
     expect(value(samples, "hub_delivery_queue_depth", { service: "mec" })).toBe(0);

@@ -7,6 +7,7 @@ import { committedMigrationCount } from "@/db/migrate";
 import { call, keyFor, lyon } from "@/app/api/v1/testing/api-test-kit";
 import * as projets from "@/app/api/v1/projets/route";
 import { appliedMigrationCount } from "@/modules/observability/check-readiness";
+import { expandEvents } from "@/modules/outbox/expand-events";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { captureLogs } from "../logger";
 import { serveReadiness } from "./serve-readiness";
@@ -43,8 +44,12 @@ describe("GET /api/ready", () => {
 
     const created = await call(projets.POST, { method: "POST", path: "/api/v1/projets", key: mec, body: { externalId: "r-1", nom: "Piscine", statut: "Non démarré, intention", collectivites: [lyon] } });
     expect(created.status).toBe(201);
-    // The delivery to tet waits (no worker here): its age is the lag, by the database clock.
-    await t.db.execute(sql`update deliveries set created_at = now() - interval '10 minutes'`);
+    // The change waits to be expanded into its deliveries (no worker here): its age is the lag, by
+    // the database clock.
+    await t.db.execute(sql`update events set created_at = now() - interval '10 minutes'`);
+    expect((await ready()).body.workerLagSeconds).toBeGreaterThanOrEqual(600);
+    // Expanded, the delivery to tet waits, queued when the change was written: still the lag.
+    await expandEvents(t.db);
     const late = await ready();
     expect(late.status).toBe(200);
     expect(late.body.workerLagSeconds).toBeGreaterThanOrEqual(600);

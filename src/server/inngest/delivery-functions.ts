@@ -1,4 +1,5 @@
-// The Inngest driver: thin wrappers over the delivery core. Postgres holds the queue and the
+// The Inngest driver: thin wrappers over the delivery core (each round expands the events queued
+// by writes, then claims: deliver-batch.ts). Postgres holds the queue and the
 // webhook retry schedule; Inngest only decides when to run a drain. A kick event (sent after a
 // commit) and a cron sweep every minute both start a drain, which delivers batch after batch and,
 // when the next retry is due within the minute, sleeps durably until then instead of waiting for
@@ -45,11 +46,12 @@ export const drainOutbox = inngest.createFunction(
             traceAttempt(delivery, outcome);
           },
         });
-        return { claimed: summary.claimed, delivered: summary.delivered };
+        return { claimed: summary.claimed, delivered: summary.delivered, expanded: summary.expanded };
       });
       claimed += batch.claimed;
       delivered += batch.delivered;
-      if (batch.claimed > 0) continue;
+      // Events expanded (the round before its claim, deliver-batch.ts): their deliveries may be due.
+      if (batch.claimed > 0 || batch.expanded > 0) continue;
       // Decided inside a step so that the run replays deterministically.
       const next = await step.run(`next-due-${round}`, async () => {
         const at = await nextDueAt(await getDb());

@@ -27,8 +27,9 @@ const parse = (body: string): Received => {
 
 /**
  * `count` projects by a service without an endpoint, each changed `versions` times, queued through
- * the outbox's real write (enqueueEvents, one version of every project per statement): one lane per
- * project to every enabled endpoint, deliveries in version order.
+ * the outbox's real write (enqueueEvents, one version of every project per statement): events
+ * queued for expansion, which the workers expand into one lane per project to every enabled
+ * endpoint, deliveries in version order.
  */
 async function queue(prefix: string, count: number, versions: number) {
   const author = await seedService(database.db, `auteur-${prefix}`);
@@ -58,6 +59,14 @@ async function queue(prefix: string, count: number, versions: number) {
 
 async function states() {
   return rowsOf<{ state: string; n: number }>(await database.db.execute(sql`select state, count(*)::int as n from deliveries group by state`));
+}
+
+/** Work left: events waiting for expansion, and deliveries not delivered. */
+async function outstanding() {
+  const [row] = rowsOf<{ n: number }>(
+    await database.db.execute(sql`select ((select count(*) from event_fanouts) + (select count(*) from deliveries where state <> 'delivered'))::int as n`),
+  );
+  return row!.n;
 }
 
 function startWorkerProcess(leaseMs: number): Promise<ChildProcess> {
@@ -110,12 +119,15 @@ describe.skipIf(skipWithoutPostgres(concurrentWorkers))(concurrentWorkers, () =>
   it("two workers at once never send the same attempt twice", async () => {
     await seedService(database.db, "cible-a", receiver.url);
     await queue("a", 200, 10);
-    expect(await states()).toEqual([{ state: "pending", n: 2000 }]);
+    // Nothing expanded yet: the two workers expand (one at a time, under the expansion lock) and deliver.
+    expect(await states()).toEqual([]);
+    expect(await outstanding()).toBe(2000);
     const second = await openDatabase({ url: database.url!, poolSize: 4 });
     const loops = [database.db, second.db].map((db) =>
       startDeliveryLoop(db, { ...deliveryOptionsFromEnv({ owner: newWorkerId("test"), batchSize: 32 }), maxInFlight: 64, maxInFlightPerEndpoint: 64, pollMs: 50 }),
     );
-    await until(async () => (await states()).every((s) => s.state === "delivered"), "all delivered");
+    await until(async () => (await outstanding()) === 0, "all expanded and delivered");
+    expect(await states()).toEqual([{ state: "delivered", n: 2000 }]);
     await Promise.all(loops.map((l) => l.stop()));
     await second.close();
     const received = receiver.requests.map((q) => parse(q.body));
@@ -153,10 +165,7 @@ describe.skipIf(skipWithoutPostgres(concurrentWorkers))(concurrentWorkers, () =>
     expect(atCrash).toBeLessThan(total);
 
     const restarted = await startWorkerProcess(leaseMs);
-    await until(
-      async () => (await states()).filter((s) => s.state !== "delivered").length === 0,
-      "all delivered after restart",
-    );
+    await until(async () => (await outstanding()) === 0, "all expanded and delivered after restart");
     restarted.kill("SIGTERM");
     await new Promise((r) => restarted.once("exit", r));
 

@@ -24,6 +24,7 @@ export default async function DashboardPage() {
   const [stats, authFailures] = await Promise.all([caller.dashboard.stats(), operator?.role === "admin" ? caller.dashboard.authFailures() : null]);
   const tiles = [
     { label: "Livraisons en attente ou en cours (file)", value: stats.backlog.toLocaleString("fr-FR") },
+    { label: "Changements en attente de répartition entre les récepteurs", value: stats.unexpanded.toLocaleString("fr-FR") },
     {
       label: `Taux de succès des tentatives sur 14 jours (tentatives acceptées : ${stats.attempts.succeeded.toLocaleString("fr-FR")} sur ${stats.attempts.total.toLocaleString("fr-FR")})`,
       value: formatPercent(stats.successRate),

@@ -6,6 +6,7 @@ import { useDatabase } from "@/db";
 import { rowsOf } from "@/db/client";
 import { deliveries, events, projectPermissions } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
+import { expandEvents } from "@/modules/outbox/expand-events";
 import { env } from "@/env";
 import { hashEmail as hashEmailWith } from "@/modules/permissions/hash-email";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
@@ -137,6 +138,7 @@ describe("POST /api/v1/utilisateurs/effacement", () => {
     expect(after.version).toBe(before.version + 1);
     expect(after.porteur).toEqual({ email: null, nom: null, prenom: null, telephone: null, fonction: null, codeSiret: "21690123100011" });
 
+    await expandEvents(handle.db); // as the delivery driver does
     const sent = await withDeliveryBodies(handle.db, await handle.db.select().from(deliveries));
     const effaceBodies = sent.filter((d) => d.eventType === "utilisateur.efface").map((d) => d.body!);
     expect(effaceBodies.length).toBe(2); // mec and recoco, not tet (the author)

@@ -13,6 +13,7 @@ import { apiKeys, auditLog, deliveries, serviceAgents, serviceContacts, webhookE
 import { cliActor } from "@/modules/audit/write-audit";
 import { setServiceContacts } from "@/modules/alerts/set-service-contacts";
 import { deliverBatch } from "@/modules/delivery/deliver-batch";
+import { expandEvents } from "@/modules/outbox/expand-events";
 import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
@@ -167,6 +168,7 @@ describe("espace projects", () => {
     expect((await caller.espace.searchProjects({ serviceId: tet.serviceId, query: "mec-secret-42" })).items).toEqual([]);
     expect((await caller.espace.searchProjects({ serviceId: tet.serviceId, query: other.body.id })).items).toEqual([]);
 
+    await expandEvents(t.db); // as the delivery driver does
     const detail = await caller.espace.project({ serviceId: tet.serviceId, projectId: shared.body.id });
     expect(detail.links.map((l) => l.slug)).toEqual(["tet"]);
     expect(detail.events.length).toBeGreaterThan(0);

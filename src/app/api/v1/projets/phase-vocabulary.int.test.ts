@@ -6,6 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { useDatabase } from "@/db";
 import { deliveries, phaseMappings } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
+import { expandEvents } from "@/modules/outbox/expand-events";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "../testing/api-test-kit";
 import * as projets from "./route";
@@ -36,6 +37,7 @@ const create = async (ext: string, extra: Record<string, unknown>) => {
 };
 /** The `data` of the webhooks sent to TeT for a project, in version order. */
 const sentToTet = async (id: string) => {
+  await expandEvents(handle.db); // as the delivery driver does
   const rows = await handle.db.select().from(deliveries).where(and(eq(deliveries.projectId, id), eq(deliveries.serviceId, tetId)));
   return (await withDeliveryBodies(handle.db, rows)).sort((a, b) => a.id - b.id).map((d) => JSON.parse(d.body!).data);
 };

@@ -4,6 +4,7 @@ import { eq, inArray } from "drizzle-orm";
 import { useDatabase } from "@/db";
 import { deliveries, events, projectLinks, projects } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
+import { countQueuedEvents, expandEvents } from "@/modules/outbox/expand-events";
 import { createTestDatabase, skipWithoutPostgres, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon, metropoleLyon } from "../testing/api-test-kit";
 import * as projets from "./route";
@@ -83,6 +84,7 @@ describe("PATCH /api/v1/projets/{id}", () => {
     const seen = (await get(mec, c.id)).body;
     expect(seen).toMatchObject({ nom: "P", description: null, programme: "PVD", collectivites: [lyon, metropoleLyon] });
     expect(seen.porteur).toEqual({ email: "porteur@exemple.fr", nom: "Martin", prenom: null, telephone: null, fonction: null, codeSiret: null });
+    await expandEvents(handle.db); // as the delivery driver does
     const [delivery] = await handle.db.select().from(deliveries).where(eq(deliveries.projectVersion, 2)).then((rows) => rows.filter((d) => d.projectId === c.id));
     const body = (await withDeliveryBodies(handle.db, [delivery!]))[0]!.body;
     expect(JSON.parse(body!).data.changements.sort()).toEqual(["collectivites", "description", "porteur"]);
@@ -140,9 +142,13 @@ describe("POST /api/v1/projets/bulk", () => {
 
   it("accepts 1000 items in one call and refuses 1001 or none", async () => {
     const items = Array.from({ length: 1000 }, (_, i) => ({ externalId: `k-${i}`, nom: `Projet ${i}`, statut: "A venir", collectivites: [lyon] }));
+    const waiting = await countQueuedEvents(handle.db);
     const response = await call(bulk.POST, { method: "POST", path: "/api/v1/projets/bulk", key: tet, body: { projets: items } });
     expect(response.status).toBe(201);
     expect(response.body.results).toHaveLength(1000);
+    // The write queued its 1000 events for expansion; the drivers' expansion makes their deliveries.
+    expect(await countQueuedEvents(handle.db)).toBe(waiting + 1000);
+    while ((await expandEvents(handle.db)).events > 0);
     const queued = await handle.db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.eventType, "projet.cree"));
     expect(queued.length).toBeGreaterThanOrEqual(2000);
     const over = await call(bulk.POST, { method: "POST", path: "/api/v1/projets/bulk", key: tet, body: { projets: [...items, items[0]] } });

@@ -5,6 +5,7 @@ import { asc, eq } from "drizzle-orm";
 import { useDatabase } from "@/db";
 import { deliveries, events, services } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
+import { expandEvents } from "@/modules/outbox/expand-events";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { call, keyFor, lyon } from "../testing/api-test-kit";
 import * as projets from "./route";
@@ -22,6 +23,7 @@ beforeAll(async () => {
 afterAll(async () => handle?.destroy());
 
 async function deliveriesOf(projectId: string, version: number) {
+  await expandEvents(handle.db); // as the delivery driver does
   return handle.db
     .select({ id: deliveries.id, slug: services.slug, state: deliveries.state, type: deliveries.eventType })
     .from(deliveries)
