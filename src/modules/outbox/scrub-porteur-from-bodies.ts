@@ -45,23 +45,27 @@ export async function scrubPorteurFromBodies(
     email,
     fields,
   );
-  if (eventBodies.length > 0) {
+  // One statement writes each event row once: its scrubbed body, and no hash any more, whether its
+  // body was scrubbed here or already purged by retention. A row updated a second time in the same
+  // transaction gets its foreign key to its project checked again (PostgreSQL re-checks a row this
+  // transaction wrote), a share lock on a project this erasure does not change and has not locked
+  // (its porteur changed since the event): waiting for it, while holding the locks of the projects
+  // it changes, made a deadlock with a release of held changes (erase-user-locks.int.test.ts).
+  // These row locks also order the erasure with an attempt in flight being recorded: it either
+  // commits first (its excerpt is then cleared below) or sees the hash gone and keeps no excerpt
+  // (record-results.ts).
+  const namedEvents = rowsOf<{ id: string }>(
     await tx.execute(sql`
-      update events e set body = v.body
-      from jsonb_to_recordset(${JSON.stringify(eventBodies)}::jsonb) as v(id text, body text)
-      where e.id = v.id`);
-  }
-  // No event keeps the hash, whether its body was scrubbed here or already purged by retention.
-  // Written before the excerpts are cleared: these row locks make an attempt in flight that is
-  // being recorded either commit first (its excerpt is then cleared below) or see the hash gone
-  // and keep no excerpt (record-results.ts).
-  const hashed = rowsOf<{ id: string }>(
-    await tx.execute(sql`update events set porteur_email_hash = null where porteur_email_hash = ${where.emailHash} returning id`),
+      with scrubbed as (select * from jsonb_to_recordset(${JSON.stringify(eventBodies)}::jsonb) as v(id text, body text))
+      update events e
+      set body = coalesce((select s.body from scrubbed s where s.id = e.id), e.body),
+          porteur_email_hash = case when e.porteur_email_hash = ${where.emailHash} then null else e.porteur_email_hash end
+      where e.porteur_email_hash = ${where.emailHash} or e.id in (select id from scrubbed)
+      returning e.id`),
   ).map((e) => e.id);
   // A receiver may echo what it got in its answer: the excerpts logged for those deliveries hold the
   // same personal data (issue #15, item 7). Cleared for every delivery of an event naming the
   // person (by hash, whatever its body's state, or by the body just scrubbed).
-  const namedEvents = [...new Set([...hashed, ...eventBodies.map((e) => e.id)])];
   await tx.execute(sql`
     update delivery_attempts a set response_excerpt = null
     from deliveries d
