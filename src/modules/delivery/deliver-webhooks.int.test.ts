@@ -1,6 +1,7 @@
 // The delivery engine end to end on a real database, against HTTP receivers on loopback.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { Webhook } from "standardwebhooks";
 import { auditLog, deliveries, deliveryAttempts, events, heldChanges, services, webhookEndpoints } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
@@ -337,6 +338,35 @@ describe("webhook delivery", () => {
     await database.db.update(services).set({ enabled: true }).where(eq(services.id, b.target.serviceId));
     await database.db.update(webhookEndpoints).set({ enabled: true }).where(inArray(webhookEndpoints.id, [a.target.endpointId!, b.target.endpointId!]));
     expect(await deliverBatch(database.db, options())).toMatchObject({ claimed: rows.length, delivered: rows.length });
+  });
+
+  it("does not look for events to expand after each outcome round: writes and the idle sleep wake the expander", async () => {
+    const r = await receiver();
+    const { author, target, projectId } = await pair(r.url);
+    for (let i = 0; i < 12; i++) await changeProject(database.db, projectId, author.serviceId);
+    // Every expansion starts with this probe of the queue (expand-events.ts).
+    let probes = 0;
+    const dialect = new PgDialect();
+    const counting = new Proxy(database.db, {
+      get(target, property, receiverObject) {
+        if (property === "execute") {
+          return (query: SQL) => {
+            if (/^\s*select 1 from event_fanouts limit 1\s*$/.test(dialect.sqlToQuery(query).sql)) probes++;
+            return target.execute(query);
+          };
+        }
+        return Reflect.get(target, property, receiverObject);
+      },
+    });
+    // One delivery in flight at a time (one lane): 12 claim and outcome rounds.
+    loop = startDeliveryLoop(counting, { ...options({ batchSize: 1 }), maxInFlight: 1, maxInFlightPerEndpoint: 1, pollMs: 1000 });
+    await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.length === 12 && settled(rows), "12 deliveries");
+    await loop.stop();
+    loop = null;
+    expect(r.requests).toHaveLength(12);
+    // The start, and at most one idle wake-up: not one probe per outcome round.
+    expect(probes).toBeGreaterThanOrEqual(1);
+    expect(probes).toBeLessThanOrEqual(3);
   });
 
   describe("replays keep a lane one at a time", () => {
