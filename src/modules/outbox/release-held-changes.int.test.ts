@@ -289,6 +289,57 @@ describe("held changes: a writer racing with the re-enable", () => {
   });
 });
 
+describe("held changes: writers committing during the re-enable's release", () => {
+  it.skipIf(!onPostgres)("their changes reach the endpoint before the released state, in version order", async () => {
+    const r = await tetReceiver();
+    const id = await createProject("Conservatoire");
+    await drain();
+    await setEndpointEnabled(t.db, "tet", false, cliActor);
+    const held = await patch(id, { description: "retenu" });
+    await expandEvents(t.db);
+    const catalog = await loadStatusCatalog(t.db);
+    const [mecService] = await t.db.select().from(services).where(eq(services.slug, "mec"));
+    const write = async (tx: Parameters<Parameters<typeof t.db.transaction>[0]>[0]) => {
+      const state = (await loadProjects(tx, [id], { forUpdate: true })).get(id)!;
+      state.row = { ...state.row, nom: `Conservatoire v${state.row.version + 1}`, version: state.row.version + 1 };
+      await tx.execute(sql`update projects set nom = ${state.row.nom}, version = ${state.row.version} where id = ${id}`);
+      await enqueueEvents(tx, announcementEvents(mecService!.id, [{ type: "projet.modifie", state, changes: ["nom"] }], catalog));
+      return state.row.version;
+    };
+    const lockWaiters = async () =>
+      rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length;
+    const until = async (n: number) => {
+      while ((await lockWaiters()) < n) await new Promise((res) => setTimeout(res, 5));
+    };
+    // The first writer holds the project; the second waits for it, then the re-enable's release
+    // (after its expansion) waits too: both writes commit after that expansion, before its lock.
+    let hasLock!: () => void;
+    let mayCommit!: () => void;
+    const locked = new Promise<void>((res) => (hasLock = res));
+    const gate = new Promise<void>((res) => (mayCommit = res));
+    const first = t.db.transaction(async (tx) => {
+      const v = await write(tx);
+      hasLock();
+      await gate;
+      return v;
+    });
+    await locked;
+    const second = t.db.transaction(write);
+    await until(1);
+    const reenable = setEndpointEnabled(t.db, "tet", true, cliActor);
+    await until(2);
+    mayCommit();
+    const [v1, v2] = [await first, await second];
+    await reenable;
+    expect([v1, v2]).toEqual([held + 1, held + 2]);
+    const before = r.requests.length;
+    await drain();
+    const versions = bodies(r).slice(before).filter((m) => m.data.projet.id === id).map((m) => m.data.projet.version as number);
+    // Both writes, then the released state (the newest, once more): never an older version last.
+    expect(versions).toEqual([v1, v2, v2]);
+  });
+});
+
 describe("held changes: an erasure event queued by a writer racing with the re-enable", () => {
   it("is made due by the drivers' sweep", async () => {
     const r = await tetReceiver();

@@ -70,6 +70,12 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
     // transaction's expansion lock keeps out): the current state of each project, newer writers
     // queued behind this release.
     const states = await loadProjects(tx, ids, { forUpdate: true });
+    // Changes to these projects committed between the expansion above and these locks wait in the
+    // queue (this transaction holds the expansion lock): expanded now, under the locks, their
+    // deliveries (the endpoint is enabled in this transaction) come before the released state
+    // in each lane, and no later change can be written until the commit. Expanded after the
+    // commit, they would follow it: version 7 released, then 6 and 7 again.
+    await expandEventsIn(tx);
     const held = rowsOf<HeldRow>(
       await tx.execute(sql`
         delete from held_changes
