@@ -14,6 +14,7 @@ import { rowsOf, type Db } from "@/db/client";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { AppError } from "@/modules/errors/app-error";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
+import { expandEventsIn } from "@/modules/outbox/expand-events";
 import { renderDeliveryBody } from "@/modules/outbox/render-delivery-body";
 import { attemptDelivery } from "./attempt-delivery";
 import { deliveryScopeCondition, type DeliveryScope } from "./delivery-scope";
@@ -46,9 +47,16 @@ export async function replayDelivery(
       .from(deliveries)
       .where(inScope);
     if (!lane) throw new AppError("not_found", "Livraison introuvable.");
-    // Changes of this project wait for this transaction (row lock taken before the delivery's,
-    // as a change does): no later delivery of the lane is queued between the check and the commit.
-    if (lane.projectId) await tx.execute(sql`select 1 from projects where id = ${lane.projectId} for share`);
+    // No later delivery of the lane may be queued between the check below and the commit. Writes
+    // queue an event for expansion under their project's row lock: changes of this project wait
+    // for this transaction (row lock taken before the delivery's, as a change does). Expansions
+    // insert the deliveries, under the expansion lock: taken here first (before the project lock,
+    // the order of every holder of both, release-held-changes.ts), after expanding what was already
+    // written, so that the lane check sees it.
+    if (lane.projectId) {
+      await expandEventsIn(tx);
+      await tx.execute(sql`select 1 from projects where id = ${lane.projectId} for share`);
+    }
     const [row] = await tx
       .select({
         id: deliveries.id,
