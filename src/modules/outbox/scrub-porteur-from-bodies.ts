@@ -56,11 +56,15 @@ export async function scrubPorteurFromBodies(
   // (record-results.ts).
   const namedEvents = rowsOf<{ id: string }>(
     await tx.execute(sql`
-      with scrubbed as (select * from jsonb_to_recordset(${JSON.stringify(eventBodies)}::jsonb) as v(id text, body text))
+      with scrubbed as (select * from jsonb_to_recordset(${JSON.stringify(eventBodies)}::jsonb) as v(id text, body text)),
+      -- The rows by the hash's index and by primary key (an OR of both in the update's own WHERE
+      -- would scan the whole table).
+      target as (select id from events where porteur_email_hash = ${where.emailHash} union select id from scrubbed)
       update events e
-      set body = coalesce((select s.body from scrubbed s where s.id = e.id), e.body),
+      set body = coalesce(s.body, e.body),
           porteur_email_hash = case when e.porteur_email_hash = ${where.emailHash} then null else e.porteur_email_hash end
-      where e.porteur_email_hash = ${where.emailHash} or e.id in (select id from scrubbed)
+      from target t left join scrubbed s on s.id = t.id
+      where e.id = t.id
       returning e.id`),
   ).map((e) => e.id);
   // A receiver may echo what it got in its answer: the excerpts logged for those deliveries hold the
