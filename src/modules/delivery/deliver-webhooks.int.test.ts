@@ -369,6 +369,26 @@ describe("webhook delivery", () => {
     expect(probes).toBeLessThanOrEqual(3);
   });
 
+  it("expands what was written while a slow receiver keeps the pipeline busy, with no wake-up: within the poll period", async () => {
+    const slow = await receiver(async () => {
+      await new Promise((res) => setTimeout(res, 40));
+      return { status: 200 };
+    });
+    const busy = await pair(slow.url);
+    // 60 changes of one project: its lane sends them one at a time, 40 ms each (2.4 s of work).
+    for (let i = 0; i < 60; i++) await changeProject(database.db, busy.projectId, busy.author.serviceId);
+    const fast = await receiver();
+    const other = await pair(fast.url);
+    loop = startDeliveryLoop(database.db, { ...options(), maxInFlight: 32, maxInFlightPerEndpoint: 16, pollMs: 200 });
+    await waitFor(async () => slow.requests.length, (n) => n >= 2, "the slow lane under way");
+    // Written in another process, say, whose NOTIFY this loop never gets: nothing wakes it.
+    await changeProject(database.db, other.projectId, other.author.serviceId, { expand: false });
+    await waitFor(async () => fast.requests.length, (n) => n === 1, "the new change delivered");
+    // Delivered while the slow lane was still busy: not after the backlog drained.
+    const slowLeft = (await deliveriesTo(busy.target.endpointId!)).filter((d) => d.state !== "delivered");
+    expect(slowLeft.length).toBeGreaterThan(20);
+  });
+
   describe("replays keep a lane one at a time", () => {
     /** A receiver that counts requests in flight per project and answers per (version, nth time). */
     async function laneReceiver(answer: (version: number, seen: number) => { status: number; delayMs?: number }) {
@@ -427,6 +447,21 @@ describe("webhook delivery", () => {
       expect(state.overlap).toBe(0);
       expect(state.log).toEqual([2, 3, 2]);
       expect((await attemptsOf(failed.id)).map((a) => a.trigger)).toEqual(["auto", "manual"]);
+    });
+
+    it("a replay counts a change written but not yet expanded as queued in its lane", async () => {
+      const { r, state, target, projectId, author, failed } = await failedThenNewer((version, n) => (version === 2 && n === 1 ? { status: 500 } : { status: 200 }));
+      // Version 3 is written: its event waits for the expansion, no delivery row yet. An expander
+      // that inserted it while the replay checked its lane would let a claim send it beside the
+      // replay's immediate attempt (the write's project lock no longer covers the insert).
+      await changeProject(database.db, projectId, author.serviceId, { expand: false });
+      expect(await replayDelivery(database.db, { deliveryId: failed.id }, operator, options())).toEqual({ deliveryId: failed.id, state: "pending" });
+      runLoop();
+      await waitFor(() => deliveriesTo(target.endpointId!), (rows) => rows.length === 2 && rows.every((d) => d.state === "delivered"), "all delivered");
+      expect(r.requests).toHaveLength(3);
+      expect(state.overlap).toBe(0);
+      // The replay is the lane's head again (the lower id): it goes first, then version 3.
+      expect(state.log).toEqual([2, 2, 3]);
     });
 
     it("a change queued during an immediate replay waits for the replay's attempt", async () => {

@@ -48,6 +48,8 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
   let expandWanted = true;
   /** After an expansion error, no new try before this time (ms): the next wake-up after it retries. */
   let expandRetryAt = 0;
+  /** When the expander last looked at the queue (ms). */
+  let expandStartedAt = 0;
 
   const settleIfIdle = () => {
     if (inFlight === 0 && !flushing && !pumping && !expanding) {
@@ -69,6 +71,7 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
     try {
       while (running && expandWanted && Date.now() >= expandRetryAt) {
         expandWanted = false;
+        expandStartedAt = Date.now();
         try {
           const expanded = await expandEvents(db, { limit: EXPAND_BATCH });
           if (expanded.events > 0) wakePump();
@@ -167,11 +170,14 @@ export function startDeliveryLoop(db: Db, options: DeliveryLoopOptions): Deliver
           }
         }
         inFlight -= batch.length;
-        // The pump only: an outcome frees lanes and capacity but queues nothing to expand. Writes
-        // wake the expander (NOTIFY, kickDelivery), and so does the pump's sleep while events wait
-        // (nextDueAt): under load, one expansion per write burst, not one per outcome round, each
-        // a transaction of its own (issue #17: +19 % CPU per delivery when every round expanded).
-        wakePump();
+        // An outcome frees lanes and capacity but queues nothing to expand: it wakes the pump, and
+        // the expander only when it has not started for `pollMs`. Writes wake the expander (NOTIFY,
+        // kickDelivery), and so does the pump's sleep while events wait (nextDueAt); this is the
+        // fallback for a pipeline kept busy by a slow receiver while notifications are missed or
+        // unavailable (LISTEN behind a transaction pooler). Not at every round: under load that was
+        // one more transaction per outcome round (issue #17: +19 % CPU per delivery).
+        if (Date.now() - expandStartedAt >= options.pollMs) wake();
+        else wakePump();
       }
     } finally {
       flushing = false;
