@@ -24,7 +24,9 @@ export function pushBackLanesSql(lanes: SQL, exceptIds: SQL): SQL {
  * Within a replay's transaction, for the delivery `deliveryId` of lane (`endpointId`, `projectId`):
  * holds the lane (see `pushBackLanesSql`) and returns true when another delivery of the lane is
  * still unfinished (queued or in flight), read after any claim in progress on it has committed.
- * The caller must already hold the project row's lock, so that no change queues a new one meanwhile.
+ * The caller must already hold the expansion lock (having expanded what was written: expand-events.ts)
+ * and then the project row's lock, so that no change queues a new one meanwhile: writers queue under
+ * the project lock, expansions insert the deliveries under the expansion lock.
  */
 export async function laneIsBusy(tx: Tx, deliveryId: number, endpointId: string, projectId: string): Promise<boolean> {
   await tx.execute(pushBackLanesSql(sql`values (${endpointId}::uuid, ${projectId}::uuid)`, sql`${deliveryId}::bigint`));
