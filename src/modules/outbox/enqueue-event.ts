@@ -10,6 +10,7 @@ import { currentEventOrigin } from "./event-origin";
 import type { ReceiverView } from "@/db/schema";
 import { rowsOf, type Tx } from "@/db/client";
 import { combineWrites, withWriteClock, writeClockPart, type StatementPart } from "@/db/combine-writes";
+import { laneDueAtSql, receiversSql, receiverViewSql } from "./delivery-row-sql";
 
 export type EventType = "projet.cree" | "projet.modifie" | "utilisateur.efface" | "test.ping";
 
@@ -214,26 +215,15 @@ const fanOutStatements: StatementPart[] = [
 const directStatements: StatementPart[] = [
   {
     name: "outbox_receivers",
-    statement: sql`
-        select e.id as endpoint_id, e.service_id, e.enabled and s.enabled as active, e.evenements, e.territoires
-        from webhook_endpoints e join services s on s.id = e.service_id`,
+    statement: receiversSql,
   },
   {
     name: "outbox_deliveries",
     statement: sql`
         insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view,
                                 state, next_attempt_at, created_at, updated_at)
-        -- The receiver's view without its null fields (null when none is left): the event's body
-        -- already holds null in their place, and each of the row's versions carries the view.
-        select v.id, r.endpoint_id, r.service_id, v.type, v.project_id, v.project_version,
-          nullif(jsonb_strip_nulls(v.receiver_views -> r.service_id::text), '{}'::jsonb),
-          'pending',
-          -- Behind a lane head waiting for its retry, a delivery is not due before that head: claims
-          -- then do not walk over a blocked lane's backlog at every round while a receiver is down.
-          greatest(${enqueuedAt}::timestamptz, (
-            select p.next_attempt_at from deliveries p
-            where p.endpoint_id = r.endpoint_id and p.project_id = v.project_id and p.state in ('pending', 'in_flight')
-            order by p.id desc limit 1)),
+        select v.id, r.endpoint_id, r.service_id, v.type, v.project_id, v.project_version, ${receiverViewSql}, 'pending',
+          ${laneDueAtSql(sql`${enqueuedAt}::timestamptz`)},
           ${enqueuedAt}::timestamptz, ${enqueuedAt}::timestamptz
         from outbox_input v join outbox_receivers r on r.service_id = v.only_service_id and r.active
         order by v.ord, r.endpoint_id

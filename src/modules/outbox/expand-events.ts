@@ -14,6 +14,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db, type Tx } from "@/db/client";
 import { preparedSql } from "@/db/prepared-sql";
 import { PARKED_UNTIL } from "@/modules/webhooks/park-deliveries";
+import { laneDueAtSql, receiversSql, receiverViewSql } from "./delivery-row-sql";
 
 /** Arbitrary constant, next to the claim's (727_072_016): expansions of every driver, one at a time. */
 const EXPAND_LOCK_KEY = 727_072_017;
@@ -49,25 +50,13 @@ const expandStatement = preparedSql<"limit">((p) => sql`
     order by f.seq
     limit ${p.limit}
   ),
-  receivers as (
-    select e.id as endpoint_id, e.service_id, e.enabled and s.enabled as active, e.evenements, e.territoires
-    from webhook_endpoints e join services s on s.id = e.service_id
-  ),
+  receivers as (${receiversSql}),
   inserted as (
     insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view,
                             state, next_attempt_at, created_at, updated_at)
-    -- The receiver's view without its null fields (null when none is left): the event's body
-    -- already holds null in their place, and each of the row's versions carries the view.
-    select v.id, r.endpoint_id, r.service_id, v.type, v.project_id, v.project_version,
-      nullif(jsonb_strip_nulls(v.receiver_views -> r.service_id::text), '{}'::jsonb),
-      'pending',
-      -- Behind a lane head waiting for its retry, a delivery is not due before that head: claims
-      -- then do not walk over a blocked lane's backlog at every round while a receiver is down.
+    select v.id, r.endpoint_id, r.service_id, v.type, v.project_id, v.project_version, ${receiverViewSql}, 'pending',
       -- For a disabled receiver (an erasure event), parked until it is enabled again.
-      case when not r.active then ${PARKED_UNTIL}::timestamptz else greatest(v.created_at, (
-        select d.next_attempt_at from deliveries d
-        where d.endpoint_id = r.endpoint_id and d.project_id = v.project_id and d.state in ('pending', 'in_flight')
-        order by d.id desc limit 1)) end,
+      case when not r.active then ${PARKED_UNTIL}::timestamptz else ${laneDueAtSql(sql`v.created_at`)} end,
       -- Queued when the change was written: the backlog's age counts the wait for expansion.
       v.created_at, now()
     from picked v join receivers r on r.service_id is distinct from v.author_service_id
