@@ -227,42 +227,56 @@ describe("held changes: coalescing and their author", () => {
   });
 });
 
+/**
+ * A writer of MEC's that a test runs in a transaction of its own: it locks the project, renames it
+ * (`nom` of the new version), bumps its version and writes its outbox statement (event and queue
+ * row), as a PATCH does; returns the new version.
+ */
+async function writerFor(id: string, nom: (version: number) => string) {
+  const catalog = await loadStatusCatalog(t.db);
+  const [mecService] = await t.db.select().from(services).where(eq(services.slug, "mec"));
+  return async (tx: Parameters<Parameters<typeof t.db.transaction>[0]>[0]) => {
+    const state = (await loadProjects(tx, [id], { forUpdate: true })).get(id)!;
+    state.row = { ...state.row, nom: nom(state.row.version + 1), version: state.row.version + 1 };
+    await tx.execute(sql`update projects set nom = ${state.row.nom}, version = ${state.row.version} where id = ${id}`);
+    await enqueueEvents(tx, announcementEvents(mecService!.id, [{ type: "projet.modifie", state, changes: ["nom"] }], catalog));
+    return state.row.version;
+  };
+}
+
+/** Runs `write` in a transaction kept open once it wrote (`written`), until `commit()`; `result` is its value. */
+function heldWriter<T>(write: (tx: Parameters<Parameters<typeof t.db.transaction>[0]>[0]) => Promise<T>) {
+  let wrote!: () => void;
+  let commit!: () => void;
+  const written = new Promise<void>((res) => (wrote = res));
+  const mayCommit = new Promise<void>((res) => (commit = res));
+  const result = t.db.transaction(async (tx) => {
+    const value = await write(tx);
+    wrote();
+    await mayCommit;
+    return value;
+  });
+  return { written, commit, result };
+}
+
 describe("held changes: a writer racing with the re-enable", () => {
   it("a change committed after the release is queued for the re-enabled endpoint; a held row left on an enabled endpoint is delivered by the drivers' sweep", async () => {
     const r = await tetReceiver();
     const id = await createProject("Théâtre");
     await drain();
     await setEndpointEnabled(t.db, "tet", false, cliActor);
-    const catalog = await loadStatusCatalog(t.db);
-    const [mecService] = await t.db.select().from(services).where(eq(services.slug, "mec"));
-    // The writer: it bumps the project and writes its outbox statement (event and queue row).
-    const write = async (tx: Parameters<Parameters<typeof t.db.transaction>[0]>[0]) => {
-      const state = (await loadProjects(tx, [id], { forUpdate: true })).get(id)!;
-      state.row = { ...state.row, nom: "Théâtre (course)", version: state.row.version + 1 };
-      await tx.execute(sql`update projects set nom = ${state.row.nom}, version = ${state.row.version} where id = ${id}`);
-      await enqueueEvents(tx, announcementEvents(mecService!.id, [{ type: "projet.modifie", state, changes: ["nom"] }], catalog));
-      return state.row.version;
-    };
+    const write = await writerFor(id, () => "Théâtre (course)");
     let version: number;
     if (onPostgres) {
       // Two connections: the writer's statement runs while the endpoint is disabled, and its commit
       // waits until the re-enable, with its release, has committed. Receivers are read when the
       // change is expanded, after its commit (expand-events.ts): it is queued for the endpoint
       // enabled again, nothing is held.
-      let wrote!: () => void;
-      let release!: () => void;
-      const written = new Promise<void>((res) => (wrote = res));
-      const enabled = new Promise<void>((res) => (release = res));
-      const writer = t.db.transaction(async (tx) => {
-        const v = await write(tx);
-        wrote();
-        await enabled;
-        return v;
-      });
-      await written;
+      const writer = heldWriter(write);
+      await writer.written;
       await setEndpointEnabled(t.db, "tet", true, cliActor);
-      release();
-      version = await writer;
+      writer.commit();
+      version = await writer.result;
       expect(await t.db.select().from(heldChanges).where(eq(heldChanges.projectId, id))).toEqual([]);
       const before = r.requests.length;
       await drain();
@@ -297,15 +311,7 @@ describe("held changes: writers committing during the re-enable's release", () =
     await setEndpointEnabled(t.db, "tet", false, cliActor);
     const held = await patch(id, { description: "retenu" });
     await expandEvents(t.db);
-    const catalog = await loadStatusCatalog(t.db);
-    const [mecService] = await t.db.select().from(services).where(eq(services.slug, "mec"));
-    const write = async (tx: Parameters<Parameters<typeof t.db.transaction>[0]>[0]) => {
-      const state = (await loadProjects(tx, [id], { forUpdate: true })).get(id)!;
-      state.row = { ...state.row, nom: `Conservatoire v${state.row.version + 1}`, version: state.row.version + 1 };
-      await tx.execute(sql`update projects set nom = ${state.row.nom}, version = ${state.row.version} where id = ${id}`);
-      await enqueueEvents(tx, announcementEvents(mecService!.id, [{ type: "projet.modifie", state, changes: ["nom"] }], catalog));
-      return state.row.version;
-    };
+    const write = await writerFor(id, (version) => `Conservatoire v${version}`);
     const lockWaiters = async () =>
       rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length;
     const until = async (n: number) => {
@@ -313,23 +319,14 @@ describe("held changes: writers committing during the re-enable's release", () =
     };
     // The first writer holds the project; the second waits for it, then the re-enable's release
     // (after its expansion) waits too: both writes commit after that expansion, before its lock.
-    let hasLock!: () => void;
-    let mayCommit!: () => void;
-    const locked = new Promise<void>((res) => (hasLock = res));
-    const gate = new Promise<void>((res) => (mayCommit = res));
-    const first = t.db.transaction(async (tx) => {
-      const v = await write(tx);
-      hasLock();
-      await gate;
-      return v;
-    });
-    await locked;
+    const first = heldWriter(write);
+    await first.written;
     const second = t.db.transaction(write);
     await until(1);
     const reenable = setEndpointEnabled(t.db, "tet", true, cliActor);
     await until(2);
-    mayCommit();
-    const [v1, v2] = [await first, await second];
+    first.commit();
+    const [v1, v2] = [await first.result, await second];
     await reenable;
     expect([v1, v2]).toEqual([held + 1, held + 2]);
     const before = r.requests.length;
