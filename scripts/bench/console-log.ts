@@ -49,12 +49,12 @@ async function seed(db: Db, endpoints: { id: string; service_id: string }[]) {
       skippedForeignKeys = true;
     }
     await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
-    // Every index of the three tables but those of constraints (primary keys), by its own definition.
+    // Every index of the three tables (settled deliveries are in the log) but those of constraints (primary keys), by its own definition.
     const secondary = rowsOf<{ name: string; def: string }>(
       await tx.execute(sql`
         select c.relname as name, pg_get_indexdef(i.indexrelid) as def
         from pg_index i join pg_class c on c.oid = i.indexrelid
-        where i.indrelid in ('events'::regclass, 'deliveries'::regclass, 'delivery_attempts'::regclass)
+        where i.indrelid in ('events'::regclass, 'delivery_log'::regclass, 'delivery_attempts'::regclass)
           and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)`),
     );
     for (const { name } of secondary) await tx.execute(sql.raw(`drop index "${name}"`));
@@ -89,9 +89,9 @@ async function seed(db: Db, endpoints: { id: string; service_id: string }[]) {
     await step("deliveries", () =>
       tx.execute(
         sql.raw(`
-          insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view, state,
+          insert into delivery_log (id, event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view, state,
                                   attempt_count, retry_step, next_attempt_at, last_status_code, last_error, delivered_at, created_at, updated_at)
-          select e.id, ep.endpoint_id, ep.service_id, e.type,
+          select nextval(pg_get_serial_sequence('delivery_queue', 'id')), e.id, ep.endpoint_id, ep.service_id, e.type,
                  e.project_id, e.project_version, '{"externalId":"bench","statut":null}'::jsonb,
                  case when e.g % 100 < 90 then 'delivered' else 'failed' end,
                  ${PER_DELIVERY}, ${PER_DELIVERY}, e.created_at,
@@ -112,7 +112,7 @@ async function seed(db: Db, endpoints: { id: string; service_id: string }[]) {
                  case when a.n = ${PER_DELIVERY} and d.state = 'delivered' then 'ok' else 'Service Unavailable' end,
                  case when a.n = ${PER_DELIVERY} and d.state = 'delivered' then null else 'http' end,
                  null
-          from deliveries d cross join generate_series(1, ${PER_DELIVERY}) a(n)
+          from delivery_log d cross join generate_series(1, ${PER_DELIVERY}) a(n)
           where d.event_id like 'msg_seed_%'`),
       ),
     );
@@ -121,7 +121,7 @@ async function seed(db: Db, endpoints: { id: string; service_id: string }[]) {
     });
     await step("analyze", async () => {
       await tx.execute(sql`analyze events`);
-      await tx.execute(sql`analyze deliveries`);
+      await tx.execute(sql`analyze delivery_log`);
       await tx.execute(sql`analyze delivery_attempts`);
     });
   });

@@ -121,7 +121,7 @@ async function cannon(options) {
 
 /** Work left to the drivers: deliveries pending or in flight, and events not yet expanded into theirs (issue #17). */
 async function backlog(sql) {
-  const [row] = await sql`select ((select count(*) from deliveries where state in ('pending', 'in_flight')) + (select count(*) from event_fanouts))::int as n`;
+  const [row] = await sql`select ((select count(*) from delivery_queue) + (select count(*) from event_fanouts))::int as n`;
   return row.n;
 }
 
@@ -130,7 +130,7 @@ async function backlog(sql) {
  * and not yet expanded into their deliveries (expand-events.ts).
  */
 async function waitingWork(sql) {
-  const [row] = await sql`select (select count(*) from deliveries where state in ('pending', 'in_flight'))::int as deliveries,
+  const [row] = await sql`select (select count(*) from delivery_queue)::int as deliveries,
                                  (select count(*) from event_fanouts)::int as expansions`;
   return row;
 }
@@ -692,12 +692,22 @@ async function main() {
         }
       }
       if ((await drain(sql, 240_000)) === null) throw new Error("backlog not drained before storage");
-      const sizeOf = async (table) => {
-        const [row] = await sql`select pg_total_relation_size(${table}::regclass)::bigint as total, pg_relation_size(${table}::regclass)::bigint as heap,
-                                       (select count(*) from ${sql(table)})::int as n`;
-        return { rows: row.n, bytes_per_row: row.n ? round(Number(row.total) / row.n, 0) : null, heap_bytes_per_row: row.n ? round(Number(row.heap) / row.n, 0) : null };
+      // Over all the tables of one kind of row: a delivery is in the queue until it settles, then in
+      // the log (issue #17); both tables' bytes count, over the deliveries of both.
+      const sizeOf = async (...tables) => {
+        let total = 0;
+        let heap = 0;
+        let n = 0;
+        for (const table of tables) {
+          const [row] = await sql`select pg_total_relation_size(${table}::regclass)::bigint as total, pg_relation_size(${table}::regclass)::bigint as heap,
+                                         (select count(*) from ${sql(table)})::int as n`;
+          total += Number(row.total);
+          heap += Number(row.heap);
+          n += row.n;
+        }
+        return { rows: n, bytes_per_row: n ? round(total / n, 0) : null, heap_bytes_per_row: n ? round(heap / n, 0) : null };
       };
-      const deliveries = await sizeOf("deliveries");
+      const deliveries = await sizeOf("delivery_queue", "delivery_log");
       const events = await sizeOf("events");
       results.storage = { delivery_bytes: deliveries.bytes_per_row, event_bytes: events.bytes_per_row };
       notes.storage = { deliveries, events, projects: await sizeOf("projects"), delivery_attempts: await sizeOf("delivery_attempts") };

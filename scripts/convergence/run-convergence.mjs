@@ -258,7 +258,7 @@ async function runSeed(seed) {
         else replayed += r.result.replayed;
       }
       ctx.counts.replayed += replayed;
-      drained = await waitUntil(async () => (await sql`select ((select count(*) from deliveries where state in ('pending', 'in_flight')) + (select count(*) from event_fanouts))::int as n`)[0].n === 0, { timeoutMs: 60_000, intervalMs: 250 });
+      drained = await waitUntil(async () => (await sql`select ((select count(*) from delivery_queue) + (select count(*) from event_fanouts))::int as n`)[0].n === 0, { timeoutMs: 60_000, intervalMs: 250 });
       const [{ n: failed }] = await sql`select count(*)::int as n from deliveries where state = 'failed'`;
       if (!drained || failed === 0) break;
     }

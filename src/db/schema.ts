@@ -11,6 +11,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  pgView,
   primaryKey,
   text,
   timestamp,
@@ -375,79 +376,117 @@ export type ReceiverView = { externalId: string | null; statut: string | null };
 export const deliveryStates = ["pending", "in_flight", "delivered", "failed"] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
 
-export const deliveries = pgTable(
-  "deliveries",
+/**
+ * The columns of a delivery, shared by the queue and the log (and the `deliveries` view over both):
+ * a delivery moves from one to the other with all its columns (issue #17).
+ */
+const deliveryColumns = () => ({
+  /**
+   * No foreign key either (issue #17): its check ran once per delivery row, one per receiver, on
+   * the write's path. Deliveries are inserted only with their event, in the statement that inserts
+   * it (enqueue-event.ts) or expands it (expand-events.ts), and deleted with it (purge-old-events.ts).
+   */
+  eventId: text("event_id").notNull(),
+  /** No foreign key: see `events.authorServiceId`. */
+  endpointId: uuid("endpoint_id").notNull(),
+  /** Receiving service (denormalised for filters and per-service replay). */
+  serviceId: uuid("service_id").notNull(),
+  eventType: text("event_type").notNull(),
+  /**
+   * Ordering lane: one delivery in flight per (project, endpoint), in `id` order. Ids are taken at
+   * insert time, after the project row lock, so they follow the project's version order.
+   */
+  projectId: uuid("project_id"),
+  projectVersion: integer("project_version"),
+  /**
+   * What this receiver sees differently in the event's body (its own external id and status
+   * label), captured at commit time and merged into `events.body` at send time: the bytes sent are
+   * the same at every attempt and replay, and the outbox stores one body per event, not one per
+   * receiver (a third of the write volume of a change went into copies of the same body).
+   * Stored without its null fields, and null when none is left (the body holds null in their
+   * place): each version of the row carries it (issue #17).
+   */
+  receiverView: jsonb("receiver_view").$type<Partial<ReceiverView>>(),
+  state: text("state", { enum: deliveryStates }).notNull().default("pending"),
+  attemptCount: integer("attempt_count").notNull().default(0),
+  /** Automatic attempts in the current retry cycle: indexes the retry schedule (a bulk replay resets it). */
+  retryStep: integer("retry_step").notNull().default(0),
+  /** How the next attempt is logged: `manual` after an operator's bulk replay. */
+  nextTrigger: text("next_trigger", { enum: ["auto", "manual"] }).notNull().default("auto"),
+  nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+  leaseOwner: text("lease_owner"),
+  leaseExpiresAt: ts("lease_expires_at"),
+  lastStatusCode: integer("last_status_code"),
+  lastError: text("last_error"),
+  deliveredAt: ts("delivered_at"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * The delivery queue (issue #17): the deliveries not settled yet, `pending` or `in_flight`, one
+ * per (event × receiving endpoint). The expansion inserts them, the claim leases them, and the
+ * outcome of their last attempt moves them to `delivery_log` (delivered, or failed for good); a
+ * replay moves them back. The table holds the backlog only, so the claim's indexes stay small,
+ * and the versions that the claim and retries write are vacuumed away instead of staying in the
+ * log. Its sequence gives every delivery its id for life, in the log too.
+ */
+export const deliveryQueue = pgTable(
+  "delivery_queue",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    /**
-     * No foreign key either (issue #17): its check ran once per delivery row, one per receiver, on
-     * the write's path. Deliveries are inserted only with their event, in the statement that inserts
-     * it (enqueue-event.ts), and deleted with it (purge-old-events.ts).
-     */
-    eventId: text("event_id").notNull(),
-    /** No foreign key: see `events.authorServiceId`. */
-    endpointId: uuid("endpoint_id").notNull(),
-    /** Receiving service (denormalised for filters and per-service replay). */
-    serviceId: uuid("service_id").notNull(),
-    eventType: text("event_type").notNull(),
-    /**
-     * Ordering lane: one delivery in flight per (project, endpoint), in `id` order. Ids are taken at
-     * insert time, after the project row lock, so they follow the project's version order.
-     */
-    projectId: uuid("project_id"),
-    projectVersion: integer("project_version"),
-    /**
-     * What this receiver sees differently in the event's body (its own external id and status
-     * label), captured at commit time and merged into `events.body` at send time: the bytes sent are
-     * the same at every attempt and replay, and the outbox stores one body per event, not one per
-     * receiver (a third of the write volume of a change went into copies of the same body).
-     * Stored without its null fields, and null when none is left (the body holds null in their
-     * place): each version of the row carries it (issue #17).
-     */
-    receiverView: jsonb("receiver_view").$type<Partial<ReceiverView>>(),
-    state: text("state", { enum: deliveryStates }).notNull().default("pending"),
-    attemptCount: integer("attempt_count").notNull().default(0),
-    /** Automatic attempts in the current retry cycle: indexes the retry schedule (a bulk replay resets it). */
-    retryStep: integer("retry_step").notNull().default(0),
-    /** How the next attempt is logged: `manual` after an operator's bulk replay. */
-    nextTrigger: text("next_trigger", { enum: ["auto", "manual"] }).notNull().default("auto"),
-    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
-    leaseOwner: text("lease_owner"),
-    leaseExpiresAt: ts("lease_expires_at"),
-    lastStatusCode: integer("last_status_code"),
-    lastError: text("last_error"),
-    deliveredAt: ts("delivered_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...deliveryColumns(),
   },
   (t) => [
-    // By event (retention, a project's events in the console). Not unique on (event, endpoint): the
-    // only insert makes one row per endpoint from a join (enqueue-event.ts), and an index on the event
-    // alone keeps one key for the event's deliveries and their versions (btree deduplication):
-    // 54 instead of 137 bytes per delivery (issue #17).
-    index("deliveries_event_idx").on(t.eventId),
-    index("deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
-    // The claim's lane check looks for an earlier unfinished delivery: only unfinished rows are indexed.
-    index("deliveries_lane_active_idx")
-      .on(t.endpointId, t.projectId, t.id)
-      .where(sql`${t.state} in ('pending', 'in_flight')`),
+    // By event: a project's events in the console, the replay of an event's deliveries.
+    index("delivery_queue_event_idx").on(t.eventId),
+    index("delivery_queue_due_idx").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+    // The claim's lane check looks for an earlier unsettled delivery: every queued row is one.
+    index("delivery_queue_lane_idx").on(t.endpointId, t.projectId, t.id),
     // The claim also checks that nothing of a lane is in flight (a replayed old delivery is its lane's
     // head while a later one may still be in flight): in-flight rows are few, this index stays small.
     // It is also how expired leases and the next lease expiry are found (claim-deliveries.ts,
-    // next-due-at.ts): reading the few in-flight rows costs less than a second index that every
-    // claimed delivery entered (issue #17).
-    index("deliveries_lane_in_flight_idx")
+    // next-due-at.ts).
+    index("delivery_queue_in_flight_idx")
       .on(t.endpointId, t.projectId)
       .where(sql`${t.state} = 'in_flight'`),
-    index("deliveries_service_state_idx").on(t.serviceId, t.state, t.createdAt),
-    // Failed deliveries are few and sought by operators (filter, bulk replay): only they are indexed
-    // by state, so the index costs nothing on the way of the deliveries that succeed.
-    index("deliveries_failed_idx").on(t.id).where(sql`${t.state} = 'failed'`),
-    // Creation time is only a range filter of the console (a day, the last two weeks); rows are
-    // appended in time order, so a BRIN index (a few pages for the whole table, no entry per row
-    // version) finds a range as well as a btree that every version of every delivery entered.
-    index("deliveries_created_brin_idx").using("brin", t.createdAt),
   ],
+);
+
+/**
+ * The delivery log (issue #17): settled deliveries, `delivered` or `failed` (for good, until an
+ * operator's replay moves one back to the queue). A row is inserted once, with its final state,
+ * and never updated: no dead versions, and each index holds one entry per delivery. Its id is the
+ * one the queue gave it.
+ */
+export const deliveryLog = pgTable(
+  "delivery_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey(),
+    ...deliveryColumns(),
+  },
+  (t) => [
+    // By event (retention, a project's events in the console). Not unique on (event, endpoint): an
+    // index on the event alone keeps one key for the event's deliveries (btree deduplication).
+    index("delivery_log_event_idx").on(t.eventId),
+    index("delivery_log_service_state_idx").on(t.serviceId, t.state, t.createdAt),
+    // Failed deliveries are few and sought by operators (filter, bulk replay).
+    index("delivery_log_failed_idx").on(t.id).where(sql`${t.state} = 'failed'`),
+    // Creation time is only a range filter of the console (a day, the last two weeks); rows are
+    // appended in about time order, so a BRIN index (a few pages for the whole table) finds a range
+    // as well as a btree would.
+    index("delivery_log_created_brin_idx").using("brin", t.createdAt),
+  ],
+);
+
+/**
+ * Every delivery, queued or settled: what the console, exports, metrics and tests read (issue
+ * #17). A view, so that a write must say which table it changes: the queue (enqueue, claim,
+ * retries, replays of unsettled deliveries) or the log (settle, retention). Filters and
+ * `order by id` go down to each table's indexes through the `union all`.
+ */
+export const deliveries = pgView("deliveries", { id: bigint("id", { mode: "number" }).notNull(), ...deliveryColumns() }).as(
+  sql`select * from ${deliveryQueue} union all select * from ${deliveryLog}`,
 );
 
 /**

@@ -72,7 +72,7 @@ async function failingService(slug: string, n: number, status: number) {
 
 /** One round of attempts for every waiting delivery. */
 async function attemptAll() {
-  await t.db.execute(sql`update deliveries set next_attempt_at = now() where state = 'pending'`);
+  await t.db.execute(sql`update delivery_queue set next_attempt_at = now() where state = 'pending'`);
   return deliverBatch(t.db, options);
 }
 

@@ -1,12 +1,13 @@
 // The console's read models on real data: keyset pages of the delivery log (no gap, no repeat),
 // filters, and the dashboard's figures.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { deliveries, deliveryAttempts, events, services, webhookEndpoints, type DeliveryState } from "@/db/schema";
 import { listDeliveries } from "./list-deliveries";
 import { getDashboardStats } from "./get-dashboard-stats";
 import { listServiceMappings } from "./list-service-mappings";
+import { insertDeliveries, setDeliveries } from "@/modules/delivery/testing/put-deliveries";
 
 let database: TestDatabase;
 let tetId: string;
@@ -25,13 +26,13 @@ beforeAll(async () => {
     const eventId = `msg_test_${String(i).padStart(3, "0")}`;
     await db.insert(events).values({ id: eventId, type: i % 5 === 0 ? "test.ping" : "projet.modifie" });
     const toTet = i % 2 === 0;
-    await db.insert(deliveries).values({
+    await insertDeliveries(db, [{
       eventId,
       endpointId: toTet ? tetEndpoint!.id : mecEndpoint!.id,
       serviceId: toTet ? tetId : mecId,
       eventType: i % 5 === 0 ? "test.ping" : "projet.modifie",
       state: states[i % states.length]!,
-    });
+    }]);
   }
 });
 
@@ -90,7 +91,7 @@ describe("getDashboardStats", () => {
   it("rates success over attempts (a delivery waiting for its retry counts its failures) and lists failing endpoints first (issue #11)", async () => {
     const db = database.db;
     const pending = (await db.select().from(deliveries).where(eq(deliveries.serviceId, mecId))).find((d) => d.state === "pending")!;
-    await db.update(deliveries).set({ attemptCount: 10 }).where(eq(deliveries.id, pending.id));
+    await setDeliveries(db, sql`d.id = ${pending.id}`, { set: { attempt_count: sql`10` } });
     const startedAt = new Date();
     await db.insert(deliveryAttempts).values([
       ...Array.from({ length: 10 }, (_, i) => ({ deliveryId: pending.id, attemptNumber: i + 1, trigger: "auto" as const, startedAt, statusCode: 500, errorClass: "http" })),

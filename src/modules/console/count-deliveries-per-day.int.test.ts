@@ -6,6 +6,7 @@ import { deliveries } from "@/db/schema";
 import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { countDeliveriesPerDay } from "./count-deliveries-per-day";
+import { setDeliveries } from "@/modules/delivery/testing/put-deliveries";
 
 let t: TestDatabase;
 
@@ -26,8 +27,8 @@ describe("countDeliveriesPerDay", () => {
     // One of mine delivered today, one failed three days ago (the others stay pending today).
     const own = await t.db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.serviceId, mine.serviceId)).orderBy(deliveries.id);
     expect(own).toHaveLength(3);
-    await t.db.execute(sql`update deliveries set state = 'delivered' where id = ${own[0]!.id}`);
-    await t.db.execute(sql`update deliveries set state = 'failed', created_at = now() - interval '3 days' where id = ${own[1]!.id}`);
+    await setDeliveries(t.db, sql`d.id = ${own[0]!.id}`, { state: "delivered" });
+    await setDeliveries(t.db, sql`d.id = ${own[1]!.id}`, { state: "failed", set: { created_at: sql`now() - interval '3 days'` } });
 
     const now = new Date();
     const today = now.toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 // One delivery with its attempt log (status, duration, response excerpt, error).
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, getViewSelectedFields } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { deliveries, deliveryAttempts, events, services, webhookEndpoints } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
@@ -13,7 +13,7 @@ import { deliveryScopeCondition } from "@/modules/delivery/delivery-scope";
  */
 export async function getDelivery(db: DbOrTx, deliveryId: number, options: { serviceId?: string } = {}) {
   const [row] = await db
-    .select({ delivery: deliveries, serviceSlug: services.slug, serviceNom: services.nom, endpointUrl: webhookEndpoints.url, eventCreatedAt: events.createdAt, changements: events.changements })
+    .select({ delivery: getViewSelectedFields(deliveries), serviceSlug: services.slug, serviceNom: services.nom, endpointUrl: webhookEndpoints.url, eventCreatedAt: events.createdAt, changements: events.changements })
     .from(deliveries)
     .innerJoin(services, eq(services.id, deliveries.serviceId))
     .innerJoin(events, eq(events.id, deliveries.eventId))

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { deliveries, events, services, webhookEndpoints } from "@/db/schema";
 import { listDeliveries, RANGE_WALK_IDS } from "./list-deliveries";
+import { insertDeliveries } from "@/modules/delivery/testing/put-deliveries";
 
 let database: TestDatabase;
 let tetId: string;
@@ -37,17 +38,14 @@ beforeAll(async () => {
     const eventId = `msg_range_${String(i).padStart(3, "0")}`;
     const toTet = i % 3 !== 0;
     await db.insert(events).values({ id: eventId, type: "projet.modifie" });
-    const [row] = await db
-      .insert(deliveries)
-      .values({
+    const [row] = await insertDeliveries(db, [{
         eventId,
         endpointId: toTet ? tetEndpoint!.id : mecEndpoint!.id,
         serviceId: i === orphan ? "00000000-0000-4000-8000-000000000000" : toTet ? tetId : mecId,
         eventType: "projet.modifie",
         state: i % 4 === 0 ? "failed" : "delivered",
         createdAt: new Date(at(minuteOf(i))),
-      })
-      .returning({ id: deliveries.id, createdAt: deliveries.createdAt, serviceId: deliveries.serviceId });
+      }]);
     rows.push({ ...row!, serviceKnown: i !== orphan });
   }
   rows = rows.sort((a, b) => b.id - a.id);

@@ -7,6 +7,7 @@ import { deliveries, deliveryAttempts, webhookEndpoints } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { claimDeliveries } from "./claim-deliveries";
 import { changeProject, seedProject, seedService } from "./testing/seed-receivers";
+import { setDeliveries } from "./testing/put-deliveries";
 
 let database: TestDatabase;
 let slugCounter = 0;
@@ -56,12 +57,12 @@ describe("claimDeliveries", () => {
     expect(first).toBeDefined();
     expect(await claim("b", 10, 10)).toHaveLength(0);
     // The head settled: the next version goes.
-    await database.db.update(deliveries).set({ state: "delivered", leaseOwner: null, leaseExpiresAt: null }).where(eq(deliveries.id, first!.id));
+    await setDeliveries(database.db, sql`d.id = ${first!.id}`, { state: "delivered", set: { lease_owner: sql`null`, lease_expires_at: sql`null` } });
     const next = await claim("b", 10, 10);
     expect(next.map((d) => d.id)).toEqual([first!.id + 1]);
     expect(next[0]!.endpointId).toBe(targets[0]!.endpointId);
     // A replayed old delivery whose lane has a later one in flight waits for it.
-    await database.db.update(deliveries).set({ state: "pending", nextAttemptAt: sql`now()` }).where(eq(deliveries.id, first!.id));
+    await setDeliveries(database.db, sql`d.id = ${first!.id}`, { state: "pending", set: { next_attempt_at: sql`now()` } });
     expect(await claim("c", 10, 10)).toHaveLength(0);
   });
 
@@ -81,5 +82,20 @@ describe("claimDeliveries", () => {
     expect(attempts.map((x) => [x.attemptNumber, x.errorClass])).toEqual([[1, "lost"]]);
     const [row] = await database.db.select().from(deliveries).where(eq(deliveries.id, running!.id));
     expect(row).toMatchObject({ state: "in_flight", leaseOwner: "alive" });
+  });
+
+  it("drops a queued delivery whose event is gone instead of holding its lane for ever", async () => {
+    const { author, targets } = await setUp(1);
+    const projectId = await seedProject(database.db, author.serviceId);
+    const { eventId: gone } = await changeProject(database.db, projectId, author.serviceId);
+    await changeProject(database.db, projectId, author.serviceId);
+    const queued = await database.db.select().from(deliveries).where(eq(deliveries.endpointId, targets[0]!.endpointId!));
+    expect(queued).toHaveLength(2);
+    // Retention deleted the lane head's event while a replay put the delivery back in the queue.
+    await database.db.execute(sql`delete from events where id = ${gone}`);
+    expect(await claim("a", 10)).toHaveLength(0);
+    const next = await claim("a", 10);
+    expect(next.map((d) => d.id)).toEqual([Math.max(...queued.map((d) => d.id))]);
+    expect(await database.db.select().from(deliveries).where(eq(deliveries.eventId, gone))).toHaveLength(0);
   });
 });

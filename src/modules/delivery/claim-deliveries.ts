@@ -68,7 +68,7 @@ type Row = {
  * and `nextDueAt` both use it, so that they agree on what is due (issue #15 item 6).
  */
 export const claimableDeliveries = sql`
-  from deliveries d
+  from delivery_queue d
   join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
   join services sv on sv.id = d.service_id and sv.enabled`;
 
@@ -119,12 +119,12 @@ export async function claimDeliveries(
         with in_flight_rows as materialized (
           -- The leases held over every worker, read once per claim (issue #17). Before, the cap's
           -- count ran once per candidate and the lane check once more, and each walked the entries
-          -- of deliveries_lane_in_flight_idx: one per delivery ever claimed until the table is
+          -- of delivery_queue_in_flight_idx: one per delivery ever claimed until the table is
           -- vacuumed (an entry is left when its row is settled, and a scan only skips it after a heap
           -- fetch while any older transaction runs), 15,000 heap fetches per walk midway through a
           -- drain of 30,000.
           select f.endpoint_id, f.project_id, f.lease_expires_at
-          from deliveries f where f.state = 'in_flight'
+          from delivery_queue f where f.state = 'in_flight'
         ),
         in_flight as materialized (
           select endpoint_id, count(*) as n, min(lease_expires_at) as first_expiry
@@ -139,11 +139,10 @@ export async function claimDeliveries(
           where d.state = 'pending' and d.next_attempt_at <= now()
             ${full}
             and (d.project_id is null or (
-              -- The lane's head: no earlier unfinished delivery (deliveries_lane_active_idx, stops at the first)…
+              -- The lane's head: no earlier queued delivery (delivery_queue_lane_idx, stops at the first)…
               not exists (
-                select 1 from deliveries p
-                where p.endpoint_id = d.endpoint_id and p.project_id = d.project_id and p.id < d.id
-                  and p.state in ('pending', 'in_flight'))
+                select 1 from delivery_queue p
+                where p.endpoint_id = d.endpoint_id and p.project_id = d.project_id and p.id < d.id)
               -- …and nothing of its lane in flight, a later one included (read once above).
               and not exists (
                 select 1 from in_flight_rows f where f.endpoint_id = d.endpoint_id and f.project_id = d.project_id)))
@@ -153,7 +152,7 @@ export async function claimDeliveries(
         ),
         expired as (
           -- Leases of crashed workers: rare, taken first-expired first. The in-flight rows are few
-          -- (the workers' windows): read through deliveries_lane_in_flight_idx and sorted.
+          -- (the workers' windows): read through delivery_queue_in_flight_idx and sorted.
           select d.id, true as lost
           ${claimableDeliveries}
           where d.state = 'in_flight' and d.lease_expires_at < now()
@@ -177,7 +176,7 @@ export async function claimDeliveries(
     return rowsOf<Row>(
       await tx.execute(sql`
         with claimed as (
-          update deliveries d
+          update delivery_queue d
           set state = 'in_flight',
               lease_owner = ${options.owner},
               lease_expires_at = now() + ${options.leaseMs} * interval '1 millisecond',
@@ -189,6 +188,13 @@ export async function claimDeliveries(
                     ev.request_id, ev.trace_parent, d.receiver_view,
                     d.attempt_count, d.retry_step, d.next_trigger, d.id = any(${lostIds}::bigint[]) as lost, s.slug as service_slug,
                     e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
+        ),
+        -- A queued delivery whose event is gone cannot be sent, and as its lane's head it would hold
+        -- the lane for ever: retention can delete an old event while an operator's replay moves its
+        -- delivery back to the queue (purge-old-events.ts reads the queue before that commit).
+        orphaned as (
+          delete from delivery_queue d
+          where d.id = any(${ids}::bigint[]) and not exists (select 1 from events ev where ev.id = d.event_id)
         ),
         -- The previous holder may or may not have reached the receiver: say so in the log.
         lost as (

@@ -1,11 +1,11 @@
 // The delivery engine end to end on a real database, against HTTP receivers on loopback.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asc, eq, inArray, type SQL } from "drizzle-orm";
+import { asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { Webhook } from "standardwebhooks";
 import { auditLog, deliveries, deliveryAttempts, events, heldChanges, services, webhookEndpoints } from "@/db/schema";
 import { withDeliveryBodies } from "@/modules/outbox/read-delivery-bodies";
-import { openDatabase } from "@/db/client";
+import { openDatabase, rowsOf } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { secretKeyring } from "@/env";
 import { rotateWebhookSecret } from "@/modules/webhooks/rotate-webhook-secret";
@@ -21,6 +21,7 @@ import { closeDeliveryPools } from "./post-webhook";
 import { startLoopbackReceiver } from "./testing/loopback-receiver";
 import { startRawReceiver } from "./testing/raw-receiver";
 import { changeProject, seedProject, seedService } from "./testing/seed-receivers";
+import { setDeliveries } from "./testing/put-deliveries";
 
 let database: TestDatabase;
 let loop: DeliveryLoop | null = null;
@@ -303,10 +304,10 @@ describe("webhook delivery", () => {
     await changeProject(database.db, a.projectId, a.author.serviceId);
     await changeProject(database.db, b.projectId, b.author.serviceId);
     // Both were taken by a worker that died: in flight, lease expired a minute ago.
-    await database.db
-      .update(deliveries)
-      .set({ state: "in_flight", leaseOwner: "worker:mort", leaseExpiresAt: new Date(Date.now() - 60_000), attemptCount: 1 })
-      .where(inArray(deliveries.endpointId, [a.target.endpointId!, b.target.endpointId!]));
+    await setDeliveries(database.db, sql`d.endpoint_id in (${a.target.endpointId!}::uuid, ${b.target.endpointId!}::uuid)`, {
+      state: "in_flight",
+      set: { lease_owner: sql`'worker:mort'`, lease_expires_at: sql`now() - interval '1 minute'`, attempt_count: sql`1` },
+    });
     await database.db.update(webhookEndpoints).set({ enabled: false }).where(eq(webhookEndpoints.id, a.target.endpointId!));
     await database.db.update(services).set({ enabled: false }).where(eq(services.id, b.target.serviceId));
     // Claims are the loop's only transactions while nothing is recorded.
@@ -660,5 +661,38 @@ describe("webhook delivery", () => {
     expect(await attemptsOf(rows[0]!.id)).toHaveLength(0); // the one attempt was purged
     const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, "delivery.replay"));
     expect(audit.filter((a) => a.targetId === String(rows[0]!.id))).toHaveLength(0);
+  });
+
+  it("keeps a delivery in the queue until it settles, then writes it once to the log; a replay takes it back and out, id kept (issue #17)", async () => {
+    const r = await receiver((_req, i) => ({ status: i === 0 ? 500 : 200 }));
+    const { author, target, projectId } = await pair(r.url);
+    await changeProject(database.db, projectId, author.serviceId);
+    const tableOf = async (id: number) => {
+      const rows = rowsOf<{ t: string; state: string; n: number }>(
+        await database.db.execute(sql`
+          select 'queue' as t, state, 1 as n from delivery_queue where id = ${id}
+          union all select 'log', state, 1 from delivery_log where id = ${id}`),
+      );
+      return rows.map((row) => `${row.t}:${row.state}`);
+    };
+    // The 500: a retry, still queued.
+    expect(await deliverBatch(database.db, options({ scheduleMs: [0, 0] }))).toMatchObject({ claimed: 1, delivered: 0 });
+    const [delivery] = await deliveriesTo(target.endpointId!);
+    expect(await tableOf(delivery!.id)).toEqual(["queue:pending"]);
+    // The 200: settled, in the log only, with its outcome.
+    expect(await deliverBatch(database.db, options({ scheduleMs: [0, 0] }))).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(await tableOf(delivery!.id)).toEqual(["log:delivered"]);
+    const [logged] = await deliveriesTo(target.endpointId!);
+    expect(logged).toMatchObject({ id: delivery!.id, attemptCount: 2, lastStatusCode: 200, leaseOwner: null });
+    expect(logged!.deliveredAt).not.toBeNull();
+    // An operator's replay: sent at once, and back in the log with a third attempt.
+    expect(await replayDelivery(database.db, { deliveryId: delivery!.id }, operator, options())).toEqual({ deliveryId: delivery!.id, state: "delivered" });
+    expect(await tableOf(delivery!.id)).toEqual(["log:delivered"]);
+    expect((await attemptsOf(delivery!.id)).map((a) => [a.attemptNumber, a.statusCode, a.trigger])).toEqual([
+      [1, 500, "auto"],
+      [2, 200, "auto"],
+      [3, 200, "manual"],
+    ]);
+    expect(r.requests).toHaveLength(3);
   });
 });

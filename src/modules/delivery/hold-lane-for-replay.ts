@@ -13,7 +13,7 @@ import { rowsOf, type Tx } from "@/db/client";
  */
 export function pushBackLanesSql(lanes: SQL, exceptIds: SQL): SQL {
   return sql`
-    update deliveries o
+    update delivery_queue o
     set next_attempt_at = greatest(o.next_attempt_at, clock_timestamp() + interval '1 second')
     from (${lanes}) as l(endpoint_id, project_id)
     where o.endpoint_id = l.endpoint_id and o.project_id = l.project_id and o.state = 'pending'
@@ -33,9 +33,8 @@ export async function laneIsBusy(tx: Tx, deliveryId: number, endpointId: string,
   const [row] = rowsOf<{ busy: boolean }>(
     await tx.execute(sql`
       select exists (
-        select 1 from deliveries
-        where endpoint_id = ${endpointId} and project_id = ${projectId} and id <> ${deliveryId}
-          and state in ('pending', 'in_flight')) as busy`),
+        select 1 from delivery_queue
+        where endpoint_id = ${endpointId} and project_id = ${projectId} and id <> ${deliveryId}) as busy`),
   );
   return Boolean(row?.busy);
 }

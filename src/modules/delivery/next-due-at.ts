@@ -18,7 +18,7 @@ import { claimableDeliveries } from "./claim-deliveries";
  */
 export async function nextDueAt(db: DbOrTx): Promise<Date | null> {
   // The due part walks its partial index in time order from now and stops at the first claimable
-  // row; the lease part reads the few in-flight rows (deliveries_lane_in_flight_idx).
+  // row; the lease part reads the few in-flight rows (delivery_queue_in_flight_idx).
   const [row] = rowsOf<{ in_ms: string | number | null }>(
     await db.execute(sql`
       select case when exists (select 1 from event_fanouts) then 0 else ceil(extract(epoch from least(

@@ -42,7 +42,7 @@ export async function purgeDeliveryHistory(
         update events set body = null, porteur_email_hash = null where id in (
           select ev.id from events ev
           where ev.body is not null and ev.created_at < ${cutoff}
-            and not exists (select 1 from deliveries d where d.event_id = ev.id and d.state in ('pending', 'in_flight'))
+            and not exists (select 1 from delivery_queue d where d.event_id = ev.id)
             -- Nor one still waiting for its expansion into deliveries (expand-events.ts).
             and not exists (select 1 from event_fanouts f where f.event_id = ev.id)
           limit ${CHUNK})

@@ -83,22 +83,39 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
           where ev.id in (select event_id from v where porteur_hash is not null)
           for share
         ),
+        -- A retry stays in the queue; a settled delivery (delivered, or failed for good) moves to the
+        -- log, written once with its final state (issue #17).
         upd as (
-          update deliveries d
-          set state = v.state,
-              next_attempt_at = case when v.delay is null then d.next_attempt_at else now() + v.delay * interval '1 millisecond' end,
+          update delivery_queue d
+          set state = 'pending',
+              next_attempt_at = now() + v.delay * interval '1 millisecond',
               retry_step = v.retry_step,
               next_trigger = 'auto',
               lease_owner = null,
               lease_expires_at = null,
               last_status_code = v.status,
               last_error = v.error,
-              delivered_at = case when v.state = 'delivered' then now() else d.delivered_at end,
               updated_at = now()
           from v
-          where d.id = v.id and d.state = 'in_flight' and d.lease_owner = ${owner} and d.attempt_count = v.attempt
+          where v.state = 'pending' and d.id = v.id and d.state = 'in_flight' and d.lease_owner = ${owner} and d.attempt_count = v.attempt
           returning d.id
         ),
+        settled as (
+          delete from delivery_queue d
+          using v
+          where v.state <> 'pending' and d.id = v.id and d.state = 'in_flight' and d.lease_owner = ${owner} and d.attempt_count = v.attempt
+          returning d.*
+        ),
+        logged as (
+          insert into delivery_log (id, event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view,
+            state, attempt_count, retry_step, next_trigger, next_attempt_at, last_status_code, last_error, delivered_at,
+            created_at, updated_at)
+          select d.id, d.event_id, d.endpoint_id, d.service_id, d.event_type, d.project_id, d.project_version, d.receiver_view,
+            v.state, d.attempt_count, v.retry_step, 'auto', d.next_attempt_at, v.status, v.error,
+            case when v.state = 'delivered' then now() else d.delivered_at end, d.created_at, now()
+          from settled d join v on v.id = d.id
+        ),
+        done as (select id from upd union all select id from settled),
         ins as (
           insert into delivery_attempts
             (delivery_id, attempt_number, trigger, started_at, duration_ms, status_code, response_excerpt, error_class, error_message)
@@ -107,9 +124,9 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
                    or exists (select 1 from named n where n.id = v.event_id and n.porteur_email_hash = v.porteur_hash)
                  then v.excerpt end,
             v.error_class, v.error_message
-          from v join upd on upd.id = v.id
+          from v join done on done.id = v.id
         )
-        select id from upd`),
+        select id from done`),
     ).map((r) => Number(r.id)),
   );
   const kept = decided.filter((r) => accepted.has(r.delivery.id));
@@ -118,9 +135,9 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
     // The rest of a lane cannot go before its head: move it out of the due range until the head's
     // next attempt, so that claims do not walk over it at every round while the receiver is down.
     await db.execute(sql`
-      update deliveries s
+      update delivery_queue s
       set next_attempt_at = h.next_attempt_at
-      from deliveries h
+      from delivery_queue h
       where h.id in (${sql.join(retrying.map((id) => sql`${id}::bigint`), sql`, `)}) and h.project_id is not null
         and s.endpoint_id = h.endpoint_id and s.project_id = h.project_id and s.id > h.id
         and s.state = 'pending' and s.next_attempt_at < h.next_attempt_at`);

@@ -1,10 +1,11 @@
 // `npm run communs -- deliveries:replay` (CONTRACT §5), through the command table the CLI runs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { deliveries } from "@/db/schema";
 import { runCommand } from "@/cli/commands";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { changeProject, seedProject, seedService } from "./testing/seed-receivers";
+import { setDeliveries } from "./testing/put-deliveries";
 
 let database: TestDatabase;
 
@@ -23,9 +24,9 @@ describe("deliveries:replay", () => {
     const projectId = await seedProject(database.db, author.serviceId);
     await changeProject(database.db, projectId, author.serviceId);
     await changeProject(database.db, projectId, author.serviceId);
-    await database.db.update(deliveries).set({ state: "failed" });
+    await setDeliveries(database.db, sql`true`, { state: "failed" });
     const [old] = await database.db.select().from(deliveries).where(eq(deliveries.serviceId, target.serviceId)).orderBy(asc(deliveries.id));
-    await database.db.update(deliveries).set({ createdAt: new Date("2026-01-01T00:00:00Z") }).where(eq(deliveries.id, old!.id));
+    await setDeliveries(database.db, sql`d.id = ${old!.id}`, { set: { created_at: sql`'2026-01-01T00:00:00Z'::timestamptz` } });
 
     expect(await runCommand(database.db, "deliveries:replay", { service: "cible", since: "2026-02-01" })).toEqual({ replayed: 1 });
     expect(await runCommand(database.db, "deliveries:replay", { service: "cible", until: "2026-01-02T00:00:00Z" })).toEqual({ replayed: 1 });

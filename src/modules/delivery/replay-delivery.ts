@@ -9,7 +9,7 @@
 // leased `in_flight` meanwhile so that no later delivery of its lane is claimed alongside.
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { deliveries, deliveryAttempts, events, webhookEndpoints, type DeliveryState } from "@/db/schema";
+import { deliveries, deliveryAttempts, deliveryLog, events, webhookEndpoints, type DeliveryState } from "@/db/schema";
 import { rowsOf, type Db } from "@/db/client";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { AppError } from "@/modules/errors/app-error";
@@ -20,6 +20,7 @@ import { attemptDelivery } from "./attempt-delivery";
 import { deliveryScopeCondition, type DeliveryScope } from "./delivery-scope";
 import { type DeliveryOptions } from "./delivery-options";
 import { laneIsBusy } from "./hold-lane-for-replay";
+import { moveDeliveriesSql } from "./move-deliveries";
 import { recordEndpointHealth, type EndpointHealthOptions } from "./record-endpoint-health";
 
 /**
@@ -43,10 +44,15 @@ export async function replayDelivery(
   // Reserve the attempt (lease) and write the trace first; no transaction stays open during HTTP.
   const target = await db.transaction(async (tx) => {
     const [lane] = await tx
-      .select({ projectId: deliveries.projectId })
+      .select({ projectId: deliveries.projectId, eventId: deliveries.eventId })
       .from(deliveries)
       .where(inScope);
     if (!lane) throw new AppError("not_found", "Livraison introuvable.");
+    // The event first: retention deletes an old event with its settled deliveries, under its row
+    // lock (purge-old-events.ts), and must not do so while its delivery re-enters the queue, where
+    // it would be left without its event. Taken before the delivery's row, as retention does.
+    const [event] = rowsOf<{ id: string }>(await tx.execute(sql`select id from events where id = ${lane.eventId} for key share`));
+    if (!event) throw new AppError("not_found", "Livraison introuvable.");
     // No later delivery of the lane may be queued between the check below and the commit. Writes
     // queue an event for expansion under their project's row lock: changes of this project wait
     // for this transaction (row lock taken before the delivery's, as a change does). Expansions
@@ -57,28 +63,30 @@ export async function replayDelivery(
       await expandEventsIn(tx);
       await tx.execute(sql`select 1 from projects where id = ${lane.projectId} for share`);
     }
+    // Only a settled delivery is replayed: it is in the log, locked there until it moves.
     const [row] = await tx
       .select({
-        id: deliveries.id,
-        state: deliveries.state,
-        eventId: deliveries.eventId,
-        endpointId: deliveries.endpointId,
-        projectId: deliveries.projectId,
+        id: deliveryLog.id,
+        state: deliveryLog.state,
+        eventId: deliveryLog.eventId,
+        endpointId: deliveryLog.endpointId,
+        projectId: deliveryLog.projectId,
         eventBody: events.body,
         porteurHash: events.porteurEmailHash,
-        receiverView: deliveries.receiverView,
+        receiverView: deliveryLog.receiverView,
         url: webhookEndpoints.url,
         secret: webhookEndpoints.secret,
         previousSecret: webhookEndpoints.previousSecret,
         previousSecretExpiresAt: webhookEndpoints.previousSecretExpiresAt,
       })
-      .from(deliveries)
-      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
-      .innerJoin(events, eq(events.id, deliveries.eventId))
-      .where(inScope)
-      .for("update", { of: deliveries });
-    if (!row) throw new AppError("not_found", "Livraison introuvable.");
-    if (row.state === "pending" || row.state === "in_flight") {
+      .from(deliveryLog)
+      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveryLog.endpointId))
+      .innerJoin(events, eq(events.id, deliveryLog.eventId))
+      .where(eq(deliveryLog.id, deliveryId))
+      .for("update", { of: deliveryLog });
+    if (!row) {
+      const [queued] = rowsOf(await tx.execute(sql`select 1 from delivery_queue where id = ${deliveryId}`));
+      if (!queued) throw new AppError("not_found", "Livraison introuvable.");
       throw new AppError("conflict", "Cette livraison est déjà en file d'attente : elle sera tentée automatiquement.");
     }
     const body = renderDeliveryBody(row);
@@ -86,10 +94,14 @@ export async function replayDelivery(
       throw new AppError("conflict", "Le contenu de cette livraison a été purgé (durée de conservation dépassée) : elle ne peut plus être rejouée.");
     }
     if (row.projectId && (await laneIsBusy(tx, deliveryId, row.endpointId, row.projectId))) {
-      await tx
-        .update(deliveries)
-        .set({ state: "pending", nextAttemptAt: sql`now()`, retryStep: 0, nextTrigger: "manual", updatedAt: new Date() })
-        .where(eq(deliveries.id, deliveryId));
+      await tx.execute(
+        moveDeliveriesSql({
+          from: "delivery_log",
+          to: "delivery_queue",
+          where: sql`d.id = ${deliveryId}`,
+          set: { state: sql`'pending'`, next_attempt_at: sql`now()`, retry_step: sql`0`, next_trigger: sql`'manual'`, updated_at: sql`now()` },
+        }),
+      );
       await writeAudit(tx, actor, {
         action: "delivery.replay",
         targetType: "delivery",
@@ -100,25 +112,33 @@ export async function replayDelivery(
       await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
       return null;
     }
-    const [reserved] = await tx
-      .update(deliveries)
-      .set({
-        state: "in_flight",
-        leaseOwner: owner,
-        leaseExpiresAt: sql`now() + ${options.timeoutMs + 15_000} * interval '1 millisecond'`,
-        attemptCount: sql`${deliveries.attemptCount} + 1`,
-        updatedAt: new Date(),
-      })
-      .where(eq(deliveries.id, deliveryId))
-      .returning({ attemptNumber: deliveries.attemptCount });
+    // Leased in the queue for the attempt, so that no later delivery of its lane is claimed alongside.
+    const [reserved] = rowsOf<{ attempt_count: number }>(
+      await tx.execute(
+        moveDeliveriesSql({
+          from: "delivery_log",
+          to: "delivery_queue",
+          where: sql`d.id = ${deliveryId}`,
+          set: {
+            state: sql`'in_flight'`,
+            lease_owner: sql`${owner}`,
+            lease_expires_at: sql`now() + ${options.timeoutMs + 15_000} * interval '1 millisecond'`,
+            attempt_count: sql`moved.attempt_count + 1`,
+            updated_at: sql`now()`,
+          },
+          returning: sql`attempt_count`,
+        }),
+      ),
+    );
+    const reservedAttempt = { attemptNumber: reserved!.attempt_count };
     await writeAudit(tx, actor, {
       action: "delivery.replay",
       targetType: "delivery",
       targetId: String(deliveryId),
       before: { state: row.state },
-      after: { attempt: reserved!.attemptNumber },
+      after: { attempt: reservedAttempt.attemptNumber },
     });
-    return { ...row, body, attemptNumber: reserved!.attemptNumber };
+    return { ...row, body, attemptNumber: reservedAttempt.attemptNumber };
   });
   if (target === null) return { deliveryId, state: "pending" };
 
@@ -145,22 +165,28 @@ export async function replayDelivery(
       errorClass: outcome.errorClass,
       errorMessage: outcome.errorMessage,
     });
-    const now = new Date();
-    const [updated] = await tx
-      .update(deliveries)
-      .set({
-        lastStatusCode: outcome.statusCode,
-        lastError: ok ? null : outcome.errorClass === "http" ? `HTTP ${outcome.statusCode}` : `${outcome.errorClass}: ${outcome.errorMessage ?? ""}`.slice(0, 500),
-        updatedAt: now,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        // A successful replay settles the delivery; a failed one leaves the state it had.
-        state: ok ? "delivered" : target.state,
-        ...(ok ? { deliveredAt: now } : {}),
-      })
-      // Only while this replay still holds the lease (a worker takes over an expired one).
-      .where(sql`${deliveries.id} = ${deliveryId} and ${deliveries.state} = 'in_flight' and ${deliveries.leaseOwner} = ${owner}`)
-      .returning({ state: deliveries.state });
+    // Back to the log: delivered on a 2xx, else with the state it had. Only while this replay still
+    // holds the lease (a worker takes over an expired one, and then it is that worker's).
+    const lastError = ok ? null : outcome.errorClass === "http" ? `HTTP ${outcome.statusCode}` : `${outcome.errorClass}: ${outcome.errorMessage ?? ""}`.slice(0, 500);
+    const [updated] = rowsOf<{ state: DeliveryState }>(
+      await tx.execute(
+        moveDeliveriesSql({
+          from: "delivery_queue",
+          to: "delivery_log",
+          where: sql`d.id = ${deliveryId} and d.state = 'in_flight' and d.lease_owner = ${owner}`,
+          set: {
+            state: sql`${ok ? "delivered" : target.state}::text`,
+            last_status_code: sql`${outcome.statusCode}::int`,
+            last_error: sql`${lastError}::text`,
+            lease_owner: sql`null`,
+            lease_expires_at: sql`null`,
+            delivered_at: ok ? sql`now()` : sql`moved.delivered_at`,
+            updated_at: sql`now()`,
+          },
+          returning: sql`state`,
+        }),
+      ),
+    );
     // Later deliveries of the lane waited for this one.
     if (target.projectId) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
     const [current] = updated ? [updated] : await tx.select({ state: deliveries.state }).from(deliveries).where(eq(deliveries.id, deliveryId));

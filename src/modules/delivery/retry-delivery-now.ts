@@ -33,13 +33,22 @@ export async function retryDeliveryNow(db: Db, scope: DeliveryScope, actor: Acto
     const [row] = rowsOf<Row>(
       await tx.execute(sql`
         select d.id, d.endpoint_id, d.project_id, d.state, d.next_attempt_at, (e.enabled and sv.enabled) as active
-        from deliveries d
+        from delivery_queue d
         left join webhook_endpoints e on e.id = d.endpoint_id
         left join services sv on sv.id = d.service_id
         where ${deliveryScopeCondition(scope, { id: sql`d.id`, serviceId: sql`d.service_id` })}
         for update of d`),
     );
-    if (!row) throw new AppError("not_found", `Livraison n° ${scope.deliveryId} introuvable.`);
+    if (!row) {
+      // Not queued: settled (in the log), or unknown.
+      const [settled] = rowsOf<{ id: string | number }>(
+        await tx.execute(sql`
+          select d.id from delivery_log d
+          where ${deliveryScopeCondition(scope, { id: sql`d.id`, serviceId: sql`d.service_id` })}`),
+      );
+      if (!settled) throw new AppError("not_found", `Livraison n° ${scope.deliveryId} introuvable.`);
+      throw new AppError("conflict", "Cette livraison n'attend pas de nouvelle tentative : utilisez « Rejouer cette livraison ».");
+    }
     if (row.state === "in_flight") throw new AppError("conflict", "Cette livraison est en cours d'envoi : attendez le résultat de la tentative.");
     if (row.state !== "pending") throw new AppError("conflict", "Cette livraison n'attend pas de nouvelle tentative : utilisez « Rejouer cette livraison ».");
     const previous = new Date(row.next_attempt_at);
@@ -49,9 +58,8 @@ export async function retryDeliveryNow(db: Db, scope: DeliveryScope, actor: Acto
     if (row.project_id) {
       const [head] = rowsOf<{ id: string | number }>(
         await tx.execute(sql`
-          select id from deliveries
+          select id from delivery_queue
           where endpoint_id = ${row.endpoint_id} and project_id = ${row.project_id} and id < ${scope.deliveryId}
-            and state in ('pending', 'in_flight')
           order by id limit 1`),
       );
       if (head) {
@@ -64,14 +72,14 @@ export async function retryDeliveryNow(db: Db, scope: DeliveryScope, actor: Acto
     if (row.project_id) {
       // Before the head moves: compared with the head's stored time (microseconds), not a JS Date.
       await tx.execute(sql`
-        update deliveries s set next_attempt_at = now(), updated_at = now()
-        from deliveries h
+        update delivery_queue s set next_attempt_at = now(), updated_at = now()
+        from delivery_queue h
         where h.id = ${scope.deliveryId} and s.endpoint_id = h.endpoint_id and s.project_id = h.project_id and s.id > h.id
           and s.state = 'pending' and s.next_attempt_at > now() and s.next_attempt_at <= h.next_attempt_at`);
     }
     const [updated] = rowsOf<{ next_attempt_at: string | Date }>(
       await tx.execute(sql`
-        update deliveries set next_attempt_at = least(next_attempt_at, now()), next_trigger = 'manual', updated_at = now()
+        update delivery_queue set next_attempt_at = least(next_attempt_at, now()), next_trigger = 'manual', updated_at = now()
         where id = ${scope.deliveryId}
         returning next_attempt_at`),
     );

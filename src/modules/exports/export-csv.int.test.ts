@@ -69,8 +69,9 @@ describe("exportDeliveriesCsv", () => {
     // More rows than two pages: copies of the real delivery under new endpoints (no foreign key).
     const total = EXPORT_PAGE_SIZE * 2 + 37;
     await database.db.execute(sql`
-      insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, state, last_error)
-      select d.event_id, gen_random_uuid(), d.service_id, d.event_type, d.project_id, d.project_version, 'failed', '=HYPERLINK("x");' || g
+      insert into delivery_log (id, event_id, endpoint_id, service_id, event_type, project_id, project_version, state, last_error)
+      select nextval(pg_get_serial_sequence('delivery_queue', 'id')), d.event_id, gen_random_uuid(), d.service_id, d.event_type,
+        d.project_id, d.project_version, 'failed', '=HYPERLINK("x");' || g
       from deliveries d, generate_series(2, ${total}) g
       where d.service_id = ${target.serviceId}`);
 

@@ -17,19 +17,21 @@ export type QueueGauges = {
 };
 
 /**
- * One row per service (by slug). Each part is a count or a minimum over an index
- * (deliveries_service_state_idx for the deliveries): cheap enough for every scrape.
+ * One row per service (by slug). The deliveries part is one pass over the queue, which holds the
+ * backlog only (issue #17); the others are counts over small tables: cheap enough for every scrape.
  */
 export async function readQueueGauges(db: DbOrTx): Promise<QueueGauges[]> {
   const rows = rowsOf<{ slug: string; waiting: string | number; oldest_s: string | number | null; held: string | number; disabled: string | number }>(
     await db.execute(sql`
       select s.slug,
-        (select count(*) from deliveries d where d.service_id = s.id and d.state in ('pending', 'in_flight')) as waiting,
-        (select extract(epoch from now() - min(d.created_at)) from deliveries d
-          where d.service_id = s.id and d.state in ('pending', 'in_flight')) as oldest_s,
+        coalesce(q.waiting, 0) as waiting,
+        extract(epoch from now() - q.oldest) as oldest_s,
         (select count(*) from held_changes h where h.service_id = s.id) as held,
         (select count(*) from webhook_endpoints e where e.service_id = s.id and not e.enabled) as disabled
       from services s
+      left join (
+        select service_id, count(*) as waiting, min(created_at) as oldest from delivery_queue group by service_id
+      ) q on q.service_id = s.id
       order by s.slug`),
   );
   return rows.map((r) => ({

@@ -22,7 +22,7 @@ export const receiverViewSql = sql`nullif(jsonb_strip_nulls(v.receiver_views -> 
  */
 export function laneDueAtSql(queuedAt: SQL): SQL {
   return sql`greatest(${queuedAt}, (
-    select p.next_attempt_at from deliveries p
-    where p.endpoint_id = r.endpoint_id and p.project_id = v.project_id and p.state in ('pending', 'in_flight')
+    select p.next_attempt_at from delivery_queue p
+    where p.endpoint_id = r.endpoint_id and p.project_id = v.project_id
     order by p.id desc limit 1))`;
 }

@@ -220,7 +220,7 @@ const directStatements: StatementPart[] = [
   {
     name: "outbox_deliveries",
     statement: sql`
-        insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view,
+        insert into delivery_queue (event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view,
                                 state, next_attempt_at, created_at, updated_at)
         select v.id, r.endpoint_id, r.service_id, v.type, v.project_id, v.project_version, ${receiverViewSql}, 'pending',
           ${laneDueAtSql(sql`${enqueuedAt}::timestamptz`)},

@@ -52,7 +52,7 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
   // due (make-deliveries-due.ts) parked an erasure event for this endpoint: due now, as the others.
   const unparked = rowsOf(
     await tx.execute(sql`
-      update deliveries set next_attempt_at = now(), updated_at = now()
+      update delivery_queue set next_attempt_at = now(), updated_at = now()
       where endpoint_id = ${endpoint.id} and state = 'pending' and next_attempt_at >= ${PARKED_UNTIL}::timestamptz
       returning id`),
   ).length;
@@ -121,7 +121,7 @@ export async function releaseHeldChanges(tx: Tx, serviceId: string): Promise<num
 export async function sweepHeldChanges(db: Db): Promise<number> {
   const unparked = rowsOf<{ id: string }>(
     await db.execute(sql`
-      update deliveries d set next_attempt_at = now(), updated_at = now()
+      update delivery_queue d set next_attempt_at = now(), updated_at = now()
       from webhook_endpoints e, services s
       where d.state = 'pending' and d.next_attempt_at >= ${PARKED_UNTIL}::timestamptz
         and e.id = d.endpoint_id and e.enabled and s.id = e.service_id and s.enabled

@@ -17,7 +17,7 @@ const CHUNK = 2000;
  * deliveries all ended before that horizon, with their deliveries and those deliveries' attempts
  * (no foreign keys on the outbox's hot path: both deleted in the same statement). In chunks of 2,000 events,
  * each one statement: `events_created_idx` walks the old events in time order and the unique index
- * `deliveries_event_idx` checks their deliveries. Returns how many events
+ * `delivery_queue_event_idx` and `delivery_log_event_idx` check their deliveries. Returns how many events
  * went. Events being changed meanwhile (an erasure scrubbing a body) are skipped, not waited for.
  */
 export async function purgeOldEvents(db: Db, options: { retentionDays: number; now?: Date }): Promise<{ events: number }> {
@@ -29,9 +29,8 @@ export async function purgeOldEvents(db: Db, options: { retentionDays: number; n
         with doomed as (
           select ev.id from events ev
           where ev.created_at < ${cutoff}
-            and not exists (
-              select 1 from deliveries d
-              where d.event_id = ev.id and (d.state in ('pending', 'in_flight') or d.updated_at >= ${cutoff}))
+            and not exists (select 1 from delivery_queue d where d.event_id = ev.id)
+            and not exists (select 1 from delivery_log d where d.event_id = ev.id and d.updated_at >= ${cutoff})
             -- Nor an event still waiting for its expansion into deliveries (expand-events.ts).
             and not exists (select 1 from event_fanouts f where f.event_id = ev.id)
           order by ev.created_at
@@ -39,11 +38,11 @@ export async function purgeOldEvents(db: Db, options: { retentionDays: number; n
           for update skip locked
         ),
         attempts as (
-          delete from delivery_attempts a using deliveries d, doomed
+          delete from delivery_attempts a using delivery_log d, doomed
           where d.event_id = doomed.id and a.delivery_id = d.id
         ),
         gone as (
-          delete from deliveries d using doomed where d.event_id = doomed.id
+          delete from delivery_log d using doomed where d.event_id = doomed.id
         )
         delete from events where id in (select id from doomed) returning id`),
     ).length;

@@ -1,12 +1,13 @@
 // Retention of events and the audit log, and the periodic-job claim (issue #16), on a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { alertMails, auditLog, deliveries, deliveryAttempts, events } from "@/db/schema";
+import { alertMails, auditLog, deliveries, deliveryAttempts, deliveryLog, events } from "@/db/schema";
 import { getProjectDetail } from "@/modules/console/get-project-detail";
 import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { claimPeriodicJob } from "./claim-periodic-job";
 import { runRetentionPurge } from "./run-retention-purge";
+import { setDeliveries } from "@/modules/delivery/testing/put-deliveries";
 
 let database: TestDatabase;
 
@@ -20,9 +21,10 @@ afterAll(async () => {
 /** Moves an event, its deliveries and their attempts `days` into the past (database clock). */
 async function age(eventId: string, days: number, deliveryState: "delivered" | "failed" | "pending", endedDaysAgo = days) {
   await database.db.execute(sql`update events set created_at = now() - ${days} * interval '1 day' where id = ${eventId}`);
-  await database.db.execute(sql`
-    update deliveries set state = ${deliveryState}, created_at = now() - ${days} * interval '1 day',
-      updated_at = now() - ${endedDaysAgo} * interval '1 day' where event_id = ${eventId}`);
+  await setDeliveries(database.db, sql`d.event_id = ${eventId}`, {
+    state: deliveryState,
+    set: { created_at: sql`now() - ${days} * interval '1 day'`, updated_at: sql`now() - ${endedDaysAgo} * interval '1 day'` },
+  });
 }
 
 describe("runRetentionPurge", () => {
@@ -40,7 +42,7 @@ describe("runRetentionPurge", () => {
     await age(noDeliveryYet, 100, "delivered");
     const [doneDelivery] = await database.db.select().from(deliveries).where(eq(deliveries.eventId, done));
     await database.db.insert(deliveryAttempts).values({ deliveryId: doneDelivery!.id, attemptNumber: 1, trigger: "auto", startedAt: new Date(), statusCode: 200 });
-    await database.db.delete(deliveries).where(eq(deliveries.eventId, noDeliveryYet)); // an event no receiver got
+    await database.db.delete(deliveryLog).where(eq(deliveryLog.eventId, noDeliveryYet)); // an event no receiver got
     await database.db.insert(auditLog).values([
       { actorType: "cli", actorLabel: "cli", action: "ancien", targetType: "service" },
       { actorType: "cli", actorLabel: "cli", action: "recent", targetType: "service" },

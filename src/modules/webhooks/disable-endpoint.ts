@@ -34,7 +34,7 @@ export async function disableEndpointAutomatically(
     await tx.execute(sql`
       insert into held_changes (endpoint_id, service_id, project_id, project_version, author_service_id, changements, held_at)
       select distinct on (d.project_id) d.endpoint_id, d.service_id, d.project_id, d.project_version, ev.author_service_id, ev.changements, now()
-      from deliveries d join events ev on ev.id = d.event_id
+      from delivery_log d join events ev on ev.id = d.event_id
       where d.id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(refusedDeliveryIds.map(String))}::jsonb))
         and d.endpoint_id = ${endpointId} and d.project_id is not null and d.project_version is not null and d.state = 'failed'
       order by d.project_id, d.project_version desc

@@ -13,7 +13,7 @@ import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 export async function makeDeliveriesDue(tx: DbOrTx, endpointId: string): Promise<number> {
   const moved = rowsOf<{ id: string }>(
     await tx.execute(sql`
-      update deliveries d set next_attempt_at = now(), updated_at = now()
+      update delivery_queue d set next_attempt_at = now(), updated_at = now()
       where endpoint_id = ${endpointId} and state = 'pending' and next_attempt_at > now()
         and exists (select 1 from webhook_endpoints e join services s on s.id = e.service_id
                     where e.id = ${endpointId} and e.enabled and s.enabled)

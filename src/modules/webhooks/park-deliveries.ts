@@ -17,6 +17,6 @@ export function isParked(nextAttemptAt: Date): boolean {
 /** Parks every pending delivery of `endpointId` until a re-enable (order within lanes is kept by ids). */
 export async function parkDeliveries(tx: DbOrTx, endpointId: string): Promise<void> {
   await tx.execute(sql`
-    update deliveries set next_attempt_at = ${PARKED_UNTIL}::timestamptz, updated_at = now()
+    update delivery_queue set next_attempt_at = ${PARKED_UNTIL}::timestamptz, updated_at = now()
     where endpoint_id = ${endpointId} and state = 'pending' and next_attempt_at < ${PARKED_UNTIL}::timestamptz`);
 }

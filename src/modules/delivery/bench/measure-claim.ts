@@ -43,7 +43,7 @@ const events = Math.ceil(total / 3);
 await db.execute(sql`
   insert into events (id, type, body) select 'msg_' || i, 'projet.cree', '{"type":"projet.cree"}' from generate_series(1, ${events}) i`);
 await db.execute(sql`
-  insert into deliveries (event_id, endpoint_id, service_id, event_type, project_id, state, next_attempt_at)
+  insert into delivery_queue (event_id, endpoint_id, service_id, event_type, project_id, state, next_attempt_at)
   select 'msg_' || i, e.id, e.service_id, 'projet.cree', md5('p' || i)::uuid, 'pending', now() - interval '1 minute'
   from generate_series(1, ${events}) i cross join webhook_endpoints e order by i`);
 await db.execute(sql`analyze`);
