@@ -1,3 +1,6 @@
+-- No writer may change the deliveries while they are copied (a hub of the previous version still
+-- running during the deploy): held until the migrations commit, the table dropped by the next one.
+LOCK TABLE "deliveries" IN EXCLUSIVE MODE;--> statement-breakpoint
 CREATE TABLE "delivery_log" (
 	"id" bigint PRIMARY KEY NOT NULL,
 	"event_id" text NOT NULL,

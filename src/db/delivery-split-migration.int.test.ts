@@ -9,11 +9,14 @@ import { migrationsFolder } from "./client";
 
 const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: { idx: number; tag: string }[] };
 
+/** Applies the migrations `from`..`to` in one transaction, as drizzle's migrator does. */
 async function apply(db: PGlite, from: number, to: number) {
+  await db.exec("begin");
   for (const { tag } of journal.entries.filter((e) => e.idx >= from && e.idx <= to)) {
     const text = readFileSync(path.join(migrationsFolder, `${tag}.sql`), "utf8");
     for (const statement of text.split("--> statement-breakpoint")) if (statement.trim()) await db.exec(statement);
   }
+  await db.exec("commit");
 }
 
 const db = new PGlite();

@@ -543,7 +543,8 @@ export const deliveryAttempts = pgTable(
     /**
      * No foreign key: the check cost more than half of inserting an attempt row (19 of 33 ms per
      * 3,000), on the path of every delivery. Attempts are written only by the delivery core, for
-     * deliveries it holds or has just read; deliveries are never deleted.
+     * deliveries it holds or has just read; deliveries are deleted only with their attempts, by
+     * retention (purge-old-events.ts).
      */
     deliveryId: bigint("delivery_id", { mode: "number" }).notNull(),
     attemptNumber: integer("attempt_number").notNull(),

@@ -1,7 +1,7 @@
 // Connected services with what operators manage: endpoint (never its secret) and keys (prefix only).
-import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import { asc, count, desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { apiKeys, deliveries, services, webhookEndpoints } from "@/db/schema";
+import { apiKeys, deliveryQueue, services, webhookEndpoints } from "@/db/schema";
 import { AppError } from "@/modules/errors/app-error";
 import { heldChangesCount } from "@/modules/services/find-service";
 
@@ -48,9 +48,7 @@ export async function getServiceDetail(db: DbOrTx, serviceId: string) {
     .where(eq(apiKeys.serviceId, serviceId))
     .orderBy(desc(apiKeys.createdAt));
   // Shown in the confirmation of disabling the webhook or the service (issue #11): they will wait.
-  const [waiting] = await db
-    .select({ n: count() })
-    .from(deliveries)
-    .where(and(eq(deliveries.serviceId, serviceId), inArray(deliveries.state, ["pending", "in_flight"])));
+  // They are the queue's (pending or in flight), not the log's.
+  const [waiting] = await db.select({ n: count() }).from(deliveryQueue).where(eq(deliveryQueue.serviceId, serviceId));
   return { ...row.service, endpoint: viewEndpoint(row.endpoint, row.heldChanges), keys, waitingDeliveries: waiting?.n ?? 0 };
 }

@@ -45,7 +45,6 @@ export async function countReplayableFailed(db: DbOrTx, filter: FailedDeliveries
   return Number(row?.n ?? 0);
 }
 
-/** Puts the failed deliveries of `filter` back in the queue for `actor` (audited). Returns how many. */
 /** What a replay changes in a failed delivery put back in the queue: a fresh retry cycle, due now. */
 const requeued: Partial<Record<DeliveryColumn, SQL>> = {
   state: sql`'pending'`,
@@ -55,6 +54,7 @@ const requeued: Partial<Record<DeliveryColumn, SQL>> = {
   updated_at: sql`now()`,
 };
 
+/** Puts the failed deliveries of `filter` back in the queue for `actor` (audited). Returns how many. */
 export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFilter, actor: Actor): Promise<{ replayed: number }> {
   return db.transaction(async (tx) => {
     // A replayed delivery becomes its lane's head again, possibly while a later one of the lane is

@@ -2,15 +2,16 @@
 // receiver: they must only drive the delivery core (no Inngest server involved).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { deliveries, heldChanges, resyncMarks, webhookEndpoints } from "@/db/schema";
 import { useDatabase } from "@/db";
+import { rowsOf } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/test/test-database";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { startLoopbackReceiver, type LoopbackReceiver } from "@/modules/delivery/testing/loopback-receiver";
 import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";
-import { drainOutbox, markResyncEveryMinute, purgeDeliveries, releaseHeld } from "./delivery-functions";
+import { drainOutbox, markResyncEveryMinute, purgeDeliveries, releaseHeld, vacuumQueue } from "./delivery-functions";
 import { OUTBOX_KICK_EVENT } from "./client";
 
 let database: TestDatabase;
@@ -112,5 +113,18 @@ describe("inngest release-held-changes", () => {
     const queued = await database.db.select().from(deliveries).where(eq(deliveries.endpointId, target.endpointId!));
     expect(queued).toEqual([expect.objectContaining({ projectId, projectVersion: 2, eventType: "projet.modifie", state: "pending" })]);
     expect((await new InngestTestEngine({ function: releaseHeld }).execute()).result).toEqual({ released: 0 });
+  });
+});
+
+describe("inngest vacuum-delivery-queue", () => {
+  it("vacuums the queue once per period over every instance", async () => {
+    await database.db.execute(sql`delete from periodic_jobs where name = 'queue-vacuum'`);
+    expect((await new InngestTestEngine({ function: vacuumQueue }).execute()).result).toEqual({ vacuumed: true });
+    // Another instance's cron within the same period skips.
+    expect((await new InngestTestEngine({ function: vacuumQueue }).execute()).result).toEqual({ vacuumed: false });
+    const [stats] = rowsOf<{ vacuumed: boolean }>(
+      await database.db.execute(sql`select coalesce(last_vacuum, '-infinity') > now() - interval '1 minute' as vacuumed from pg_stat_user_tables where relname = 'delivery_queue'`),
+    );
+    expect(stats?.vacuumed).toBe(true);
   });
 });

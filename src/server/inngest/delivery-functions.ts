@@ -18,6 +18,7 @@ import { runRetentionPurge } from "@/modules/retention/run-retention-purge";
 import { observeAttempt } from "../metrics";
 import { traceAttempt } from "../telemetry/trace-delivery";
 import { inngest, OUTBOX_KICK_EVENT } from "./client";
+import { QUEUE_VACUUM_EVERY_MS, vacuumDeliveryQueue } from "@/modules/delivery/vacuum-delivery-queue";
 
 /** Rounds per run: each is a step, and a function may have at most 1000 steps. */
 export const MAX_DRAIN_ROUNDS = 200;
@@ -106,4 +107,16 @@ export const releaseHeld = inngest.createFunction(
   },
 );
 
-export const deliveryFunctions = [drainOutbox, purgeDeliveries, releaseHeld, markResyncEveryMinute];
+/** Vacuums the delivery queue every minute (vacuum-delivery-queue.ts), once over the instances. */
+export const vacuumQueue = inngest.createFunction(
+  { id: "vacuum-delivery-queue", name: "Nettoyer la file des livraisons", triggers: [{ cron: "* * * * *" }], concurrency: { limit: 1 } },
+  async ({ step }) =>
+    step.run("vacuum", async () => {
+      const db = await getDb();
+      if (!(await claimPeriodicJob(db, "queue-vacuum", QUEUE_VACUUM_EVERY_MS - 1_000))) return { vacuumed: false };
+      await vacuumDeliveryQueue(db);
+      return { vacuumed: true };
+    }),
+);
+
+export const deliveryFunctions = [drainOutbox, purgeDeliveries, releaseHeld, markResyncEveryMinute, vacuumQueue];

@@ -2,9 +2,9 @@
 // Woken by NOTIFY on `outbox` right after a commit (and by kickDelivery in-process), sleeping
 // otherwise until the next retry is due, with `pollMs` as a fallback for missed notifications.
 // Also purges what is past retention, hourly, and sweeps held changes left by a writer that raced
-// with a re-enable (release-held-changes.ts) and records a resync mark (mark-resync.ts) every few
-// seconds, and sends the alert mails (start-alert-ticks.ts, issue #11). With several workers (and web instances running this too), the purge and the sweep run
-// on one of them per period (claimPeriodicJob, issue #16); resync marks stay concurrent on purpose:
+// with a re-enable (release-held-changes.ts), vacuums the delivery queue (vacuum-delivery-queue.ts)
+// and records a resync mark (mark-resync.ts) every few seconds, and sends the alert mails (start-alert-ticks.ts, issue #11). With several workers (and web instances running this too), the purge, the sweep and the
+// vacuum run on one of them per period (claimPeriodicJob, issue #16); resync marks stay concurrent on purpose:
 // two instances' marks are two valid marks (a mark is a snapshot at a time, `on conflict do
 // nothing`), and more marks only make an `updatedSince` return fewer projects.
 import type { DatabaseHandle } from "@/db/client";
@@ -15,6 +15,7 @@ import { deliveryOptionsFromEnv } from "@/server/delivery-options-from-env";
 import { startDeliveryLoop } from "@/modules/delivery/run-delivery-loop";
 import { closeDeliveryPools } from "@/modules/delivery/post-webhook";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
+import { QUEUE_VACUUM_EVERY_MS, vacuumDeliveryQueue } from "@/modules/delivery/vacuum-delivery-queue";
 import { markResync } from "@/modules/projects/mark-resync";
 import { claimPeriodicJob } from "@/modules/retention/claim-periodic-job";
 import { runRetentionPurge, type RetentionSettings } from "@/modules/retention/run-retention-purge";
@@ -100,6 +101,17 @@ export async function startEmbeddedWorker(
   heldSweep.unref();
   void sweepHeld();
 
+  const vacuumQueue = async () => {
+    try {
+      if (!(await claimPeriodicJob(handle.db, "queue-vacuum", QUEUE_VACUUM_EVERY_MS - 1_000))) return;
+      await vacuumDeliveryQueue(handle.db);
+    } catch (error) {
+      logger.error("delivery queue vacuum failed", describeError(error), error);
+    }
+  };
+  const queueVacuum = setInterval(() => void vacuumQueue(), QUEUE_VACUUM_EVERY_MS);
+  queueVacuum.unref();
+
   const mark = () =>
     markResync(handle.db).catch((error: unknown) => logger.error("resync mark failed", describeError(error)));
   const markTick = setInterval(() => void mark(), RESYNC_MARK_MS);
@@ -114,6 +126,7 @@ export async function startEmbeddedWorker(
       clearTimeout(first);
       clearInterval(hourly);
       clearInterval(heldSweep);
+      clearInterval(queueVacuum);
       clearInterval(markTick);
       stopAlerts();
       await unlisten?.().catch(() => {});

@@ -1,0 +1,21 @@
+// The delivery queue's upkeep (issue #17). Every delivery passes through the queue: inserted,
+// leased, then deleted when it settles, so the queue's pages fill with dead versions at the rate of
+// the traffic while it only ever holds the backlog. A VACUUM makes that space reusable (and gives
+// back the empty pages at the end of the file), so that the queue's size follows the backlog, not
+// the traffic. PostgreSQL's autovacuum would come too (after a fifth of the table changed, a
+// minute apart at best); the embedded database, PGlite, has none.
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+
+/** How often the drivers vacuum the queue (ms): the embedded worker's tick and the Inngest cron. */
+export const QUEUE_VACUUM_EVERY_MS = 10_000;
+
+/**
+ * Vacuums `delivery_queue`, skipping it when another session holds a conflicting lock (another
+ * instance vacuuming: SKIP_LOCKED) rather than waiting. Runs outside any transaction (VACUUM
+ * cannot run in one): `db` must be the database handle, not a transaction. Cost: one pass over the
+ * queue's pages, which the backlog bounds.
+ */
+export async function vacuumDeliveryQueue(db: Db): Promise<void> {
+  await db.execute(sql`vacuum (skip_locked) delivery_queue`);
+}
