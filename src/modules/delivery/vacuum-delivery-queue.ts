@@ -14,7 +14,10 @@ export const QUEUE_VACUUM_EVERY_MS = 10_000;
  * Vacuums `delivery_queue`, skipping it when another session holds a conflicting lock (another
  * instance vacuuming: SKIP_LOCKED) rather than waiting. Runs outside any transaction (VACUUM
  * cannot run in one): `db` must be the database handle, not a transaction. Cost: one pass over the
- * queue's pages, which the backlog bounds.
+ * queue's pages, which the backlog bounds. Giving back the empty pages at the end of the file
+ * takes the table's strongest lock, only when nobody holds any lock on it and for at most ~20 ms
+ * (PostgreSQL gives up as soon as a claim waits). The hub's database role must own the table
+ * (it runs the migrations): PostgreSQL skips a table it does not own with a mere warning.
  */
 export async function vacuumDeliveryQueue(db: Db): Promise<void> {
   await db.execute(sql`vacuum (skip_locked) delivery_queue`);

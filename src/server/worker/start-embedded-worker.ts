@@ -101,12 +101,19 @@ export async function startEmbeddedWorker(
   heldSweep.unref();
   void sweepHeld();
 
+  // One vacuum at a time in this process: on PGlite (one session) a second would queue behind the
+  // first, and every query behind both.
+  let vacuuming = false;
   const vacuumQueue = async () => {
+    if (vacuuming) return;
+    vacuuming = true;
     try {
       if (!(await claimPeriodicJob(handle.db, "queue-vacuum", QUEUE_VACUUM_EVERY_MS - 1_000))) return;
       await vacuumDeliveryQueue(handle.db);
     } catch (error) {
       logger.error("delivery queue vacuum failed", describeError(error), error);
+    } finally {
+      vacuuming = false;
     }
   };
   const queueVacuum = setInterval(() => void vacuumQueue(), QUEUE_VACUUM_EVERY_MS);
