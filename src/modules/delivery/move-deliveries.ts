@@ -32,6 +32,20 @@ export type DeliveryColumn = (typeof DELIVERY_COLUMNS)[number];
 
 type Table = "delivery_queue" | "delivery_log";
 
+/** The column list of both tables, for an INSERT (`insert into … (${deliveryColumnsSql})`). */
+export const deliveryColumnsSql = sql.raw(DELIVERY_COLUMNS.join(", "));
+
+/**
+ * The select list of a delivery row read under alias `from`: each column as it is, unless `set`
+ * gives an expression for it. Same order as `deliveryColumnsSql`.
+ */
+export function deliveryValuesSql(from: string, set: Partial<Record<DeliveryColumn, SQL>> = {}): SQL {
+  return sql.join(
+    DELIVERY_COLUMNS.map((c) => set[c] ?? sql.raw(`${from}.${c}`)),
+    sql`, `,
+  );
+}
+
 /**
  * SQL that moves the rows of `from` matching `where` (on alias `d`) to `to`: each column keeps
  * its value unless `set` gives an expression for it (on alias `moved`, the row as it was).
@@ -47,11 +61,9 @@ export function moveDeliveriesSql(options: {
   set?: Partial<Record<DeliveryColumn, SQL>>;
   returning?: SQL;
 }): SQL {
-  const set = options.set ?? {};
-  const values = DELIVERY_COLUMNS.map((c) => set[c] ?? sql.raw(`moved.${c}`));
   return sql`
     with ${options.ctes ? sql`${options.ctes},` : sql``} moved as (delete from ${sql.raw(options.from)} d where ${options.where} returning d.*)
-    insert into ${sql.raw(options.to)} (${sql.raw(DELIVERY_COLUMNS.join(", "))})
-    select ${sql.join(values, sql`, `)} from moved
+    insert into ${sql.raw(options.to)} (${deliveryColumnsSql})
+    select ${deliveryValuesSql("moved", options.set)} from moved
     returning ${options.returning ?? sql`id`}`;
 }

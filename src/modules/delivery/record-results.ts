@@ -1,11 +1,12 @@
 // Writes the outcome of a batch of attempts in one transaction: the deliveries' next state, the
 // append-only attempt rows and the endpoints' health. A result is accepted only while its worker
 // still holds the lease for that attempt; a worker whose lease was taken over writes nothing.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
 import type { AttemptOutcome } from "./attempt-delivery";
 import type { ClaimedDelivery } from "./claim-deliveries";
 import { nextRetryDelay, parseRetryAfter } from "./compute-retry";
+import { deliveryColumnsSql, deliveryValuesSql, type DeliveryColumn } from "./move-deliveries";
 import type { DeliveryOptions } from "./delivery-options";
 import { recordEndpointHealth, type EndpointHealthOptions, type HealthSummary } from "./record-endpoint-health";
 
@@ -36,6 +37,19 @@ function errorSummary(outcome: AttemptOutcome): string | null {
   if (outcome.errorClass === "http") return `HTTP ${outcome.statusCode}`;
   return `${outcome.errorClass}: ${outcome.errorMessage ?? ""}`.slice(0, 500);
 }
+
+/** What the log row of a settled delivery (alias `d`, its outcome `v`) takes from the outcome. */
+const settledValues: Partial<Record<DeliveryColumn, SQL>> = {
+  state: sql`v.state`,
+  retry_step: sql`v.retry_step`,
+  next_trigger: sql`'auto'`,
+  lease_owner: sql`null`,
+  lease_expires_at: sql`null`,
+  last_status_code: sql`v.status`,
+  last_error: sql`v.error`,
+  delivered_at: sql`case when v.state = 'delivered' then now() else d.delivered_at end`,
+  updated_at: sql`now()`,
+};
 
 export type RecordSummary = HealthSummary & { recorded: number; delivered: number };
 
@@ -107,12 +121,8 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
           returning d.*
         ),
         logged as (
-          insert into delivery_log (id, event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view,
-            state, attempt_count, retry_step, next_trigger, next_attempt_at, last_status_code, last_error, delivered_at,
-            created_at, updated_at)
-          select d.id, d.event_id, d.endpoint_id, d.service_id, d.event_type, d.project_id, d.project_version, d.receiver_view,
-            v.state, d.attempt_count, v.retry_step, 'auto', d.next_attempt_at, v.status, v.error,
-            case when v.state = 'delivered' then now() else d.delivered_at end, d.created_at, now()
+          insert into delivery_log (${deliveryColumnsSql})
+          select ${deliveryValuesSql("d", settledValues)}
           from settled d join v on v.id = d.id
         ),
         done as (select id from upd union all select id from settled),
