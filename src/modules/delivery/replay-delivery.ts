@@ -85,7 +85,8 @@ export async function replayDelivery(
       .where(eq(deliveryLog.id, deliveryId))
       .for("update", { of: deliveryLog });
     if (!row) {
-      const [queued] = rowsOf(await tx.execute(sql`select 1 from delivery_queue where id = ${deliveryId}`));
+      // Queued, or gone (retention): one read of both tables, in one snapshot.
+      const [queued] = rowsOf(await tx.execute(sql`select 1 from deliveries where id = ${deliveryId}`));
       if (!queued) throw new AppError("not_found", "Livraison introuvable.");
       throw new AppError("conflict", "Cette livraison est déjà en file d'attente : elle sera tentée automatiquement.");
     }

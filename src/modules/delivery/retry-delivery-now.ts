@@ -40,10 +40,11 @@ export async function retryDeliveryNow(db: Db, scope: DeliveryScope, actor: Acto
         for update of d`),
     );
     if (!row) {
-      // Not queued: settled (in the log), or unknown.
+      // Not queued: settled, or unknown (one read of both tables, in one snapshot: a delivery
+      // settling meanwhile is found).
       const [settled] = rowsOf<{ id: string | number }>(
         await tx.execute(sql`
-          select d.id from delivery_log d
+          select d.id from deliveries d
           where ${deliveryScopeCondition(scope, { id: sql`d.id`, serviceId: sql`d.service_id` })}`),
       );
       if (!settled) throw new AppError("not_found", `Livraison n° ${scope.deliveryId} introuvable.`);
