@@ -21,7 +21,7 @@ import {
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const ts = <N extends string>(name: N) => timestamp(name, { withTimezone: true, mode: "date" });
 
 // ---------------------------------------------------------------------------------------------
 // Reference data and connected services

@@ -189,13 +189,6 @@ export async function claimDeliveries(
                     d.attempt_count, d.retry_step, d.next_trigger, d.id = any(${lostIds}::bigint[]) as lost, s.slug as service_slug,
                     e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
         ),
-        -- A queued delivery whose event is gone cannot be sent, and as its lane's head it would hold
-        -- the lane for ever: retention can delete an old event while an operator's replay moves its
-        -- delivery back to the queue (purge-old-events.ts reads the queue before that commit).
-        orphaned as (
-          delete from delivery_queue d
-          where d.id = any(${ids}::bigint[]) and not exists (select 1 from events ev where ev.id = d.event_id)
-        ),
         -- The previous holder may or may not have reached the receiver: say so in the log.
         lost as (
           insert into delivery_attempts (delivery_id, attempt_number, trigger, started_at, error_class, error_message)

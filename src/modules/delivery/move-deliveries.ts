@@ -2,33 +2,33 @@
 // (delivered, or failed for good): issue #17, schema.ts `deliveryQueue` and `deliveryLog`. Moving
 // it is one statement, a delete returning the row and an insert of it into the other table, with
 // its id and every column kept unless the move sets it.
-import { sql, type SQL } from "drizzle-orm";
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import { deliveryQueue } from "@/db/schema";
 
-/** The columns of both tables, in their order (schema.ts `deliveryColumns`, plus the id). */
-export const DELIVERY_COLUMNS = [
-  "id",
-  "event_id",
-  "endpoint_id",
-  "service_id",
-  "event_type",
-  "project_id",
-  "project_version",
-  "receiver_view",
-  "state",
-  "attempt_count",
-  "retry_step",
-  "next_trigger",
-  "next_attempt_at",
-  "lease_owner",
-  "lease_expires_at",
-  "last_status_code",
-  "last_error",
-  "delivered_at",
-  "created_at",
-  "updated_at",
-] as const;
+type QueueColumns = typeof deliveryQueue._.columns;
+type QueueField = keyof typeof deliveryQueue.$inferSelect;
 
-export type DeliveryColumn = (typeof DELIVERY_COLUMNS)[number];
+/** A column of both tables, by its SQL name. */
+export type DeliveryColumn = { [K in QueueField]: QueueColumns[K]["_"]["name"] }[QueueField];
+
+/**
+ * The columns of both tables, in their order: read from the schema (the queue and the log are
+ * built from the same columns, schema.ts `deliveryColumns`), so a column added there is moved too.
+ */
+export const DELIVERY_COLUMNS = Object.values(getTableColumns(deliveryQueue)).map((c) => c.name as DeliveryColumn);
+
+/**
+ * What a replay changes in a settled delivery it puts back in the queue to wait for its turn: a
+ * fresh retry cycle, due now, its next attempt logged `manual` (replay-delivery.ts when its lane is
+ * busy, replay-failed-deliveries.ts).
+ */
+export const requeuedForReplay: Partial<Record<DeliveryColumn, SQL>> = {
+  state: sql`'pending'`,
+  next_attempt_at: sql`now()`,
+  retry_step: sql`0`,
+  next_trigger: sql`'manual'`,
+  updated_at: sql`now()`,
+};
 
 type Table = "delivery_queue" | "delivery_log";
 

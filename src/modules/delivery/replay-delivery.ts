@@ -20,7 +20,7 @@ import { attemptDelivery } from "./attempt-delivery";
 import { deliveryScopeCondition, type DeliveryScope } from "./delivery-scope";
 import { type DeliveryOptions } from "./delivery-options";
 import { laneIsBusy } from "./hold-lane-for-replay";
-import { moveDeliveriesSql } from "./move-deliveries";
+import { moveDeliveriesSql, requeuedForReplay } from "./move-deliveries";
 import { recordEndpointHealth, type EndpointHealthOptions } from "./record-endpoint-health";
 
 /**
@@ -100,7 +100,7 @@ export async function replayDelivery(
           from: "delivery_log",
           to: "delivery_queue",
           where: sql`d.id = ${deliveryId}`,
-          set: { state: sql`'pending'`, next_attempt_at: sql`now()`, retry_step: sql`0`, next_trigger: sql`'manual'`, updated_at: sql`now()` },
+          set: requeuedForReplay,
         }),
       );
       await writeAudit(tx, actor, {
@@ -131,15 +131,14 @@ export async function replayDelivery(
         }),
       ),
     );
-    const reservedAttempt = { attemptNumber: reserved!.attempt_count };
     await writeAudit(tx, actor, {
       action: "delivery.replay",
       targetType: "delivery",
       targetId: String(deliveryId),
       before: { state: row.state },
-      after: { attempt: reservedAttempt.attemptNumber },
+      after: { attempt: reserved!.attempt_count },
     });
-    return { ...row, body, attemptNumber: reservedAttempt.attemptNumber };
+    return { ...row, body, attemptNumber: reserved!.attempt_count };
   });
   if (target === null) return { deliveryId, state: "pending" };
 

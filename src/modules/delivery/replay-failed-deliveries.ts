@@ -6,7 +6,7 @@ import { projectIdBounds } from "@/modules/console/project-id-filter";
 import { writeAudit, type Actor } from "@/modules/audit/write-audit";
 import { OUTBOX_CHANNEL } from "@/modules/outbox/enqueue-event";
 import { pushBackLanesSql } from "./hold-lane-for-replay";
-import { moveDeliveriesSql, type DeliveryColumn } from "./move-deliveries";
+import { moveDeliveriesSql, requeuedForReplay } from "./move-deliveries";
 
 export type FailedDeliveriesFilter = {
   serviceId?: string;
@@ -45,15 +45,6 @@ export async function countReplayableFailed(db: DbOrTx, filter: FailedDeliveries
   return Number(row?.n ?? 0);
 }
 
-/** What a replay changes in a failed delivery put back in the queue: a fresh retry cycle, due now. */
-const requeued: Partial<Record<DeliveryColumn, SQL>> = {
-  state: sql`'pending'`,
-  next_attempt_at: sql`now()`,
-  retry_step: sql`0`,
-  next_trigger: sql`'manual'`,
-  updated_at: sql`now()`,
-};
-
 /** Puts the failed deliveries of `filter` back in the queue for `actor` (audited). Returns how many. */
 export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFilter, actor: Actor): Promise<{ replayed: number }> {
   return db.transaction(async (tx) => {
@@ -84,7 +75,7 @@ export async function replayFailedDeliveries(db: Db, filter: FailedDeliveriesFil
               ${pushBackLanesSql(sql`select distinct endpoint_id, project_id from picked where project_id is not null`, sql`select id from picked`)}
             )`,
           where: sql`d.id in (select id from picked)`,
-          set: requeued,
+          set: requeuedForReplay,
         }),
       ),
     );

@@ -4,7 +4,10 @@ import { eq, sql } from "drizzle-orm";
 import { alertMails, auditLog, deliveries, deliveryAttempts, deliveryLog, events } from "@/db/schema";
 import { getProjectDetail } from "@/modules/console/get-project-detail";
 import { changeProject, seedProject, seedService } from "@/modules/delivery/testing/seed-receivers";
-import { createTestDatabase, type TestDatabase } from "@/test/test-database";
+import { createTestDatabase, skipWithoutPostgres, type TestDatabase } from "@/test/test-database";
+import { openDatabase } from "@/db/client";
+import { moveDeliveriesSql, requeuedForReplay } from "@/modules/delivery/move-deliveries";
+import { purgeOldEvents } from "./purge-old-events";
 import { claimPeriodicJob } from "./claim-periodic-job";
 import { runRetentionPurge } from "./run-retention-purge";
 import { setDeliveries } from "@/modules/delivery/testing/put-deliveries";
@@ -67,6 +70,43 @@ describe("runRetentionPurge", () => {
     expect(pending!.state).toBe("pending");
     // Nothing more to do: a second run removes nothing.
     expect(await runRetentionPurge(database.db, { webhookDays: 30, eventDays: 90, auditDays: 365 })).toMatchObject({ events: 0, audit: 0 });
+  });
+});
+
+describe("runRetentionPurge and a replay", () => {
+  it("keeps an old event whose delivery a replay is moving back to the queue, and after the replay's commit (issue #17)", async () => {
+    if (skipWithoutPostgres("retention beside a replay in another session")) return;
+    const author = await seedService(database.db, "auteur-rejeu-retention");
+    await seedService(database.db, "cible-rejeu-retention", "http://127.0.0.1:9/hook");
+    const projectId = await seedProject(database.db, author.serviceId);
+    const { eventId } = await changeProject(database.db, projectId, author.serviceId);
+    await age(eventId, 100, "delivered");
+    const replay = await openDatabase({ url: database.url!, poolSize: 1 });
+    try {
+      // What a replay does before its commit: the event's key-share lock, then the move.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let moved!: () => void;
+      const inQueue = new Promise<void>((resolve) => (moved = resolve));
+      const replaying = replay.db.transaction(async (tx) => {
+        await tx.execute(sql`select id from events where id = ${eventId} for key share`);
+        await tx.execute(
+          moveDeliveriesSql({ from: "delivery_log", to: "delivery_queue", where: sql`d.event_id = ${eventId}`, set: requeuedForReplay }),
+        );
+        moved();
+        await held;
+      });
+      await inQueue;
+      expect(await purgeOldEvents(database.db, { retentionDays: 90 })).toEqual({ events: 0 });
+      release();
+      await replaying;
+      expect(await purgeOldEvents(database.db, { retentionDays: 90 })).toEqual({ events: 0 });
+      expect(await database.db.select({ id: events.id }).from(events).where(eq(events.id, eventId))).toHaveLength(1);
+      const [queued] = await database.db.select().from(deliveries).where(eq(deliveries.eventId, eventId));
+      expect(queued).toMatchObject({ state: "pending", nextTrigger: "manual" });
+    } finally {
+      await replay.close();
+    }
   });
 });
 

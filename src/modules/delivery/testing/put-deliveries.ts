@@ -38,8 +38,8 @@ export async function setDeliveries(
   changes: { state?: DeliveryState; set?: Partial<Record<DeliveryColumn, SQL>> },
 ): Promise<number> {
   const set: Partial<Record<DeliveryColumn, SQL>> = { ...changes.set };
-  if (changes.state) set.state = sql`${changes.state}::text`;
   if (changes.state) {
+    set.state = sql`${changes.state}::text`;
     const [from, to] = settled(changes.state) ? (["delivery_queue", "delivery_log"] as const) : (["delivery_log", "delivery_queue"] as const);
     await db.execute(moveDeliveriesSql({ from, to, where, set }));
   }
