@@ -90,11 +90,11 @@ async function seed(db: Db, endpoints: { id: string; service_id: string }[]) {
       tx.execute(
         sql.raw(`
           insert into delivery_log (id, event_id, endpoint_id, service_id, event_type, project_id, project_version, receiver_view, state,
-                                  attempt_count, retry_step, next_attempt_at, last_status_code, last_error, delivered_at, created_at, updated_at)
+                                  attempt_count, last_status_code, last_error, delivered_at, created_at, updated_at)
           select nextval(pg_get_serial_sequence('delivery_queue', 'id')), e.id, ep.endpoint_id, ep.service_id, e.type,
                  e.project_id, e.project_version, '{"externalId":"bench","statut":null}'::jsonb,
                  case when e.g % 100 < 90 then 'delivered' else 'failed' end,
-                 ${PER_DELIVERY}, ${PER_DELIVERY}, e.created_at,
+                 ${PER_DELIVERY},
                  case when e.g % 100 < 90 then 200 else 503 end,
                  case when e.g % 100 < 90 then null else 'http 503' end,
                  case when e.g % 100 < 90 then e.created_at + interval '40 ms' else null end,

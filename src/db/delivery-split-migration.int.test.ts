@@ -1,6 +1,7 @@
-// Migrations 0033–0034 (issue #17) on a database that already holds deliveries: each one moves to
-// the table of its state with its id, and ids given afterwards follow the largest one. Runs the
-// committed SQL files themselves, in order, on an in-memory PGlite.
+// Migrations 0033–0035 (issue #17) on a database that already holds deliveries: each one moves to
+// the table of its state with its id, and ids given afterwards follow the largest one; then the log
+// stops storing the queue's own columns, its rows still read through the view. Runs the committed
+// SQL files themselves, in order, on an in-memory PGlite.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -60,5 +61,21 @@ describe("migration to the delivery queue and log", () => {
       `insert into delivery_queue (event_id, endpoint_id, service_id, event_type) values ('msg_5', '${ep}', '${sv}', 'projet.cree') returning id::int`,
     )).rows;
     expect(next!.id).toBe(Math.max(...before.map((r) => r.id)) + 1);
+
+    // 0035: the log without the queue's columns; its rows read through the view as settled ones.
+    await apply(db, 35, 35);
+    const settled = (await db.query<{ id: number; state: string; attempt_count: number; retry_step: number; next_trigger: string; lease_owner: string | null; same_time: boolean }>(
+      `select id::int, state, attempt_count, retry_step, next_trigger, lease_owner, next_attempt_at = updated_at as same_time
+       from deliveries where state in ('delivered', 'failed') order by id`,
+    )).rows;
+    expect(settled).toEqual([
+      { id: idOf("msg_1"), state: "delivered", attempt_count: 1, retry_step: 0, next_trigger: "auto", lease_owner: null, same_time: true },
+      { id: idOf("msg_2"), state: "failed", attempt_count: 7, retry_step: 0, next_trigger: "auto", lease_owner: null, same_time: true },
+    ]);
+    const logColumns = (await db.query<{ column_name: string }>(
+      `select column_name from information_schema.columns where table_name = 'delivery_log' and column_name in ('retry_step', 'next_trigger', 'next_attempt_at', 'lease_owner', 'lease_expires_at')`,
+    )).rows;
+    expect(logColumns).toEqual([]);
+    expect((await db.query(`select id from deliveries`)).rows).toHaveLength(5);
   });
 });

@@ -41,10 +41,6 @@ function errorSummary(outcome: AttemptOutcome): string | null {
 /** What the log row of a settled delivery (alias `d`, its outcome `v`) takes from the outcome. */
 const settledValues: Partial<Record<DeliveryColumn, SQL>> = {
   state: sql`v.state`,
-  retry_step: sql`v.retry_step`,
-  next_trigger: sql`'auto'`,
-  lease_owner: sql`null`,
-  lease_expires_at: sql`null`,
   last_status_code: sql`v.status`,
   last_error: sql`v.error`,
   delivered_at: sql`case when v.state = 'delivered' then now() else d.delivered_at end`,
@@ -121,8 +117,8 @@ export async function recordResults(db: Db, owner: string, results: DeliveryResu
           returning d.*
         ),
         logged as (
-          insert into delivery_log (${deliveryColumnsSql})
-          select ${deliveryValuesSql("d", settledValues)}
+          insert into delivery_log (${deliveryColumnsSql("delivery_log")})
+          select ${deliveryValuesSql("delivery_log", "d", settledValues)}
           from settled d join v on v.id = d.id
         ),
         done as (select id from upd union all select id from settled),

@@ -178,8 +178,6 @@ export async function replayDelivery(
             state: sql`${ok ? "delivered" : target.state}::text`,
             last_status_code: sql`${outcome.statusCode}::int`,
             last_error: sql`${lastError}::text`,
-            lease_owner: sql`null`,
-            lease_expires_at: sql`null`,
             delivered_at: ok ? sql`now()` : sql`moved.delivered_at`,
             updated_at: sql`now()`,
           },

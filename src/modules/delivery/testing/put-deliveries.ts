@@ -1,8 +1,8 @@
 // Test helpers: deliveries in a given state, in the table of that state (the queue while pending or
 // in flight, the log once settled: schema.ts), as the product would have put them.
-import { sql, type SQL } from "drizzle-orm";
+import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type DbOrTx } from "@/db/client";
-import { deliveryLog, deliveryQueue, type DeliveryState } from "@/db/schema";
+import { deliveries, deliveryLog, deliveryQueue, type DeliveryState } from "@/db/schema";
 import { moveDeliveriesSql, type DeliveryColumn } from "../move-deliveries";
 
 type NewDelivery = typeof deliveryQueue.$inferInsert;
@@ -14,10 +14,13 @@ export async function insertDeliveries(db: DbOrTx, rows: NewDelivery[]): Promise
   const out: (typeof deliveryQueue.$inferSelect)[] = [];
   for (const row of rows) {
     if (settled(row.state)) {
-      const [inserted] = await db
+      // The log stores no next attempt nor lease (schema.ts `queueColumns`): the view shows them as it does for a settled row.
+      const { retryStep: _r, nextTrigger: _t, nextAttemptAt: _n, leaseOwner: _o, leaseExpiresAt: _e, ...stored } = row;
+      const [{ id }] = (await db
         .insert(deliveryLog)
-        .values({ ...row, id: sql`nextval(pg_get_serial_sequence('delivery_queue', 'id'))` as unknown as number })
-        .returning();
+        .values({ ...stored, id: sql`nextval(pg_get_serial_sequence('delivery_queue', 'id'))` as unknown as number })
+        .returning({ id: deliveryLog.id })) as [{ id: number }];
+      const [inserted] = await db.select().from(deliveries).where(eq(deliveries.id, id));
       out.push(inserted!);
     } else {
       const [inserted] = await db.insert(deliveryQueue).values(row).returning();
@@ -38,15 +41,21 @@ export async function setDeliveries(
   changes: { state?: DeliveryState; set?: Partial<Record<DeliveryColumn, SQL>> },
 ): Promise<number> {
   const set: Partial<Record<DeliveryColumn, SQL>> = { ...changes.set };
+  if (Object.keys(set).length === 0 && !changes.state) throw new Error("setDeliveries: nothing to set");
+  if (changes.state) set.state = sql`${changes.state}::text`;
+  // Each table gets the columns it stores: the log has no next attempt nor lease (schema.ts `queueColumns`).
+  const storedBy = (table: "delivery_queue" | "delivery_log") => {
+    const names = Object.values(getTableColumns(table === "delivery_queue" ? deliveryQueue : deliveryLog)).map((c) => c.name);
+    return Object.fromEntries(Object.entries(set).filter(([column]) => names.includes(column))) as Partial<Record<DeliveryColumn, SQL>>;
+  };
   if (changes.state) {
-    set.state = sql`${changes.state}::text`;
     const [from, to] = settled(changes.state) ? (["delivery_queue", "delivery_log"] as const) : (["delivery_log", "delivery_queue"] as const);
-    await db.execute(moveDeliveriesSql({ from, to, where, set }));
+    await db.execute(moveDeliveriesSql({ from, to, where, set: storedBy(to) }));
   }
-  const assignments = Object.entries(set).map(([column, value]) => sql`${sql.raw(column)} = ${value}`);
-  if (assignments.length === 0) throw new Error("setDeliveries: nothing to set");
   let n = 0;
-  for (const table of ["delivery_queue", "delivery_log"]) {
+  for (const table of ["delivery_queue", "delivery_log"] as const) {
+    const assignments = Object.entries(storedBy(table)).map(([column, value]) => sql`${sql.raw(column)} = ${value}`);
+    if (assignments.length === 0) continue;
     n += rowsOf(await db.execute(sql`update ${sql.raw(table)} d set ${sql.join(assignments, sql`, `)} where ${where} returning d.id`)).length;
   }
   return n;
