@@ -586,6 +586,34 @@ export const deliveryAttempts = pgTable(
   ],
 );
 
+/**
+ * Settled deliveries counted by the UTC day they were created, receiving service and state: what
+ * the dashboard and the agents' space chart (count-deliveries-per-day.ts, get-dashboard-stats.ts)
+ * read instead of counting the log, whose millions of rows took seconds to count. Kept by the
+ * log's own triggers (migration 0036): every insert into the log adds, every delete (replay,
+ * retention) subtracts, in the statement that changes the log, so the counts cannot drift from it.
+ */
+export const deliveryLogDailyCounts = pgTable(
+  "delivery_log_daily_counts",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    serviceId: uuid("service_id").notNull(),
+    state: text("state", { enum: deliveryStates }).notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.serviceId, t.state] })],
+);
+
+/**
+ * Delivery attempts counted by the UTC day they started, and how many the receiver accepted (a 2xx
+ * with no error): the dashboard's success rate. Kept by the attempts' triggers (migration 0036).
+ */
+export const deliveryAttemptDailyCounts = pgTable("delivery_attempt_daily_counts", {
+  day: date("day", { mode: "string" }).primaryKey(),
+  attempts: bigint("attempts", { mode: "number" }).notNull(),
+  succeeded: bigint("succeeded", { mode: "number" }).notNull(),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Operators, console sessions (next-auth drizzle adapter tables) and audit log
 // ---------------------------------------------------------------------------------------------

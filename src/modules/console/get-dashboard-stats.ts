@@ -1,8 +1,19 @@
 // Dashboard figures: deliveries per state, success rate, backlog, per-service health and a daily
 // series over the last two weeks. Aggregates only: no payload, no personal data.
+// Settled deliveries and attempts are read from their daily counts, kept by the tables' triggers
+// (schema.ts `deliveryLogDailyCounts`, `deliveryAttemptDailyCounts`): counting millions of rows made
+// this page take 2 s at 2.5 M deliveries and 10 M attempts (issue #17). The queue is counted as it is.
 import { count, eq, gte, min, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { deliveries, deliveryAttempts, deliveryStates, services, webhookEndpoints, type DeliveryState } from "@/db/schema";
+import {
+  deliveryAttemptDailyCounts,
+  deliveryLogDailyCounts,
+  deliveryQueue,
+  deliveryStates,
+  services,
+  webhookEndpoints,
+  type DeliveryState,
+} from "@/db/schema";
 import { countQueuedEvents } from "@/modules/outbox/expand-events";
 import { heldChangesCount } from "@/modules/services/find-service";
 import { endpointStateKind } from "@/modules/services/endpoint-state";
@@ -43,16 +54,27 @@ const emptyStates = (): Record<DeliveryState, number> => ({ pending: 0, in_fligh
  */
 export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14) {
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
-  const perServiceRows = await db
+  const queuedRows = await db
     .select({
-      serviceId: deliveries.serviceId,
-      state: deliveries.state,
+      serviceId: deliveryQueue.serviceId,
+      state: deliveryQueue.state,
       n: count(),
-      retrying: sql<number>`count(*) filter (where ${deliveries.attemptCount} > 0)`.mapWith(Number),
-      oldest: min(deliveries.createdAt),
+      retrying: sql<number>`count(*) filter (where ${deliveryQueue.attemptCount} > 0)`.mapWith(Number),
+      oldest: min(deliveryQueue.createdAt),
     })
-    .from(deliveries)
-    .groupBy(deliveries.serviceId, deliveries.state);
+    .from(deliveryQueue)
+    .groupBy(deliveryQueue.serviceId, deliveryQueue.state);
+  const settledRows = await db
+    .select({
+      serviceId: deliveryLogDailyCounts.serviceId,
+      state: deliveryLogDailyCounts.state,
+      n: sql<number>`sum(${deliveryLogDailyCounts.n})`.mapWith(Number),
+      retrying: sql<number>`0`.mapWith(Number),
+      oldest: sql<Date | null>`null`,
+    })
+    .from(deliveryLogDailyCounts)
+    .groupBy(deliveryLogDailyCounts.serviceId, deliveryLogDailyCounts.state);
+  const perServiceRows = [...queuedRows, ...settledRows];
   const totals = emptyStates();
   const perService = new Map<string, { byState: Record<DeliveryState, number>; retrying: number; oldestWaitingAt: Date | null }>();
   for (const row of perServiceRows) {
@@ -67,13 +89,14 @@ export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14)
     perService.set(row.serviceId, entry);
   }
 
+  // Attempts started on the period's days (`start` is a UTC midnight).
   const [attemptRow] = await db
     .select({
-      total: count(),
-      succeeded: sql<number>`count(*) filter (where ${deliveryAttempts.statusCode} between 200 and 299 and ${deliveryAttempts.errorClass} is null)`.mapWith(Number),
+      total: sql<number>`coalesce(sum(${deliveryAttemptDailyCounts.attempts}), 0)`.mapWith(Number),
+      succeeded: sql<number>`coalesce(sum(${deliveryAttemptDailyCounts.succeeded}), 0)`.mapWith(Number),
     })
-    .from(deliveryAttempts)
-    .where(gte(deliveryAttempts.startedAt, start));
+    .from(deliveryAttemptDailyCounts)
+    .where(gte(deliveryAttemptDailyCounts.day, start.toISOString().slice(0, 10)));
   const attempts = { total: attemptRow?.total ?? 0, succeeded: attemptRow?.succeeded ?? 0 };
 
   const serviceRows = await db

@@ -11,6 +11,7 @@ import { purgeOldEvents } from "./purge-old-events";
 import { claimPeriodicJob } from "./claim-periodic-job";
 import { runRetentionPurge } from "./run-retention-purge";
 import { setDeliveries } from "@/modules/delivery/testing/put-deliveries";
+import { dailyCountsDrift } from "@/modules/console/testing/daily-counts-drift";
 
 let database: TestDatabase;
 
@@ -70,6 +71,8 @@ describe("runRetentionPurge", () => {
     expect(pending!.state).toBe("pending");
     // Nothing more to do: a second run removes nothing.
     expect(await runRetentionPurge(database.db, { webhookDays: 30, eventDays: 90, auditDays: 365 })).toMatchObject({ events: 0, audit: 0 });
+    // The dashboard's daily counts lost what retention deleted (and followed the aging above).
+    expect(await dailyCountsDrift(database.db)).toEqual([]);
   });
 });
 
