@@ -127,18 +127,31 @@ function startOf(mark: Mark | null): Position {
   return { txid: String(BigInt(mark.snapshot.slice(0, mark.snapshot.indexOf(":"))) - 1n), id: LAST_ID };
 }
 
+/** What the page statement returns, in one row (`pageStatement`). */
+export type PageRow = {
+  /** With `render`: the JSON texts of the page's projects joined by ',' in (txid, id) order ('' when none); else null. */
+  items: string | null;
+  /** The position of the page's last project, null for an empty page. */
+  last_txid: string | null;
+  last_id: string | null;
+  /** Whether a visible row lies after the page, below the horizon or at or above it (the probe). */
+  more: boolean;
+};
+
 /**
- * The page query: up to `limit` rows after `position` below the horizon, in index order, that the
- * traversal's `mark` (a pg_snapshot as text, or null) does not see, and one row `beyond: true` when
- * such visible rows exist at or above the horizon. Both parts are ranges of `projects_resync_idx`
- * that start at their lower bound: the page from `position` up to the horizon, the `beyond` probe
- * from the later of `position` and the horizon, so a page reads about `limit` index entries at any
- * depth (issue #17, "resync depth"). The probe once said `(txid, id) > position and txid >= horizon`:
- * two lower bounds on `txid` that the planner could not merge, so it walked the index from the
- * position, or scanned the table (100,000 rows read per page at the start of a 100k traversal).
- * With `render`, each row of the page also carries `item`, the JSON text of its project as the
- * reader sees it (render-projet-json.ts); the probe's row has a null one.
- * Exported for the plan check of its test.
+ * The page query, one row (`PageRow`): up to `limit` rows after `position` below the horizon, in index
+ * order, that the traversal's `mark` (a pg_snapshot as text, or null) does not see, and whether such a
+ * visible row lies after them (`more`), below the horizon (a next page) or at or above it. Both parts
+ * are ranges of `projects_resync_idx` that start at their lower bound: the page from `position` up to
+ * the horizon, the probe from the page's last row, or, when the page took every row below the horizon,
+ * from the later of that row (or `position`) and the horizon, so a page reads about `limit` index
+ * entries at any depth (issue #17, "resync depth"). The probe once said `(txid, id) > position and
+ * txid >= horizon`: two lower bounds on `txid` that the planner could not merge, so it walked the index
+ * from the position, or scanned the table (100,000 rows read per page at the start of a 100k traversal).
+ * With `render`, the row also carries `items`, the JSON text of the page's projects as the reader sees
+ * them (render-projet-json.ts), already joined: one row of 400 KB costs the hub one string, where 500
+ * rows cost it 500 parsed rows, their objects and a join (issue #17).
+ * Exported for the plan check of its test and the plan script (scripts/bench/resync-plan.ts).
  */
 export function pageStatement(position: Position, mark: string | null, userHash: string | null, limit: number, render?: PageRender): SQL {
   const filters: SQL[] = [];
@@ -149,30 +162,37 @@ export function pageStatement(position: Position, mark: string | null, userHash:
       or exists (select 1 from project_permissions pp where pp.project_id = p.id and pp.email_hash = ${userHash}))`);
   }
   const from = sql`(${position.txid}::bigint, ${position.id}::uuid)`;
-  // (h - 1, LAST_ID) is the last position below the horizon h: rows after it are those with txid >= h.
-  const horizonStart = sql`(h - 1, ${LAST_ID}::uuid)`;
   // With `render`, each row of the page carries its project's JSON text (render-projet-json.ts), read
   // by the statement's own snapshot: no second query, and nothing changed between the two.
   const view = render ? sql`reader_view as materialized (select ${render.view}::jsonb as v),` : sql``;
   const item = render ? sql`, ${projetJsonColumn(render.readerServiceId, sql`(select v from reader_view)`)} as item` : sql``;
-  const noItem = render ? sql`, null as item` : sql``;
+  // The aggregates read the page's rows in index order: a subquery with LIMIT is never merged into the
+  // query above it, and a plain aggregate takes its input in the order it comes (as the links'
+  // subquery of render-projet-json.ts). An ORDER BY in the aggregates would sort the 400 KB again on
+  // PostgreSQL 15; a common table expression would copy it first. The last row is the last of the array.
+  const items = render ? sql`coalesce(string_agg(item, ','), '')` : sql`null::text`;
+  // Where the probe starts: after the page's last row (or `position` for an empty page), or, when the
+  // page took fewer than `limit` rows (none is left below the horizon after it), at the horizon:
+  // (h - 1, LAST_ID) is the last position below the horizon h, rows after it are those with txid >= h.
+  const toHorizon = sql`g.taken < ${limit} and (g.next_txid, g.next_id) < (h.h - 1, ${LAST_ID}::uuid)`;
   return sql`
-    with ${view} horizon as materialized (
-      select h,
-             case when ${from} > ${horizonStart} then ${position.txid}::bigint else h - 1 end as beyond_txid,
-             case when ${from} > ${horizonStart} then ${position.id}::uuid else ${LAST_ID}::uuid end as beyond_id
-      from (select ${horizon} as h) s)
-    (select p.id, p.txid::text as txid, false as beyond ${item} from projects p
-      where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
-      order by p.txid, p.id
-      limit ${limit})
-    union all
-    -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
-    -- the planner walk the index from the bound instead of scanning the table for any match.
-    (select null, null, true ${noItem} from projects p
-      where (p.txid, p.id) > ((select beyond_txid from horizon), (select beyond_id from horizon)) ${sql.join(filters, sql` `)}
-      order by p.txid, p.id
-      limit 1)`;
+    with ${view} horizon as materialized (select ${horizon} as h)
+    select a.items, a.last_txid::text as last_txid, a.last_id,
+      -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
+      -- the planner walk the index from the bound instead of scanning the table for any match.
+      (select true from projects p
+        where (p.txid, p.id) > (a.probe_txid, a.probe_id) ${sql.join(filters, sql` `)}
+        order by p.txid, p.id
+        limit 1) is not null as more
+    from (select g.*,
+        case when ${toHorizon} then h.h - 1 else g.next_txid end as probe_txid,
+        case when ${toHorizon} then ${LAST_ID}::uuid else g.next_id end as probe_id
+      from horizon h, (select ${items} as items, count(*) as taken, max(txid) as last_txid, (array_agg(id))[count(*)] as last_id,
+          coalesce(max(txid), ${position.txid}::bigint) as next_txid, coalesce((array_agg(id))[count(*)], ${position.id}::uuid) as next_id
+        from (select p.txid, p.id ${item} from projects p
+          where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
+          order by p.txid, p.id
+          limit ${limit}) as page) as g) as a`;
 }
 
 /**
@@ -201,16 +221,10 @@ export async function listProjetsJson(db: Db, caller: Caller, query: ListQuery):
 
   const catalog = await loadStatusCatalog(db, caller);
   const render = { readerServiceId: caller.serviceId, view: readerViewParameter(catalog, caller.serviceId) };
-  const rows = rowsOf<{ id: string | null; txid: string | null; beyond: boolean; item: string | null }>(
-    await db.execute(pageStatement(position, mark?.snapshot ?? null, caller.userHash, query.limit + 1, render)),
-  );
-  const page = rows.filter((r) => !r.beyond) as { id: string; txid: string; item: string }[];
-  const beyond = rows.some((r) => r.beyond);
-  const hasMore = page.length > query.limit;
-  const taken = page.slice(0, query.limit);
+  const [row] = rowsOf<PageRow>(await db.execute(pageStatement(position, mark?.snapshot ?? null, caller.userHash, query.limit, render)));
+  const { items, last_txid, last_id, more } = row!;
   // One snapshot read the positions and the projects: each item is the version at its position.
-  const last = taken.at(-1);
-  const next = last ? { txid: last.txid, id: last.id } : position;
-  const nextCursor = hasMore || beyond ? encodeCursor(next, mark) : null;
-  return `{"items":[${taken.map((r) => r.item).join(",")}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  const next = last_txid !== null && last_id !== null ? { txid: last_txid, id: last_id } : position;
+  const nextCursor = more ? encodeCursor(next, mark) : null;
+  return `{"items":[${items}],"nextCursor":${JSON.stringify(nextCursor)}}`;
 }

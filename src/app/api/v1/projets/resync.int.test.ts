@@ -156,20 +156,21 @@ describe("GET /api/v1/projets (resync)", () => {
     const [service] = rowsOf<{ id: string }>(await handle.db.execute(sql`select id from services where slug = 'tet'`));
     const render = { readerServiceId: service!.id, view: readerViewParameter(await loadStatusCatalog(handle.db), service!.id) };
     for (const [position, withRender] of [start, middle!].flatMap((p) => [[p, undefined], [p, render]] as const)) {
-      const plan = rowsOf<Record<string, unknown>>(await handle.db.execute(sql`explain (format json) ${pageStatement(position, null, null, 101, withRender)}`));
-      // The rendering of each row (a correlated subquery: its own small sorts and scans of the links) aside.
+      const plan = rowsOf<Record<string, unknown>>(await handle.db.execute(sql`explain (format json) ${pageStatement(position, null, null, 100, withRender)}`));
+      // The rendering of each row (a correlated subquery: its own small sorts and scans of the links)
+      // aside; the probe after the page, a subquery too, reads `projects` and stays.
       const text = JSON.stringify(plan, (_key, value) =>
-        value && typeof value === "object" && value["Parent Relationship"] === "SubPlan" ? { "Parent Relationship": "SubPlan" } : value,
+        value && typeof value === "object" && value["Parent Relationship"] === "SubPlan" && !JSON.stringify(value).includes('"Relation Name":"projects"')
+          ? { "Parent Relationship": "SubPlan" }
+          : value,
       );
       expect(text).toContain('"Index Name":"projects_resync_idx"');
       const conditions = [...text.matchAll(/"Index Cond":"([^"]*)"/g)].map((m) => m[1]!).filter((c) => c.includes("txid"));
       // The page: both ends of the walk are index conditions, nothing before the cursor is read.
       expect(conditions.some((c) => /ROW\(p?\.?txid, p?\.?id\) >/.test(c) && /txid < /.test(c))).toBe(true);
-      // The probe for rows at or above the horizon: one lower bound, the later of the cursor and the
-      // horizon (two bounds on txid were not merged: the walk started at the cursor, or the table was scanned).
-      // (parameters print as `$2` up to PostgreSQL 16, `(InitPlan 3).col1` from 17 on, as in PGlite).
-      const param = String.raw`(?:\$\d+|\(InitPlan \d+\)\.col\d+)`;
-      const probe = new RegExp(String.raw`^\(?ROW\(p?\.?txid, p?\.?id\) > ROW\(${param}, ${param}\)\)?$`);
+      // The probe for a row after the page: one lower bound, the page's last row or the horizon (two
+      // bounds on txid were not merged: the walk started at the cursor, or the table was scanned).
+      const probe = /^\(?ROW\(p?\.?txid, p?\.?id\) > ROW\(CASE WHEN .+ END, CASE WHEN .+ END\)\)?$/;
       expect(conditions.some((c) => probe.test(c))).toBe(true);
       expect(text).not.toContain('"Node Type":"Sort"');
       expect(text).not.toContain('"Node Type":"Seq Scan"');
