@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { useDatabase } from "@/db";
-import { rowsOf } from "@/db/client";
+import { openDatabase, rowsOf } from "@/db/client";
 import { events, projects } from "@/db/schema";
 import { pageStatement } from "@/modules/projects/list-projets";
 import { readerViewParameter } from "@/modules/projects/render-projet-json";
@@ -174,6 +174,33 @@ describe("GET /api/v1/projets (resync)", () => {
       expect(conditions.some((c) => probe.test(c))).toBe(true);
       expect(text).not.toContain('"Node Type":"Sort"');
       expect(text).not.toContain('"Node Type":"Seq Scan"');
+    }
+  });
+});
+
+describe.runIf(onPostgres)("GET /api/v1/projets (resync) page statement, prepared", () => {
+  it("keeps one generic plan for every position after its first runs (no planning per page)", async () => {
+    // Enough projects, analyzed, for a position's value to change the estimates (with limit 1: a
+    // plan for the values of the start reads 1 row, a plan for any value a guessed 10% of a third).
+    await postBulk(tet, Array.from({ length: 1000 }, (_, i) => ({ externalId: `generic-${i}`, nom: `Générique ${i}`, collectivites: [lyon] })));
+    await handle.db.execute(sql`analyze projects`);
+    // One connection, as a pooled one of the hub: the statement is prepared there (client.ts).
+    const single = await openDatabase({ url: handle.url!, poolSize: 1 });
+    try {
+      const [service] = rowsOf<{ id: string }>(await single.db.execute(sql`select id from services where slug = 'tet'`));
+      const render = { readerServiceId: service!.id, view: readerViewParameter(await loadStatusCatalog(single.db), service!.id) };
+      const positions = rowsOf<{ txid: string; id: string }>(await single.db.execute(sql`select txid::text as txid, id from projects order by txid, id limit 8`));
+      expect(positions.length).toBe(8);
+      for (const position of positions) await single.db.execute(pageStatement(position, null, null, 1, render));
+      const [plans] = rowsOf<{ generic: number | string; custom: number | string }>(
+        await single.db.execute(sql`select sum(generic_plans) as generic, sum(custom_plans) as custom from pg_prepared_statements where statement like '%horizon as materialized%'`),
+      );
+      // PostgreSQL plans the first five runs for their values, then keeps the generic plan when the
+      // values did not make the plans cheaper (list-projets.ts reads them through scalar subqueries).
+      expect(Number(plans!.custom)).toBe(5);
+      expect(Number(plans!.generic)).toBe(3);
+    } finally {
+      await single.close();
     }
   });
 });
