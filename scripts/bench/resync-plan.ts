@@ -82,8 +82,8 @@ async function main() {
       while (pages <= n / LIMIT + 10) {
         const [row] = rowsOf<PageRow>(await db.execute(pageStatement(position, null, null, LIMIT, withRender)));
         pages++;
-        if (row!.last_txid === null || row!.last_id === null) break;
-        position = { txid: row!.last_txid, id: row!.last_id };
+        if (row!.next_txid === null || row!.next_id === null) break;
+        position = { txid: row!.next_txid, id: row!.next_id };
       }
       return { pages, ms: Math.round(performance.now() - started) };
     };

@@ -21,6 +21,7 @@
 // gets little more than what changed since.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
+import { executeBytes } from "@/db/execute-bytes";
 import { AppError } from "@/modules/errors/app-error";
 import type { Caller } from "@/modules/permissions/check-access";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
@@ -127,21 +128,22 @@ function startOf(mark: Mark | null): Position {
   return { txid: String(BigInt(mark.snapshot.slice(0, mark.snapshot.indexOf(":"))) - 1n), id: LAST_ID };
 }
 
-/** What the page statement returns, in one row (`pageStatement`). */
+/** What the page statement returns, in one row (`pageStatement`), every column as text. */
 export type PageRow = {
   /** With `render`: the JSON texts of the page's projects joined by ',' in (txid, id) order ('' when none); else null. */
   items: string | null;
-  /** The position of the page's last project, null for an empty page. */
-  last_txid: string | null;
-  last_id: string | null;
-  /** Whether a visible row lies after the page, below the horizon or at or above it (the probe). */
-  more: boolean;
+  /**
+   * Where the next page starts (the page's last row, or the position for an empty page), null when no
+   * visible row lies after it, below the horizon or at or above it (the traversal ends).
+   */
+  next_txid: string | null;
+  next_id: string | null;
 };
 
 /**
  * The page query, one row (`PageRow`): up to `limit` rows after `position` below the horizon, in index
- * order, that the traversal's `mark` (a pg_snapshot as text, or null) does not see, and whether such a
- * visible row lies after them (`more`), below the horizon (a next page) or at or above it. Both parts
+ * order, that the traversal's `mark` (a pg_snapshot as text, or null) does not see, and where the next
+ * page starts if such a visible row lies after them, below the horizon or at or above it. Both parts
  * are ranges of `projects_resync_idx` that start at their lower bound: the page from `position` up to
  * the horizon, the probe from the page's last row, or, when the page took every row below the horizon,
  * from the later of that row (or `position`) and the horizon, so a page reads about `limit` index
@@ -174,7 +176,8 @@ export function pageStatement(position: Position, mark: string | null, userHash:
   // The aggregates read the page's rows in index order: a subquery with LIMIT is never merged into the
   // query above it, and a plain aggregate takes its input in the order it comes (as the links'
   // subquery of render-projet-json.ts). An ORDER BY in the aggregates would sort the 400 KB again on
-  // PostgreSQL 15; a common table expression would copy it first. The last row is the last of the array.
+  // PostgreSQL 15; a common table expression would copy it first. The last row is the last of the array
+  // (the next page starts after it).
   const items = render ? sql`coalesce(string_agg(item, ','), '')` : sql`null::text`;
   // Where the probe starts: after the page's last row (or `position` for an empty page), or, when the
   // page took fewer than `limit` rows (none is left below the horizon after it), at the horizon:
@@ -182,28 +185,32 @@ export function pageStatement(position: Position, mark: string | null, userHash:
   const toHorizon = sql`g.taken < ${limit} and (g.next_txid, g.next_id) < (h.h - 1, ${LAST_ID}::uuid)`;
   return sql`
     with ${view} horizon as materialized (select ${horizon} as h)
-    select a.items, a.last_txid::text as last_txid, a.last_id,
-      -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
-      -- the planner walk the index from the bound instead of scanning the table for any match.
-      (select true from projects p
-        where (p.txid, p.id) > (a.probe_txid, a.probe_id) ${sql.join(filters, sql` `)}
-        order by p.txid, p.id
-        limit 1) is not null as more
+    select a.items, case when m.more then a.next_txid::text end as next_txid, case when m.more then a.next_id::text end as next_id
     from (select g.*,
         case when ${toHorizon} then h.h - 1 else g.next_txid end as probe_txid,
         case when ${toHorizon} then ${LAST_ID}::uuid else g.next_id end as probe_id
-      from horizon h, (select ${items} as items, count(*) as taken, max(txid) as last_txid, (array_agg(id))[count(*)] as last_id,
+      from horizon h, (select ${items} as items, count(*) as taken,
           coalesce(max(txid), ${position.txid}::bigint) as next_txid, coalesce((array_agg(id))[count(*)], ${position.id}::uuid) as next_id
         from (select p.txid, p.id ${item} from projects p
           where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
           order by p.txid, p.id
-          limit (select ${limit}::int)) as page) as g) as a`;
+          limit (select ${limit}::int)) as page) as g) as a
+    -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
+    -- the planner walk the index from the bound instead of scanning the table for any match.
+    left join lateral (select true as more from projects p
+      where (p.txid, p.id) > (a.probe_txid, a.probe_id) ${sql.join(filters, sql` `)}
+      order by p.txid, p.id
+      limit 1) as m on true`;
 }
 
+const itemsOpen = Buffer.from('{"items":[', "utf8");
+
 /**
- * One page of the resync traversal, as the JSON text of `{items: Projet[], nextCursor}`: the bytes
- * `JSON.stringify` gives for the projects rendered by `renderProjet` (the page statement renders
- * them, render-projet-json.ts).
+ * One page of the resync traversal, as the UTF-8 bytes of the JSON text of `{items: Projet[],
+ * nextCursor}`, in parts to send in order: the bytes `JSON.stringify` gives for the projects rendered
+ * by `renderProjet` (the page statement renders them, render-projet-json.ts). The items are the
+ * driver's own buffer: joined into one, or given to the response as a whole, the 400 KB were copied
+ * once or twice more per page, and V8 collected its old generation twice as often (issue #17).
  * @param query `updatedSince` (ISO date: projects changed by a transaction that committed after it,
  *   and possibly a few shortly before it), `cursor` (the `nextCursor` of the previous page, which
  *   carries the traversal's mark), `limit` (1..500).
@@ -212,7 +219,7 @@ export function pageStatement(position: Position, mark: string | null, userHash:
  *   while a transaction that started earlier is still running (come back a moment later).
  * @throws AppError `validation_failed` for a cursor that is not one of ours (or of the former format).
  */
-export async function listProjetsJson(db: Db, caller: Caller, query: ListQuery): Promise<string> {
+export async function listProjetsJson(db: Db, caller: Caller, query: ListQuery): Promise<Uint8Array[]> {
   let position: Position;
   let mark: Mark | null;
   if (query.cursor) {
@@ -226,10 +233,10 @@ export async function listProjetsJson(db: Db, caller: Caller, query: ListQuery):
 
   const catalog = await loadStatusCatalog(db, caller);
   const render = { readerServiceId: caller.serviceId, view: readerViewParameter(catalog, caller.serviceId) };
-  const [row] = rowsOf<PageRow>(await db.execute(pageStatement(position, mark?.snapshot ?? null, caller.userHash, query.limit, render)));
-  const { items, last_txid, last_id, more } = row!;
+  // The items stay the bytes PostgreSQL sent: the hub never decodes nor encodes them (execute-bytes.ts).
+  const [row] = await executeBytes(db, pageStatement(position, mark?.snapshot ?? null, caller.userHash, query.limit, render));
+  const [items, nextTxid, nextId] = row!;
   // One snapshot read the positions and the projects: each item is the version at its position.
-  const next = last_txid !== null && last_id !== null ? { txid: last_txid, id: last_id } : position;
-  const nextCursor = more ? encodeCursor(next, mark) : null;
-  return `{"items":[${items}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  const nextCursor = nextTxid && nextId ? encodeCursor({ txid: nextTxid.toString("utf8"), id: nextId.toString("utf8") }, mark) : null;
+  return [itemsOpen, items!, Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`, "utf8")];
 }
