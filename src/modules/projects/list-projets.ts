@@ -26,7 +26,7 @@ import { AppError } from "@/modules/errors/app-error";
 import type { Caller } from "@/modules/permissions/check-access";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 import { insertResyncMark } from "./mark-resync";
-import { projetJsonColumn, readerViewParameter } from "./render-projet-json";
+import { pageLinks, projetJson, readerViewParameter } from "./render-projet-json";
 
 export type ListQuery = { updatedSince?: string; cursor?: string; limit: number };
 
@@ -170,12 +170,24 @@ export function pageStatement(position: Position, mark: string | null, userHash:
   // its estimates for a position differing from the generic plan's; the plan was the same walk.
   const from = sql`((select ${position.txid}::bigint), (select ${position.id}::uuid))`;
   // With `render`, each row of the page carries its project's JSON text (render-projet-json.ts), read
-  // by the statement's own snapshot: no second query, and nothing changed between the two.
-  const view = render ? sql`reader_view as materialized (select ${render.view}::jsonb as v),` : sql``;
-  const item = render ? sql`, ${projetJsonColumn(render.readerServiceId, sql`(select v from reader_view)`)} as item` : sql``;
-  // The aggregates read the page's rows in index order: a subquery with LIMIT is never merged into the
-  // query above it, and a plain aggregate takes its input in the order it comes (as the links'
-  // subquery of render-projet-json.ts). An ORDER BY in the aggregates would sort the 400 KB again on
+  // by the statement's own snapshot: no second query, and nothing changed between the two. The links
+  // of the whole page are read and aggregated at once (`pageLinks`), then joined to its rows, which a
+  // sort puts back in index order.
+  const walk = sql`select p.* from projects p
+    where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
+    order by p.txid, p.id
+    limit (select ${limit}::int)`;
+  const view = sql`(select v from reader_view)`;
+  const ctes = render
+    ? sql`reader_view as materialized (select ${render.view}::jsonb as v), horizon as materialized (select ${horizon} as h),
+      walk as materialized (${walk}),
+      page as (select p.txid, p.id, ${projetJson(render.readerServiceId, view)} as item
+        from walk p left join (${pageLinks(render.readerServiceId, view, sql`select id from walk`)}) as lk on lk.project_id = p.id
+        order by p.txid, p.id)`
+    : sql`horizon as materialized (select ${horizon} as h), page as (${walk})`;
+  // The aggregates read the page's rows in index order: a subquery with ORDER BY (and LIMIT) is never
+  // merged into the query above it, and a plain aggregate takes its input in the order it comes (as
+  // `pageLinks` does). An ORDER BY in the aggregates would sort the 400 KB again on
   // PostgreSQL 15; a common table expression would copy it first. The last row is the last of the array
   // (the next page starts after it).
   const items = render ? sql`coalesce(string_agg(item, ','), '')` : sql`null::text`;
@@ -184,17 +196,14 @@ export function pageStatement(position: Position, mark: string | null, userHash:
   // (h - 1, LAST_ID) is the last position below the horizon h, rows after it are those with txid >= h.
   const toHorizon = sql`g.taken < ${limit} and (g.next_txid, g.next_id) < (h.h - 1, ${LAST_ID}::uuid)`;
   return sql`
-    with ${view} horizon as materialized (select ${horizon} as h)
+    with ${ctes}
     select a.items, case when m.more then a.next_txid::text end as next_txid, case when m.more then a.next_id::text end as next_id
     from (select g.*,
         case when ${toHorizon} then h.h - 1 else g.next_txid end as probe_txid,
         case when ${toHorizon} then ${LAST_ID}::uuid else g.next_id end as probe_id
       from horizon h, (select ${items} as items, count(*) as taken,
           coalesce(max(txid), ${position.txid}::bigint) as next_txid, coalesce((array_agg(id))[count(*)], ${position.id}::uuid) as next_id
-        from (select p.txid, p.id ${item} from projects p
-          where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
-          order by p.txid, p.id
-          limit (select ${limit}::int)) as page) as g) as a
+        from page) as g) as a
     -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
     -- the planner walk the index from the bound instead of scanning the table for any match.
     left join lateral (select true as more from projects p
