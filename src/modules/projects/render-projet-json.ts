@@ -98,8 +98,10 @@ export function projetJson(readerServiceId: string | null, view: SQL): SQL {
   const phaseStatut = sql`case when ${noPhase} then null when ${keepsPair} then p.phase_statut else ${phases}->'defaults'->p.generic_status->>1 end`;
   const porteurNull = sql`coalesce(p.porteur_email, p.porteur_nom, p.porteur_prenom, p.porteur_telephone, p.porteur_fonction, p.porteur_code_siret) is null`;
   // Stored collectivités are {type, code} objects (validated on write); jsonb keeps its own key order.
-  const collectivites = sql`'[' || coalesce((select string_agg('{"type":' || coalesce((e.v->'type')::text, 'null')
-    || ',"code":' || coalesce((e.v->'code')::text, 'null') || '}', ',') from jsonb_array_elements(p.collectivites) as e(v)), '') || ']'`;
+  const collectivite = (v: SQL) => sql`'{"type":' || coalesce((${v}->'type')::text, 'null') || ',"code":' || coalesce((${v}->'code')::text, 'null') || '}'`;
+  // One collectivité (the common case) without the subquery over its elements: a subplan per project.
+  const collectivites = sql`'[' || case jsonb_array_length(p.collectivites) when 1 then ${collectivite(sql`(p.collectivites->0)`)}
+    else coalesce((select string_agg(${collectivite(sql`e.v`)}, ',') from jsonb_array_elements(p.collectivites) as e(v)), '') end || ']'`;
   return sql`('{"id":"' || p.id::text || '","version":' || p.version::text
       || ',"createdAt":' || ${isoTime(sql`p.created_at`)} || ',"updatedAt":' || ${isoTime(sql`p.updated_at`)}
       || ',"externalId":' || ${json(sql`lk.own_external_id`)}
