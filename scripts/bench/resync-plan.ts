@@ -13,6 +13,7 @@
 // PostgreSQL's execution time, and `scans` names each scan with its index condition.
 import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf } from "@/db/client";
+import { prefixedSql } from "@/db/prepared-sql";
 import { pageStatement, type PageRender, type PageRow, type Position } from "@/modules/projects/list-projets";
 import { readerViewParameter } from "@/modules/projects/render-projet-json";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
@@ -61,7 +62,7 @@ async function main() {
       let out: Record<string, unknown> = {};
       for (let run = 0; run < 2; run++) {
         const [row] = rowsOf<{ "QUERY PLAN": [{ Plan: PlanNode & { "Shared Hit Blocks": number; "Shared Read Blocks": number }; "Execution Time": number }] }>(
-          await db.execute(sql`explain (analyze, buffers, format json) ${pageStatement(position, null, null, LIMIT, render)}`),
+          await db.execute(prefixedSql("explain (analyze, buffers, format json) ", pageStatement(position, null, null, LIMIT, render))),
         );
         const plan = row!["QUERY PLAN"][0];
         const scans = projectScans(plan.Plan);

@@ -19,9 +19,10 @@
 // and possibly some that committed between the mark and T (at least once, never a change missed).
 // Each first page records a mark, so that a client resuming from the time of its previous traversal
 // gets little more than what changed since.
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
 import { executeBytes } from "@/db/execute-bytes";
+import { preparedSql } from "@/db/prepared-sql";
 import { AppError } from "@/modules/errors/app-error";
 import type { Caller } from "@/modules/permissions/check-access";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
@@ -156,19 +157,43 @@ export type PageRow = {
  * Exported for the plan check of its test and the plan script (scripts/bench/resync-plan.ts).
  */
 export function pageStatement(position: Position, mark: string | null, userHash: string | null, limit: number, render?: PageRender): SQL {
+  const shape = (mark ? 1 : 0) + (userHash ? 2 : 0) + (render ? 4 : 0);
+  let statement = pageStatements.get(shape);
+  if (!statement) {
+    statement = preparedSql<PageValue>((p) => buildPageStatement(p, Boolean(mark), Boolean(userHash), Boolean(render)));
+    pageStatements.set(shape, statement);
+  }
+  return statement({
+    txid: position.txid,
+    id: position.id,
+    limit,
+    mark,
+    userHash,
+    reader: render?.readerServiceId ?? null,
+    view: render?.view ?? null,
+  });
+}
+
+type PageValue = "txid" | "id" | "limit" | "mark" | "userHash" | "reader" | "view";
+
+// The page statement's text, built once per process for each of its shapes (with a mark or not, an
+// acting user or not, rendered or not): drizzle walked its tree of ~1,000 chunks at every page.
+const pageStatements = new Map<number, (values: Record<PageValue, unknown>) => SQL>();
+
+function buildPageStatement(p: Record<PageValue, Placeholder<PageValue>>, withMark: boolean, withUser: boolean, withRender: boolean): SQL {
   const filters: SQL[] = [];
-  if (mark) filters.push(sql`and not pg_visible_in_snapshot(p.txid::text::xid8, ${mark}::pg_snapshot)`);
-  if (userHash) {
+  if (withMark) filters.push(sql`and not pg_visible_in_snapshot(p.txid::text::xid8, ${p.mark}::pg_snapshot)`);
+  if (withUser) {
     // An acting user sees only the projects on which they hold a permission (or are porteur).
-    filters.push(sql`and (p.porteur_email_hash = ${userHash}
-      or exists (select 1 from project_permissions pp where pp.project_id = p.id and pp.email_hash = ${userHash}))`);
+    filters.push(sql`and (p.porteur_email_hash = ${p.userHash}
+      or exists (select 1 from project_permissions pp where pp.project_id = p.id and pp.email_hash = ${p.userHash}))`);
   }
   // The position and the limit are read through scalar subqueries (evaluated once, before the walk):
   // the planner cannot look at their values, so a plan made for some values is the plan for any, and
   // PostgreSQL keeps one generic plan for the prepared statement after its first five runs. With the
   // values in sight it planned every page again (~1.3 ms of a page's bind on 500 projects, issue #17),
   // its estimates for a position differing from the generic plan's; the plan was the same walk.
-  const from = sql`((select ${position.txid}::bigint), (select ${position.id}::uuid))`;
+  const from = sql`((select ${p.txid}::bigint), (select ${p.id}::uuid))`;
   // With `render`, each row of the page carries its project's JSON text (render-projet-json.ts), read
   // by the statement's own snapshot: no second query, and nothing changed between the two. The links
   // of the whole page are read and aggregated at once (`pageLinks`), then joined to its rows, which a
@@ -176,13 +201,13 @@ export function pageStatement(position: Position, mark: string | null, userHash:
   const walk = sql`select p.* from projects p
     where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
     order by p.txid, p.id
-    limit (select ${limit}::int)`;
+    limit (select ${p.limit}::int)`;
   const view = sql`(select v from reader_view)`;
-  const ctes = render
-    ? sql`reader_view as materialized (select ${render.view}::jsonb as v), horizon as materialized (select ${horizon} as h),
+  const ctes = withRender
+    ? sql`reader_view as materialized (select ${p.view}::jsonb as v), horizon as materialized (select ${horizon} as h),
       walk as materialized (${walk}),
-      page as (select p.txid, p.id, ${projetJson(render.readerServiceId, view)} as item
-        from walk p left join (${pageLinks(render.readerServiceId, view, sql`select id from walk`)}) as lk on lk.project_id = p.id
+      page as (select p.txid, p.id, ${projetJson(p.reader, view)} as item
+        from walk p left join (${pageLinks(p.reader, view, sql`select id from walk`)}) as lk on lk.project_id = p.id
         order by p.txid, p.id)`
     : sql`horizon as materialized (select ${horizon} as h), page as (${walk})`;
   // The aggregates read the page's rows in index order: a subquery with ORDER BY (and LIMIT) is never
@@ -190,11 +215,11 @@ export function pageStatement(position: Position, mark: string | null, userHash:
   // `pageLinks` does). An ORDER BY in the aggregates would sort the 400 KB again on
   // PostgreSQL 15; a common table expression would copy it first. The last row is the last of the array
   // (the next page starts after it).
-  const items = render ? sql`coalesce(string_agg(item, ','), '')` : sql`null::text`;
+  const items = withRender ? sql`coalesce(string_agg(item, ','), '')` : sql`null::text`;
   // Where the probe starts: after the page's last row (or `position` for an empty page), or, when the
   // page took fewer than `limit` rows (none is left below the horizon after it), at the horizon:
   // (h - 1, LAST_ID) is the last position below the horizon h, rows after it are those with txid >= h.
-  const toHorizon = sql`g.taken < ${limit} and (g.next_txid, g.next_id) < (h.h - 1, ${LAST_ID}::uuid)`;
+  const toHorizon = sql`g.taken < ${p.limit} and (g.next_txid, g.next_id) < (h.h - 1, ${LAST_ID}::uuid)`;
   return sql`
     with ${ctes}
     select a.items, case when m.more then a.next_txid::text end as next_txid, case when m.more then a.next_id::text end as next_id
@@ -202,7 +227,7 @@ export function pageStatement(position: Position, mark: string | null, userHash:
         case when ${toHorizon} then h.h - 1 else g.next_txid end as probe_txid,
         case when ${toHorizon} then ${LAST_ID}::uuid else g.next_id end as probe_id
       from horizon h, (select ${items} as items, count(*) as taken,
-          coalesce(max(txid), ${position.txid}::bigint) as next_txid, coalesce((array_agg(id))[count(*)], ${position.id}::uuid) as next_id
+          coalesce(max(txid), ${p.txid}::bigint) as next_txid, coalesce((array_agg(id))[count(*)], ${p.id}::uuid) as next_id
         from page) as g) as a
     -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
     -- the planner walk the index from the bound instead of scanning the table for any match.

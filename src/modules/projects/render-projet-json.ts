@@ -14,7 +14,7 @@
 // `ownLabelFor` and `phaseOf` (load-status-catalog.ts, phase-vocabulary.ts). A change to either
 // rendering is a change to both: `src/app/api/v1/projets/list-rendering.int.test.ts` compares them
 // on a varied data set.
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { StatusCatalog } from "@/modules/statuses/load-status-catalog";
 
 /**
@@ -51,6 +51,9 @@ const isoTime = (column: SQL) => sql`('"' || to_char(${column} at time zone 'UTC
 /** A value as JSON text (`to_json` escapes strings as JSON.stringify does), `null` for SQL null. */
 const json = (value: SQL) => sql`coalesce(to_json(${value})::text, 'null')`;
 
+/** The reader's service id, or a placeholder for it (a statement built once, prepared-sql.ts). */
+type ReaderId = string | null | SQLWrapper;
+
 /**
  * The links of the projects whose ids `ids` (a subquery) lists, one row per project that has any, as
  * `projetJson` reads them (`lk`): `project_id`, `own_external_id` and `own_label` (the reader's own
@@ -60,7 +63,7 @@ const json = (value: SQL) => sql`coalesce(to_json(${value})::text, 'null')`;
  * a correlated subquery per project ran its own index scan, sort and aggregate 500 times a page.
  * `view` is as for `projetJson`.
  */
-export function pageLinks(readerServiceId: string | null, view: SQL, ids: SQL): SQL {
+export function pageLinks(readerServiceId: ReaderId, view: SQL, ids: SQL): SQL {
   const slug = sql`to_json(coalesce((${view})->'slugs'->>l.service_id::text, l.service_id::text))::text`;
   const own = sql`l.service_id = ${readerServiceId}::uuid`;
   // The aggregates take each project's links in the order of the sorted subquery, as it comes.
@@ -81,7 +84,7 @@ export function pageLinks(readerServiceId: string | null, view: SQL, ids: SQL): 
  * once, e.g. a CTE's column). Built by concatenation, the keys in `renderProjet`'s order: nested
  * `row_to_json` subqueries cost a subplan each per project (3× slower on 500 projects).
  */
-export function projetJson(readerServiceId: string | null, view: SQL): SQL {
+export function projetJson(readerServiceId: ReaderId, view: SQL): SQL {
   const generic = sql`nullif(p.generic_status, '')`;
   const reader = sql`(${view})->'reader'`;
   const phases = sql`(${view})->'phases'`;

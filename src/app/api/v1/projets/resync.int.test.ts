@@ -6,6 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { useDatabase } from "@/db";
 import { openDatabase, rowsOf } from "@/db/client";
+import { prefixedSql } from "@/db/prepared-sql";
 import { events, projects } from "@/db/schema";
 import { pageStatement } from "@/modules/projects/list-projets";
 import { readerViewParameter } from "@/modules/projects/render-projet-json";
@@ -167,7 +168,7 @@ describe("GET /api/v1/projets (resync)", () => {
     const [service] = rowsOf<{ id: string }>(await handle.db.execute(sql`select id from services where slug = 'tet'`));
     const render = { readerServiceId: service!.id, view: readerViewParameter(await loadStatusCatalog(handle.db), service!.id) };
     for (const [position, withRender] of [start, middle!].flatMap((p) => [[p, undefined], [p, render]] as const)) {
-      const plan = rowsOf<Record<string, unknown>>(await handle.db.execute(sql`explain (format json) ${pageStatement(position, null, null, 100, withRender)}`));
+      const plan = rowsOf<Record<string, unknown>>(await handle.db.execute(prefixedSql("explain (format json) ", pageStatement(position, null, null, 100, withRender))));
       // The rendering of each row (a correlated subquery: its own small sorts and scans of the links)
       // aside; the probe after the page, a subquery too, reads `projects` and stays.
       const text = JSON.stringify(plan, (_key, value) =>
