@@ -13,7 +13,8 @@
 // PostgreSQL's execution time, and `scans` names each scan with its index condition.
 import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf } from "@/db/client";
-import { pageStatement, type PageRender, type Position } from "@/modules/projects/list-projets";
+import { prefixedSql } from "@/db/prepared-sql";
+import { pageStatement, type PageRender, type PageRow, type Position } from "@/modules/projects/list-projets";
 import { readerViewParameter } from "@/modules/projects/render-projet-json";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 
@@ -61,7 +62,7 @@ async function main() {
       let out: Record<string, unknown> = {};
       for (let run = 0; run < 2; run++) {
         const [row] = rowsOf<{ "QUERY PLAN": [{ Plan: PlanNode & { "Shared Hit Blocks": number; "Shared Read Blocks": number }; "Execution Time": number }] }>(
-          await db.execute(sql`explain (analyze, buffers, format json) ${pageStatement(position, null, null, LIMIT + 1, render)}`),
+          await db.execute(prefixedSql("explain (analyze, buffers, format json) ", pageStatement(position, null, null, LIMIT, render))),
         );
         const plan = row!["QUERY PLAN"][0];
         const scans = projectScans(plan.Plan);
@@ -80,13 +81,10 @@ async function main() {
       let pages = 0;
       const started = performance.now();
       while (pages <= n / LIMIT + 10) {
-        const rows = rowsOf<{ id: string | null; txid: string | null; beyond: boolean }>(
-          await db.execute(pageStatement(position, null, null, LIMIT + 1, withRender)),
-        );
+        const [row] = rowsOf<PageRow>(await db.execute(pageStatement(position, null, null, LIMIT, withRender)));
         pages++;
-        const page = rows.filter((r) => !r.beyond).slice(0, LIMIT) as Position[];
-        if (page.length === 0) break;
-        position = page.at(-1)!;
+        if (row!.next_txid === null || row!.next_id === null) break;
+        position = { txid: row!.next_txid, id: row!.next_id };
       }
       return { pages, ms: Math.round(performance.now() - started) };
     };

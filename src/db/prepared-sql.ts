@@ -53,3 +53,12 @@ export function preparedSql<K extends string>(build: (p: Record<K, Placeholder<K
   const placeholders = new Proxy({} as Record<K, Placeholder<K>>, { get: (_, name) => new Placeholder(String(name) as K) });
   return (values) => withValues((built ??= buildStatement(build(placeholders))), values);
 }
+
+/**
+ * `statement` with `prefix` before its text (an `explain (…) `), its parameters unchanged: a built
+ * statement cannot be embedded in another `sql` template, whose text would lack it.
+ */
+export function prefixedSql(prefix: string, statement: SQL): SQL {
+  const { sql, params } = buildStatement(statement);
+  return new BuiltSql({ sql: `${prefix}${sql}`, params });
+}

@@ -19,13 +19,15 @@
 // and possibly some that committed between the mark and T (at least once, never a change missed).
 // Each first page records a mark, so that a client resuming from the time of its previous traversal
 // gets little more than what changed since.
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
+import { executeBytes } from "@/db/execute-bytes";
+import { preparedSql } from "@/db/prepared-sql";
 import { AppError } from "@/modules/errors/app-error";
 import type { Caller } from "@/modules/permissions/check-access";
 import { loadStatusCatalog } from "@/modules/statuses/load-status-catalog";
 import { insertResyncMark } from "./mark-resync";
-import { projetJsonColumn, readerViewParameter } from "./render-projet-json";
+import { pageLinks, projetJson, readerViewParameter } from "./render-projet-json";
 
 export type ListQuery = { updatedSince?: string; cursor?: string; limit: number };
 
@@ -127,58 +129,122 @@ function startOf(mark: Mark | null): Position {
   return { txid: String(BigInt(mark.snapshot.slice(0, mark.snapshot.indexOf(":"))) - 1n), id: LAST_ID };
 }
 
-/**
- * The page query: up to `limit` rows after `position` below the horizon, in index order, that the
- * traversal's `mark` (a pg_snapshot as text, or null) does not see, and one row `beyond: true` when
- * such visible rows exist at or above the horizon. Both parts are ranges of `projects_resync_idx`
- * that start at their lower bound: the page from `position` up to the horizon, the `beyond` probe
- * from the later of `position` and the horizon, so a page reads about `limit` index entries at any
- * depth (issue #17, "resync depth"). The probe once said `(txid, id) > position and txid >= horizon`:
- * two lower bounds on `txid` that the planner could not merge, so it walked the index from the
- * position, or scanned the table (100,000 rows read per page at the start of a 100k traversal).
- * With `render`, each row of the page also carries `item`, the JSON text of its project as the
- * reader sees it (render-projet-json.ts); the probe's row has a null one.
- * Exported for the plan check of its test.
- */
-export function pageStatement(position: Position, mark: string | null, userHash: string | null, limit: number, render?: PageRender): SQL {
-  const filters: SQL[] = [];
-  if (mark) filters.push(sql`and not pg_visible_in_snapshot(p.txid::text::xid8, ${mark}::pg_snapshot)`);
-  if (userHash) {
-    // An acting user sees only the projects on which they hold a permission (or are porteur).
-    filters.push(sql`and (p.porteur_email_hash = ${userHash}
-      or exists (select 1 from project_permissions pp where pp.project_id = p.id and pp.email_hash = ${userHash}))`);
-  }
-  const from = sql`(${position.txid}::bigint, ${position.id}::uuid)`;
-  // (h - 1, LAST_ID) is the last position below the horizon h: rows after it are those with txid >= h.
-  const horizonStart = sql`(h - 1, ${LAST_ID}::uuid)`;
-  // With `render`, each row of the page carries its project's JSON text (render-projet-json.ts), read
-  // by the statement's own snapshot: no second query, and nothing changed between the two.
-  const view = render ? sql`reader_view as materialized (select ${render.view}::jsonb as v),` : sql``;
-  const item = render ? sql`, ${projetJsonColumn(render.readerServiceId, sql`(select v from reader_view)`)} as item` : sql``;
-  const noItem = render ? sql`, null as item` : sql``;
-  return sql`
-    with ${view} horizon as materialized (
-      select h,
-             case when ${from} > ${horizonStart} then ${position.txid}::bigint else h - 1 end as beyond_txid,
-             case when ${from} > ${horizonStart} then ${position.id}::uuid else ${LAST_ID}::uuid end as beyond_id
-      from (select ${horizon} as h) s)
-    (select p.id, p.txid::text as txid, false as beyond ${item} from projects p
-      where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
-      order by p.txid, p.id
-      limit ${limit})
-    union all
-    -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
-    -- the planner walk the index from the bound instead of scanning the table for any match.
-    (select null, null, true ${noItem} from projects p
-      where (p.txid, p.id) > ((select beyond_txid from horizon), (select beyond_id from horizon)) ${sql.join(filters, sql` `)}
-      order by p.txid, p.id
-      limit 1)`;
-}
+/** What the page statement returns, in one row (`pageStatement`), every column as text. */
+export type PageRow = {
+  /** With `render`: the JSON texts of the page's projects joined by ',' in (txid, id) order ('' when none); else null. */
+  items: string | null;
+  /**
+   * Where the next page starts (the page's last row, or the position for an empty page), null when no
+   * visible row lies after it, below the horizon or at or above it (the traversal ends).
+   */
+  next_txid: string | null;
+  next_id: string | null;
+};
 
 /**
- * One page of the resync traversal, as the JSON text of `{items: Projet[], nextCursor}`: the bytes
- * `JSON.stringify` gives for the projects rendered by `renderProjet` (the page statement renders
- * them, render-projet-json.ts).
+ * The page query, one row (`PageRow`): up to `limit` rows after `position` below the horizon, in index
+ * order, that the traversal's `mark` (a pg_snapshot as text, or null) does not see, and where the next
+ * page starts if such a visible row lies after them, below the horizon or at or above it. Both parts
+ * are ranges of `projects_resync_idx` that start at their lower bound: the page from `position` up to
+ * the horizon, the probe from the page's last row, or, when the page took every row below the horizon,
+ * from the later of that row (or `position`) and the horizon, so a page reads about `limit` index
+ * entries at any depth (issue #17, "resync depth"). The probe once said `(txid, id) > position and
+ * txid >= horizon`: two lower bounds on `txid` that the planner could not merge, so it walked the index
+ * from the position, or scanned the table (100,000 rows read per page at the start of a 100k traversal).
+ * With `render`, the row also carries `items`, the JSON text of the page's projects as the reader sees
+ * them (render-projet-json.ts), already joined: one row of 400 KB costs the hub one string, where 500
+ * rows cost it 500 parsed rows, their objects and a join (issue #17).
+ * Exported for the plan check of its test and the plan script (scripts/bench/resync-plan.ts).
+ */
+export function pageStatement(position: Position, mark: string | null, userHash: string | null, limit: number, render?: PageRender): SQL {
+  const shape = (mark ? 1 : 0) + (userHash ? 2 : 0) + (render ? 4 : 0);
+  let statement = pageStatements.get(shape);
+  if (!statement) {
+    statement = preparedSql<PageValue>((p) => buildPageStatement(p, Boolean(mark), Boolean(userHash), Boolean(render)));
+    pageStatements.set(shape, statement);
+  }
+  return statement({
+    txid: position.txid,
+    id: position.id,
+    limit,
+    mark,
+    userHash,
+    reader: render?.readerServiceId ?? null,
+    view: render?.view ?? null,
+  });
+}
+
+type PageValue = "txid" | "id" | "limit" | "mark" | "userHash" | "reader" | "view";
+
+// The page statement's text, built once per process for each of its shapes (with a mark or not, an
+// acting user or not, rendered or not): drizzle walked its tree of ~1,000 chunks at every page.
+const pageStatements = new Map<number, (values: Record<PageValue, unknown>) => SQL>();
+
+function buildPageStatement(p: Record<PageValue, Placeholder<PageValue>>, withMark: boolean, withUser: boolean, withRender: boolean): SQL {
+  const filters: SQL[] = [];
+  if (withMark) filters.push(sql`and not pg_visible_in_snapshot(p.txid::text::xid8, ${p.mark}::pg_snapshot)`);
+  if (withUser) {
+    // An acting user sees only the projects on which they hold a permission (or are porteur).
+    filters.push(sql`and (p.porteur_email_hash = ${p.userHash}
+      or exists (select 1 from project_permissions pp where pp.project_id = p.id and pp.email_hash = ${p.userHash}))`);
+  }
+  // The position and the limit are read through scalar subqueries (evaluated once, before the walk):
+  // the planner cannot look at their values, so a plan made for some values is the plan for any, and
+  // PostgreSQL keeps one generic plan for the prepared statement after its first five runs. With the
+  // values in sight it planned every page again (~1.3 ms of a page's bind on 500 projects, issue #17),
+  // its estimates for a position differing from the generic plan's; the plan was the same walk.
+  const from = sql`((select ${p.txid}::bigint), (select ${p.id}::uuid))`;
+  // With `render`, each row of the page carries its project's JSON text (render-projet-json.ts), read
+  // by the statement's own snapshot: no second query, and nothing changed between the two. The links
+  // of the whole page are read and aggregated at once (`pageLinks`), then joined to its rows, which a
+  // sort puts back in index order.
+  const walk = sql`select p.* from projects p
+    where (p.txid, p.id) > ${from} and p.txid < (select h from horizon) ${sql.join(filters, sql` `)}
+    order by p.txid, p.id
+    limit (select ${p.limit}::int)`;
+  const view = sql`(select v from reader_view)`;
+  const ctes = withRender
+    ? sql`reader_view as materialized (select ${p.view}::jsonb as v), horizon as materialized (select ${horizon} as h),
+      walk as materialized (${walk}),
+      page as (select p.txid, p.id, ${projetJson(p.reader, view)} as item
+        from walk p left join (${pageLinks(p.reader, view, sql`select id from walk`)}) as lk on lk.project_id = p.id
+        order by p.txid, p.id)`
+    : sql`horizon as materialized (select ${horizon} as h), page as (${walk})`;
+  // The aggregates read the page's rows in index order: a subquery with ORDER BY (and LIMIT) is never
+  // merged into the query above it, and a plain aggregate takes its input in the order it comes (as
+  // `pageLinks` does). An ORDER BY in the aggregates would sort the 400 KB again on
+  // PostgreSQL 15; a common table expression would copy it first. The last row is the last of the array
+  // (the next page starts after it).
+  const items = withRender ? sql`coalesce(string_agg(item, ','), '')` : sql`null::text`;
+  // Where the probe starts: after the page's last row (or `position` for an empty page), or, when the
+  // page took fewer than `limit` rows (none is left below the horizon after it), at the horizon:
+  // (h - 1, LAST_ID) is the last position below the horizon h, rows after it are those with txid >= h.
+  const toHorizon = sql`g.taken < ${p.limit} and (g.next_txid, g.next_id) < (h.h - 1, ${LAST_ID}::uuid)`;
+  return sql`
+    with ${ctes}
+    select a.items, case when m.more then a.next_txid::text end as next_txid, case when m.more then a.next_id::text end as next_id
+    from (select g.*,
+        case when ${toHorizon} then h.h - 1 else g.next_txid end as probe_txid,
+        case when ${toHorizon} then ${LAST_ID}::uuid else g.next_id end as probe_id
+      from horizon h, (select ${items} as items, count(*) as taken,
+          coalesce(max(txid), ${p.txid}::bigint) as next_txid, coalesce((array_agg(id))[count(*)], ${p.id}::uuid) as next_id
+        from page) as g) as a
+    -- A first row in index order rather than EXISTS (which drops ORDER BY and LIMIT): the order makes
+    -- the planner walk the index from the bound instead of scanning the table for any match.
+    left join lateral (select true as more from projects p
+      where (p.txid, p.id) > (a.probe_txid, a.probe_id) ${sql.join(filters, sql` `)}
+      order by p.txid, p.id
+      limit 1) as m on true`;
+}
+
+const itemsOpen = Buffer.from('{"items":[', "utf8");
+
+/**
+ * One page of the resync traversal, as the UTF-8 bytes of the JSON text of `{items: Projet[],
+ * nextCursor}`, in parts to send in order: the bytes `JSON.stringify` gives for the projects rendered
+ * by `renderProjet` (the page statement renders them, render-projet-json.ts). The items are the
+ * driver's own buffer: joined into one, or given to the response as a whole, the 400 KB were copied
+ * once or twice more per page, and V8 collected its old generation twice as often (issue #17).
  * @param query `updatedSince` (ISO date: projects changed by a transaction that committed after it,
  *   and possibly a few shortly before it), `cursor` (the `nextCursor` of the previous page, which
  *   carries the traversal's mark), `limit` (1..500).
@@ -187,7 +253,7 @@ export function pageStatement(position: Position, mark: string | null, userHash:
  *   while a transaction that started earlier is still running (come back a moment later).
  * @throws AppError `validation_failed` for a cursor that is not one of ours (or of the former format).
  */
-export async function listProjetsJson(db: Db, caller: Caller, query: ListQuery): Promise<string> {
+export async function listProjetsJson(db: Db, caller: Caller, query: ListQuery): Promise<Uint8Array[]> {
   let position: Position;
   let mark: Mark | null;
   if (query.cursor) {
@@ -201,16 +267,10 @@ export async function listProjetsJson(db: Db, caller: Caller, query: ListQuery):
 
   const catalog = await loadStatusCatalog(db, caller);
   const render = { readerServiceId: caller.serviceId, view: readerViewParameter(catalog, caller.serviceId) };
-  const rows = rowsOf<{ id: string | null; txid: string | null; beyond: boolean; item: string | null }>(
-    await db.execute(pageStatement(position, mark?.snapshot ?? null, caller.userHash, query.limit + 1, render)),
-  );
-  const page = rows.filter((r) => !r.beyond) as { id: string; txid: string; item: string }[];
-  const beyond = rows.some((r) => r.beyond);
-  const hasMore = page.length > query.limit;
-  const taken = page.slice(0, query.limit);
+  // The items stay the bytes PostgreSQL sent: the hub never decodes nor encodes them (execute-bytes.ts).
+  const [row] = await executeBytes(db, pageStatement(position, mark?.snapshot ?? null, caller.userHash, query.limit, render));
+  const [items, nextTxid, nextId] = row!;
   // One snapshot read the positions and the projects: each item is the version at its position.
-  const last = taken.at(-1);
-  const next = last ? { txid: last.txid, id: last.id } : position;
-  const nextCursor = hasMore || beyond ? encodeCursor(next, mark) : null;
-  return `{"items":[${taken.map((r) => r.item).join(",")}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  const nextCursor = nextTxid && nextId ? encodeCursor({ txid: nextTxid.toString("utf8"), id: nextId.toString("utf8") }, mark) : null;
+  return [itemsOpen, items!, Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`, "utf8")];
 }

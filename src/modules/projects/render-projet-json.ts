@@ -14,11 +14,11 @@
 // `ownLabelFor` and `phaseOf` (load-status-catalog.ts, phase-vocabulary.ts). A change to either
 // rendering is a change to both: `src/app/api/v1/projets/list-rendering.int.test.ts` compares them
 // on a varied data set.
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { StatusCatalog } from "@/modules/statuses/load-status-catalog";
 
 /**
- * The catalog's parts that one reader's view needs, as a JSON text for `projetJsonColumn`:
+ * The catalog's parts that one reader's view needs, as a JSON text for `projetJson` and `pageLinks`:
  * `reader` (its labels: own label → generic status, and defaults: generic status → own label; null
  * when the reader is not a known service), `slugs` (service id → slug), `phases` (phase →
  * phaseStatut → generic status, and generic status → default [phase, phaseStatut]; null when the
@@ -51,15 +51,40 @@ const isoTime = (column: SQL) => sql`('"' || to_char(${column} at time zone 'UTC
 /** A value as JSON text (`to_json` escapes strings as JSON.stringify does), `null` for SQL null. */
 const json = (value: SQL) => sql`coalesce(to_json(${value})::text, 'null')`;
 
+/** The reader's service id, or a placeholder for it (a statement built once, prepared-sql.ts). */
+type ReaderId = string | null | SQLWrapper;
+
 /**
- * The JSON text of the project row `p` (an alias of `projects` in the enclosing query) as the
- * service `readerServiceId` sees it, with `view` the jsonb of `readerViewParameter` (an expression
- * evaluated once, e.g. a CTE's column). Built by concatenation, the keys in `renderProjet`'s order:
- * nested `row_to_json` subqueries cost a subplan each per project (3× slower on 500 projects). The
- * links are read once per project, by `project_links`' primary key (project_id first), in
- * `renderProjet`'s order, and aggregated: the reader's own link, `externalIds`, `services`.
+ * The links of the projects whose ids `ids` (a subquery) lists, one row per project that has any, as
+ * `projetJson` reads them (`lk`): `project_id`, `own_external_id` and `own_label` (the reader's own
+ * link, null without one), `external_ids` and `services` (the texts inside `externalIds`'s braces and
+ * `services`' brackets), in `renderProjet`'s order: creation time as a JS Date holds it
+ * (milliseconds), then service id. One sort and one grouped aggregate for a whole page (issue #17):
+ * a correlated subquery per project ran its own index scan, sort and aggregate 500 times a page.
+ * `view` is as for `projetJson`.
  */
-export function projetJsonColumn(readerServiceId: string | null, view: SQL): SQL {
+export function pageLinks(readerServiceId: ReaderId, view: SQL, ids: SQL): SQL {
+  const slug = sql`to_json(coalesce((${view})->'slugs'->>l.service_id::text, l.service_id::text))::text`;
+  const own = sql`l.service_id = ${readerServiceId}::uuid`;
+  // The aggregates take each project's links in the order of the sorted subquery, as it comes.
+  return sql`select l.project_id,
+      max(l.external_id) filter (where ${own}) as own_external_id,
+      max(l.status_label) filter (where ${own}) as own_label,
+      string_agg(${slug} || ':' || to_json(l.external_id)::text, ',') as external_ids,
+      string_agg(${slug}, ',') as services
+    from (select l.* from project_links l where l.project_id = any(array(${ids}))
+      order by l.project_id, date_trunc('milliseconds', l.created_at), l.service_id) as l
+    group by l.project_id`;
+}
+
+/**
+ * The JSON text of the project row `p` (an alias of `projects`' columns in the enclosing query) as the
+ * service `readerServiceId` sees it, with `lk` its row of `pageLinks` (null columns for a project
+ * without links: a left join) and `view` the jsonb of `readerViewParameter` (an expression evaluated
+ * once, e.g. a CTE's column). Built by concatenation, the keys in `renderProjet`'s order: nested
+ * `row_to_json` subqueries cost a subplan each per project (3× slower on 500 projects).
+ */
+export function projetJson(readerServiceId: ReaderId, view: SQL): SQL {
   const generic = sql`nullif(p.generic_status, '')`;
   const reader = sql`(${view})->'reader'`;
   const phases = sql`(${view})->'phases'`;
@@ -74,13 +99,13 @@ export function projetJsonColumn(readerServiceId: string | null, view: SQL): SQL
     and ${phases}->'toGeneric'->p.phase->>p.phase_statut = p.generic_status`;
   const phase = sql`case when ${noPhase} then null when ${keepsPair} then p.phase else ${phases}->'defaults'->p.generic_status->>0 end`;
   const phaseStatut = sql`case when ${noPhase} then null when ${keepsPair} then p.phase_statut else ${phases}->'defaults'->p.generic_status->>1 end`;
-  const slug = sql`to_json(coalesce((${view})->'slugs'->>l.service_id::text, l.service_id::text))::text`;
-  const own = sql`l.service_id = ${readerServiceId}::uuid`;
   const porteurNull = sql`coalesce(p.porteur_email, p.porteur_nom, p.porteur_prenom, p.porteur_telephone, p.porteur_fonction, p.porteur_code_siret) is null`;
   // Stored collectivités are {type, code} objects (validated on write); jsonb keeps its own key order.
-  const collectivites = sql`'[' || coalesce((select string_agg('{"type":' || coalesce((e.v->'type')::text, 'null')
-    || ',"code":' || coalesce((e.v->'code')::text, 'null') || '}', ',') from jsonb_array_elements(p.collectivites) as e(v)), '') || ']'`;
-  return sql`(select '{"id":"' || p.id::text || '","version":' || p.version::text
+  const collectivite = (v: SQL) => sql`'{"type":' || coalesce((${v}->'type')::text, 'null') || ',"code":' || coalesce((${v}->'code')::text, 'null') || '}'`;
+  // One collectivité (the common case) without the subquery over its elements: a subplan per project.
+  const collectivites = sql`'[' || case jsonb_array_length(p.collectivites) when 1 then ${collectivite(sql`(p.collectivites->0)`)}
+    else coalesce((select string_agg(${collectivite(sql`e.v`)}, ',') from jsonb_array_elements(p.collectivites) as e(v)), '') end || ']'`;
+  return sql`('{"id":"' || p.id::text || '","version":' || p.version::text
       || ',"createdAt":' || ${isoTime(sql`p.created_at`)} || ',"updatedAt":' || ${isoTime(sql`p.updated_at`)}
       || ',"externalId":' || ${json(sql`lk.own_external_id`)}
       || ',"nom":' || ${json(sql`p.nom`)}
@@ -95,12 +120,5 @@ export function projetJsonColumn(readerServiceId: string | null, view: SQL): SQL
       || ',"budgetPrevisionnel":' || coalesce(p.budget_previsionnel::text, 'null')
       || ',"dateDebutPrevisionnelle":' || coalesce('"' || to_char(p.date_debut_previsionnelle, 'YYYY-MM-DD') || '"', 'null')
       || ',"programme":' || ${json(sql`p.programme`)}
-      || ',"externalIds":{' || lk.external_ids || '},"services":[' || lk.services || ']}'
-    from (select
-        max(l.external_id) filter (where ${own}) as own_external_id,
-        max(l.status_label) filter (where ${own}) as own_label,
-        coalesce(string_agg(${slug} || ':' || to_json(l.external_id)::text, ','), '') as external_ids,
-        coalesce(string_agg(${slug}, ','), '') as services
-      -- renderProjet's order: creation time as a JS Date holds it (milliseconds), then service id.
-      from (select * from project_links l where l.project_id = p.id order by date_trunc('milliseconds', l.created_at), l.service_id) as l) as lk)`;
+      || ',"externalIds":{' || coalesce(lk.external_ids, '') || '},"services":[' || coalesce(lk.services, '') || ']}')`;
 }

@@ -180,9 +180,20 @@ export function withApiKey(handler: ApiHandler, options: WithApiKeyOptions = {})
 /**
  * A response whose body is JSON text already serialised (the resync pages, rendered by the
  * database): the same headers as `jsonResponse`.
+ * @param body the text, or its UTF-8 bytes in parts sent in order as they are (a stream: a byte body
+ *   is copied whole by the Response, 400 KB a resync page).
  */
-export function jsonTextResponse(text: string, status = 200): Response {
-  return new Response(text, { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
+export function jsonTextResponse(body: string | readonly Uint8Array[], status = 200): Response {
+  const content =
+    typeof body === "string"
+      ? body
+      : new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (const part of body) controller.enqueue(part);
+            controller.close();
+          },
+        });
+  return new Response(content, { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
 }
 
 /** A JSON response; wakes the delivery driver when the committed change queued deliveries. */
