@@ -40,7 +40,8 @@ BEGIN
       UNION ALL
       SELECT (created_at AT TIME ZONE 'UTC')::date, service_id, state, -1 FROM old_rows
     ) AS changed
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    -- An update that changes no count (the usual one) locks no count row.
+    GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3
     ON CONFLICT (day, service_id, state) DO UPDATE SET n = delivery_log_daily_counts.n + excluded.n;
   END IF;
   RETURN NULL;
@@ -66,7 +67,9 @@ BEGIN
       UNION ALL
       SELECT (started_at AT TIME ZONE 'UTC')::date, status_code BETWEEN 200 AND 299 AND error_class IS NULL, -1 FROM old_rows
     ) AS changed
-    GROUP BY 1 ORDER BY 1
+    -- An update that changes no count (an erasure clearing response excerpts) locks no count row:
+    -- it would hold today's until it commits, and every settle would wait for it.
+    GROUP BY 1 HAVING sum(n) <> 0 OR sum(n) FILTER (WHERE succeeded) <> 0 ORDER BY 1
     ON CONFLICT (day) DO UPDATE SET attempts = delivery_attempt_daily_counts.attempts + excluded.attempts,
       succeeded = delivery_attempt_daily_counts.succeeded + excluded.succeeded;
   END IF;

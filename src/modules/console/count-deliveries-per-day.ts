@@ -23,18 +23,19 @@ export async function countDeliveriesPerDay(
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
   const startDay = start.toISOString().slice(0, 10);
   const queuedDay = sql<string>`to_char(${deliveryQueue.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
-  const [settled, queued] = await Promise.all([
-    db
-      .select({ day: deliveryLogDailyCounts.day, state: deliveryLogDailyCounts.state, n: sql<number>`sum(${deliveryLogDailyCounts.n})`.mapWith(Number) })
-      .from(deliveryLogDailyCounts)
-      .where(and(gte(deliveryLogDailyCounts.day, startDay), options.serviceId ? eq(deliveryLogDailyCounts.serviceId, options.serviceId) : undefined))
-      .groupBy(deliveryLogDailyCounts.day, deliveryLogDailyCounts.state),
-    db
-      .select({ day: queuedDay, state: deliveryQueue.state, n: sql<number>`count(*)`.mapWith(Number) })
-      .from(deliveryQueue)
-      .where(and(gte(deliveryQueue.createdAt, start), options.serviceId ? eq(deliveryQueue.serviceId, options.serviceId) : undefined))
-      .groupBy(queuedDay, deliveryQueue.state),
-  ]);
+  // One statement, one snapshot: a delivery settling between two reads would be counted twice.
+  const rows = await db
+    .select({ day: sql<string>`${deliveryLogDailyCounts.day}::text`, state: deliveryLogDailyCounts.state, n: sql<number>`sum(${deliveryLogDailyCounts.n})::int`.mapWith(Number) })
+    .from(deliveryLogDailyCounts)
+    .where(and(gte(deliveryLogDailyCounts.day, startDay), options.serviceId ? eq(deliveryLogDailyCounts.serviceId, options.serviceId) : undefined))
+    .groupBy(deliveryLogDailyCounts.day, deliveryLogDailyCounts.state)
+    .unionAll(
+      db
+        .select({ day: queuedDay, state: deliveryQueue.state, n: sql<number>`count(*)::int`.mapWith(Number) })
+        .from(deliveryQueue)
+        .where(and(gte(deliveryQueue.createdAt, start), options.serviceId ? eq(deliveryQueue.serviceId, options.serviceId) : undefined))
+        .groupBy(queuedDay, deliveryQueue.state),
+    );
   const series: DeliveryDay[] = Array.from({ length: days }, (_, i) => ({
     day: new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10),
     pending: 0,
@@ -43,7 +44,7 @@ export async function countDeliveriesPerDay(
     failed: 0,
   }));
   const byDay = new Map(series.map((p) => [p.day, p]));
-  for (const row of [...settled, ...queued]) {
+  for (const row of rows) {
     const point = byDay.get(row.day);
     if (point) point[row.state] += row.n;
   }

@@ -54,7 +54,8 @@ const emptyStates = (): Record<DeliveryState, number> => ({ pending: 0, in_fligh
  */
 export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14) {
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
-  const queuedRows = await db
+  // One statement, one snapshot: a delivery settling between two reads would be counted twice.
+  const perServiceRows = await db
     .select({
       serviceId: deliveryQueue.serviceId,
       state: deliveryQueue.state,
@@ -63,18 +64,19 @@ export async function getDashboardStats(db: DbOrTx, now = new Date(), days = 14)
       oldest: min(deliveryQueue.createdAt),
     })
     .from(deliveryQueue)
-    .groupBy(deliveryQueue.serviceId, deliveryQueue.state);
-  const settledRows = await db
-    .select({
-      serviceId: deliveryLogDailyCounts.serviceId,
-      state: deliveryLogDailyCounts.state,
-      n: sql<number>`sum(${deliveryLogDailyCounts.n})`.mapWith(Number),
-      retrying: sql<number>`0`.mapWith(Number),
-      oldest: sql<Date | null>`null`,
-    })
-    .from(deliveryLogDailyCounts)
-    .groupBy(deliveryLogDailyCounts.serviceId, deliveryLogDailyCounts.state);
-  const perServiceRows = [...queuedRows, ...settledRows];
+    .groupBy(deliveryQueue.serviceId, deliveryQueue.state)
+    .unionAll(
+      db
+        .select({
+          serviceId: deliveryLogDailyCounts.serviceId,
+          state: deliveryLogDailyCounts.state,
+          n: sql<number>`sum(${deliveryLogDailyCounts.n})::int`.mapWith(Number),
+          retrying: sql<number>`0`.mapWith(Number),
+          oldest: sql<Date | null>`null::timestamptz`,
+        })
+        .from(deliveryLogDailyCounts)
+        .groupBy(deliveryLogDailyCounts.serviceId, deliveryLogDailyCounts.state),
+    );
   const totals = emptyStates();
   const perService = new Map<string, { byState: Record<DeliveryState, number>; retrying: number; oldestWaitingAt: Date | null }>();
   for (const row of perServiceRows) {

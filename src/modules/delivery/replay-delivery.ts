@@ -145,6 +145,11 @@ export async function replayDelivery(
   const outcome = await attemptDelivery(target, options);
   const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
   const recorded = await db.transaction(async (tx) => {
+    // The delivery's queue row first, as the worker's statements lock theirs before the daily counts
+    // (record-results.ts, the claim's lost attempts): inserting the attempt takes today's attempt
+    // count until commit, and waiting for a worker that took over an expired lease while holding
+    // it deadlocked with that worker's lost-attempt insert (review of migration 0036).
+    await tx.execute(sql`select id from delivery_queue where id = ${deliveryId} for update`);
     // As in record-results.ts: an erasure of the porteur that committed during the attempt has
     // cleared the event's hash, and an echoed excerpt is then not kept (issue #15 item 7).
     let excerpt = outcome.excerpt;
