@@ -13,13 +13,14 @@ type QueueField = keyof typeof deliveryQueue.$inferSelect;
 /** A column of the queue (the log's are a subset), by its SQL name. */
 export type DeliveryColumn = { [K in QueueField]: QueueColumns[K]["_"]["name"] }[QueueField];
 
-type Table = "delivery_queue" | "delivery_log";
+export type DeliveryTable = "delivery_queue" | "delivery_log";
+type Table = DeliveryTable;
 
 /**
  * The columns of each table, in their order, read from the schema (schema.ts `deliveryColumns`,
  * `queueColumns`): a column added there is moved too.
  */
-const COLUMNS: Record<Table, DeliveryColumn[]> = {
+export const DELIVERY_TABLE_COLUMNS: Readonly<Record<Table, readonly DeliveryColumn[]>> = {
   delivery_queue: Object.values(getTableColumns(deliveryQueue)).map((c) => c.name as DeliveryColumn),
   delivery_log: Object.values(getTableColumns(deliveryLog)).map((c) => c.name as DeliveryColumn),
 };
@@ -35,8 +36,8 @@ const QUEUE_ONLY_DEFAULTS: Partial<Record<DeliveryColumn, SQL>> = {
   lease_owner: sql`null`,
   lease_expires_at: sql`null`,
 };
-for (const column of COLUMNS.delivery_queue) {
-  if (!COLUMNS.delivery_log.includes(column) && !QUEUE_ONLY_DEFAULTS[column]) {
+for (const column of DELIVERY_TABLE_COLUMNS.delivery_queue) {
+  if (!DELIVERY_TABLE_COLUMNS.delivery_log.includes(column) && !QUEUE_ONLY_DEFAULTS[column]) {
     throw new Error(`move-deliveries: no value for the queue-only column ${column} of a delivery moved from the log`);
   }
 }
@@ -56,7 +57,7 @@ export const requeuedForReplay: Partial<Record<DeliveryColumn, SQL>> = {
 
 /** The column list of `table`, for an INSERT (`insert into … (${deliveryColumnsSql(table)})`). */
 export function deliveryColumnsSql(table: Table): SQL {
-  return sql.raw(COLUMNS[table].join(", "));
+  return sql.raw(DELIVERY_TABLE_COLUMNS[table].join(", "));
 }
 
 /**
@@ -66,11 +67,11 @@ export function deliveryColumnsSql(table: Table): SQL {
  * @throws Error when `set` names a column `to` does not store (a programming error: the value would be lost).
  */
 export function deliveryValuesSql(to: Table, from: string, set: Partial<Record<DeliveryColumn, SQL>> = {}): SQL {
-  const target = COLUMNS[to];
+  const target = DELIVERY_TABLE_COLUMNS[to];
   for (const column of Object.keys(set) as DeliveryColumn[]) {
     if (!target.includes(column)) throw new Error(`move-deliveries: ${to} has no column ${column}`);
   }
-  const source = to === "delivery_queue" ? COLUMNS.delivery_log : COLUMNS.delivery_queue;
+  const source = to === "delivery_queue" ? DELIVERY_TABLE_COLUMNS.delivery_log : DELIVERY_TABLE_COLUMNS.delivery_queue;
   return sql.join(
     target.map((c) => set[c] ?? (source.includes(c) ? sql.raw(`${from}.${c}`) : QUEUE_ONLY_DEFAULTS[c]!)),
     sql`, `,

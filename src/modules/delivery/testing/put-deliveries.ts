@@ -1,9 +1,9 @@
 // Test helpers: deliveries in a given state, in the table of that state (the queue while pending or
 // in flight, the log once settled: schema.ts), as the product would have put them.
-import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type DbOrTx } from "@/db/client";
 import { deliveries, deliveryLog, deliveryQueue, type DeliveryState } from "@/db/schema";
-import { moveDeliveriesSql, type DeliveryColumn } from "../move-deliveries";
+import { DELIVERY_TABLE_COLUMNS, moveDeliveriesSql, type DeliveryColumn, type DeliveryTable } from "../move-deliveries";
 
 type NewDelivery = typeof deliveryQueue.$inferInsert;
 
@@ -44,10 +44,8 @@ export async function setDeliveries(
   if (Object.keys(set).length === 0 && !changes.state) throw new Error("setDeliveries: nothing to set");
   if (changes.state) set.state = sql`${changes.state}::text`;
   // Each table gets the columns it stores: the log has no next attempt nor lease (schema.ts `queueColumns`).
-  const storedBy = (table: "delivery_queue" | "delivery_log") => {
-    const names = Object.values(getTableColumns(table === "delivery_queue" ? deliveryQueue : deliveryLog)).map((c) => c.name);
-    return Object.fromEntries(Object.entries(set).filter(([column]) => names.includes(column))) as Partial<Record<DeliveryColumn, SQL>>;
-  };
+  const storedBy = (table: DeliveryTable) =>
+    Object.fromEntries(Object.entries(set).filter(([column]) => DELIVERY_TABLE_COLUMNS[table].includes(column as DeliveryColumn))) as Partial<Record<DeliveryColumn, SQL>>;
   if (changes.state) {
     const [from, to] = settled(changes.state) ? (["delivery_queue", "delivery_log"] as const) : (["delivery_log", "delivery_queue"] as const);
     await db.execute(moveDeliveriesSql({ from, to, where, set: storedBy(to) }));
