@@ -197,7 +197,12 @@ export const projects = pgTable(
      */
     nomKey: text("nom_key").notNull().generatedAlwaysAs(statusLabelKey(sql`nom`)),
     description: text("description"),
-    genericStatus: text("generic_status").references(() => genericStatuses.code),
+    /**
+     * A code of `generic_statuses`, taken from the status catalog (which reads that table); no foreign
+     * key: status rows are never deleted, and the check key-share-locked the same few rows on every
+     * project write (issue #17, migration 0037).
+     */
+    genericStatus: text("generic_status"),
     collectivites: jsonb("collectivites").$type<CollectiviteRef[]>().notNull(),
     budgetPrevisionnel: bigint("budget_previsionnel", { mode: "number" }),
     dateDebutPrevisionnelle: date("date_debut_previsionnelle", { mode: "string" }),
@@ -217,7 +222,8 @@ export const projects = pgTable(
     porteurTelephone: text("porteur_telephone"),
     porteurFonction: text("porteur_fonction"),
     porteurCodeSiret: text("porteur_code_siret"),
-    createdByServiceId: uuid("created_by_service_id").references(() => services.id),
+    /** The creating service: no foreign key, as for `project_links.service_id`. */
+    createdByServiceId: uuid("created_by_service_id"),
     createdAt: createdAt(),
     /** The database's time in the statement that wrote the current version (never an application clock). */
     updatedAt: updatedAt(),
@@ -280,9 +286,13 @@ export const projectLinks = pgTable(
     projectId: uuid("project_id")
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
-    serviceId: uuid("service_id")
-      .notNull()
-      .references(() => services.id, { onDelete: "cascade" }),
+    /**
+     * No foreign key to `services` (issue #17, migration 0037): services are never deleted, the
+     * writer's service comes from its API key read in the same request, and the check key-share-locked
+     * the writing service's row once per link (a WAL record, and a multixact under concurrent writers
+     * of one service).
+     */
+    serviceId: uuid("service_id").notNull(),
     externalId: text("external_id").notNull(),
     /** The service's own label as last sent; translated back only while it maps to the current generic status. */
     statusLabel: text("status_label"),
