@@ -198,9 +198,9 @@ export const projects = pgTable(
     nomKey: text("nom_key").notNull().generatedAlwaysAs(statusLabelKey(sql`nom`)),
     description: text("description"),
     /**
-     * A code of `generic_statuses`, taken from the status catalog (which reads that table); no foreign
-     * key: status rows are never deleted, and the check key-share-locked the same few rows on every
-     * project write (issue #17, migration 0037).
+     * A code of `generic_statuses`, resolved from the status and phase mappings (whose foreign keys
+     * to that table keep the codes valid). No foreign key here: status rows are never deleted, and
+     * the check key-share-locked the same few rows on every project write (issue #17, migration 0037).
      */
     genericStatus: text("generic_status"),
     collectivites: jsonb("collectivites").$type<CollectiviteRef[]>().notNull(),

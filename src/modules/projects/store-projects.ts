@@ -96,7 +96,7 @@ function projectRecord(r: ProjectRow) {
 // CONTRACT §8). The `createdAt`/`updatedAt` of the rows passed in are not stored.
 
 /**
- * New projects and their first links (the links' foreign keys are checked at the statement's end).
+ * New projects and their first links (a link's foreign key to its project is checked at the statement's end).
  * Links are inserted in (service, externalId) order: two concurrent writers that race for the same
  * keys then wait on each other in the same order, and the loser fails on the unique index
  * `project_links_service_external_uq` (retried by `retryLinkRaces`) instead of deadlocking.
