@@ -10,7 +10,9 @@
 //          permissions,fanout,fanout_filtered,delivery,resync_100k,storage,fanout_30,
 //          ingest_embedded,console),
 //          --fanout-rate=<changes/s> (default 200), --worker=separate (delivery in its own
-//          process, src/server/worker/main.ts, instead of the hub's embedded worker).
+//          process, src/server/worker/main.ts, instead of the hub's embedded worker),
+//          --pg-statements (PostgreSQL's top statements of each phase, pg_stat_statements: the
+//          server must have it preloaded, lib/pg-statements.mjs).
 // Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; the bench
 //           creates and drops its own databases on that server), BENCH_PORT_BASE (default 3500).
 import { mkdtempSync, rmSync } from "node:fs";
@@ -26,6 +28,7 @@ import { startReceivers } from "./lib/receivers.mjs";
 import { createClient, percentile, projetInput, round } from "./lib/projets.mjs";
 import { cpuBetween, cpuPerItem, cpuSnapshot } from "./lib/cpu-usage.mjs";
 import { startRssSampler } from "./lib/rss-sampler.mjs";
+import { enablePgStatements, resetPgStatements, topPgStatements } from "./lib/pg-statements.mjs";
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -72,6 +75,10 @@ const cpuByPhase = {};
 const phaseSeconds = {};
 // Databases of phases that run hubs of their own (fanout_30), dropped with the main one.
 const extraDatabases = [];
+// --pg-statements: the client that reads pg_stat_statements (set once the extension is created),
+// and each phase's top statements.
+let statementsSql = null;
+const statementsByPhase = {};
 
 async function phase(name, run, { limitMin = 6 } = {}) {
   if (!wants(name)) return;
@@ -79,6 +86,7 @@ async function phase(name, run, { limitMin = 6 } = {}) {
   const t = Date.now();
   const memory = rss.openWindow();
   const cpuBefore = await cpuSnapshot(rss.groups());
+  if (statementsSql) await resetPgStatements(statementsSql);
   let timer;
   try {
     // Every phase is bounded: a stuck phase is reported and the run goes on.
@@ -91,6 +99,7 @@ async function phase(name, run, { limitMin = 6 } = {}) {
   rssByPhase[name] = rss.closeWindow(memory);
   cpuByPhase[name] = cpuBetween(cpuBefore, await cpuSnapshot(rss.groups()));
   phaseSeconds[name] = round((Date.now() - t) / 1000);
+  if (statementsSql) statementsByPhase[name] = await topPgStatements(statementsSql, dbName);
   log(`(${name}: ${phaseSeconds[name]} s, hub RSS peak ${rssByPhase[name] ?? "n/a"} MiB, load avg ${os.loadavg().map((x) => x.toFixed(2)).join(" ")})`);
 }
 
@@ -203,6 +212,10 @@ async function main() {
   const setup = await setupHub(settings, { keysFor: ["mec"], webhooks: receivers.urls });
   await receivers.setSecrets(setup.secrets);
   const key = setup.keys.mec;
+  if (flag("pg-statements")) {
+    await enablePgStatements(sql);
+    statementsSql = sql;
+  }
   const [pg] = await sql`select current_setting('server_version') as v, current_setting('synchronous_commit') as sc, current_setting('fsync') as f`;
   notes.postgres = `PostgreSQL ${pg.v}, fsync=${pg.f}, synchronous_commit=${pg.sc}`;
   let hub = await startHub({ distDir, port: ports.hub, settings });
@@ -1068,6 +1081,14 @@ function printTable() {
   }
   if (Object.keys(cpuByPhase).length) {
     process.stdout.write(`\nCPU per phase (s of CPU: hub / PostgreSQL / bench, over wall s; machine busy): ${Object.entries(cpuByPhase).map(([k, u]) => (u ? `${k} ${round(u.hub_ms / 1000)}/${round(u.pg_ms / 1000)}/${round(u.bench_ms / 1000)} over ${round(u.wall_ms / 1000)} (${Math.round(100 * u.machine_busy)} %)` : `${k} n/a`)).join(", ")}\n`);
+  }
+  if (Object.keys(statementsByPhase).length) {
+    // --pg-statements: printed only (the JSON line keeps the figures the bars judge).
+    process.stdout.write(`\nPostgreSQL's top statements per phase (pg_stat_statements: calls, execution ms in all, mean ms, rows, blocks hit or read):\n`);
+    for (const [name, top] of Object.entries(statementsByPhase)) {
+      process.stdout.write(`  ${name}\n`);
+      for (const t of top) process.stdout.write(`    ${String(t.calls).padStart(8)}  ${String(t.total_ms).padStart(10)}  ${String(t.mean_ms).padStart(9)}  ${String(t.rows).padStart(8)}  ${String(t.blocks).padStart(9)}  ${t.query}\n`);
+    }
   }
   if (notes.resync?.plan) {
     process.stdout.write(`\nresync page at depth (EXPLAIN ANALYZE of the page statement, limit ${notes.resync.limit}):\n`);
