@@ -1,5 +1,6 @@
-// The queue's upkeep (issue #17): once its deliveries have settled, a vacuum gives back the space
-// their versions took, on PostgreSQL and on PGlite (which has no autovacuum).
+// The queues' upkeep (issue #17): once their deliveries have settled and their changes have been
+// expanded, a vacuum gives back the space their versions took, on PostgreSQL and on PGlite (which
+// has no autovacuum).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "@/db/client";
@@ -16,11 +17,12 @@ afterAll(async () => {
   await database.destroy();
 });
 
-const queueBytes = async () =>
-  Number(rowsOf<{ n: string | number }>(await database.db.execute(sql`select pg_relation_size('delivery_queue') as n`))[0]!.n);
+const tableBytes = async (table: "delivery_queue" | "event_fanouts") =>
+  Number(rowsOf<{ n: string | number }>(await database.db.execute(sql`select pg_relation_size(${table}::regclass) as n`))[0]!.n);
+const queueBytes = () => tableBytes("delivery_queue");
 
 describe("vacuumDeliveryQueue", () => {
-  it("gives back the pages of the deliveries that left the queue, and keeps those still queued", async () => {
+  it("gives back the pages of the deliveries and expansion rows that left the queues, and keeps those still queued", async () => {
     const author = await seedService(database.db, "auteur-vide");
     await seedService(database.db, "cible-vide", "http://127.0.0.1:9/hook");
     for (let i = 0; i < 40; i++) await changeProject(database.db, await seedProject(database.db, author.serviceId, `Projet ${i}`), author.serviceId);
@@ -31,8 +33,14 @@ describe("vacuumDeliveryQueue", () => {
     await setDeliveries(database.db, sql`d.project_id is not null`, { state: "delivered" });
     expect(await queueBytes()).toBe(full);
 
+    // Every change's expansion row, inserted by its write and deleted by its expansion (changeProject
+    // expands, as a driver does), left its version behind as well.
+    expect(rowsOf(await database.db.execute(sql`select seq from event_fanouts`))).toHaveLength(0);
+    expect(await tableBytes("event_fanouts")).toBeGreaterThan(0);
+
     await vacuumDeliveryQueue(database.db);
     expect(await queueBytes()).toBe(0);
+    expect(await tableBytes("event_fanouts")).toBe(0);
     // What is still queued stays.
     await changeProject(database.db, await seedProject(database.db, author.serviceId, "Projet tardif"), author.serviceId);
     await vacuumDeliveryQueue(database.db);
