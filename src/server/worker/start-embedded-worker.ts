@@ -19,6 +19,7 @@ import { QUEUE_VACUUM_EVERY_MS, vacuumDeliveryQueue } from "@/modules/delivery/v
 import { markResync } from "@/modules/projects/mark-resync";
 import { claimPeriodicJob } from "@/modules/retention/claim-periodic-job";
 import { runRetentionPurge, type RetentionSettings } from "@/modules/retention/run-retention-purge";
+import { vacuumPurgedTables } from "@/modules/retention/vacuum-purged-tables";
 import { describeError, logger } from "../logger";
 import { startAlertTicks } from "./start-alert-ticks";
 import { observeAttempt, observeClaimed } from "../metrics";
@@ -74,7 +75,9 @@ export async function startEmbeddedWorker(
       // One instance per hour, whichever timer fires first (a little under the period: timers drift).
       if (!(await claimPeriodicJob(handle.db, "retention-purge", HOUR_MS - 60_000))) return;
       const purged = await runRetentionPurge(handle.db, retention);
-      logger.info("retention purge done", purged);
+      // PGlite has no autovacuum: without this, purged rows never free their space (vacuum-purged-tables.ts).
+      const vacuumed = handle.driver === "pglite" ? await vacuumPurgedTables(handle.db, purged) : [];
+      logger.info("retention purge done", { ...purged, vacuumed });
     } catch (error) {
       logger.error("retention purge failed", describeError(error), error);
     }
