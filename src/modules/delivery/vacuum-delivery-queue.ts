@@ -17,10 +17,12 @@ export const QUEUE_VACUUM_EVERY_MS = 10_000;
  * Vacuums `delivery_queue` and `event_fanouts`, skipping a table when another session holds a
  * conflicting lock on it (another instance vacuuming: SKIP_LOCKED) rather than waiting. Runs outside
  * any transaction (VACUUM cannot run in one): `db` must be the database handle, not a transaction.
- * Cost: one pass over each queue's pages, which the backlog bounds. Giving back the empty pages at the end of the file
- * takes the table's strongest lock, only when nobody holds any lock on it and for at most ~20 ms
- * (PostgreSQL gives up as soon as a claim waits). The hub's database role must own the table
- * (it runs the migrations): PostgreSQL skips a table it does not own with a mere warning.
+ * Cost: one pass over each queue's pages, which the backlog bounds. Giving back the empty pages at
+ * the end of a file takes the table's strongest lock without ever waiting in line for it:
+ * PostgreSQL retries for up to 5 s per table while other sessions hold locks on it (this call holds
+ * its connection that long), and once it has the lock lets it go within ~20 ms of another session
+ * (a write, the expansion, a claim) asking for one. The hub's database role must own the tables (it
+ * runs the migrations): PostgreSQL skips a table it does not own with a mere warning.
  */
 export async function vacuumDeliveryQueue(db: Db): Promise<void> {
   await db.execute(sql`vacuum (skip_locked) delivery_queue, event_fanouts`);

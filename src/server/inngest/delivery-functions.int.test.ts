@@ -75,6 +75,8 @@ describe("inngest purge-delivery-history", () => {
     ]);
     const { result } = await new InngestTestEngine({ function: purgeDeliveries }).execute();
     expect(result).toMatchObject({ attempts: 0, bodies: 0, resyncMarks: 2 });
+    // PGlite has no autovacuum: there, the job vacuums what it purged; PostgreSQL is left to its own.
+    expect((result as { vacuumed: string[] }).vacuumed).toEqual(database.driver === "pglite" ? ["resync_marks"] : []);
     const left = await database.db.select().from(resyncMarks);
     expect(left.map((m) => m.snapshot)).toContain("12:12:");
     expect(left.map((m) => m.snapshot)).not.toContain("10:10:");

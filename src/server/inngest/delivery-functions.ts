@@ -5,7 +5,7 @@
 // when the next retry is due within the minute, sleeps durably until then instead of waiting for
 // the next sweep. HTTP failures are data recorded by the core, never thrown: Inngest retries only
 // infrastructure errors (database unreachable).
-import { getDb } from "@/db";
+import { getDatabase, getDb } from "@/db";
 import { env } from "@/env";
 import { deliverBatch } from "@/modules/delivery/deliver-batch";
 import { newWorkerId } from "@/modules/delivery/delivery-options";
@@ -14,7 +14,7 @@ import { nextDueAt } from "@/modules/delivery/next-due-at";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { markResync } from "@/modules/projects/mark-resync";
 import { claimPeriodicJob } from "@/modules/retention/claim-periodic-job";
-import { runRetentionPurge } from "@/modules/retention/run-retention-purge";
+import { runRetentionUpkeep } from "@/modules/retention/vacuum-purged-tables";
 import { observeAttempt } from "../metrics";
 import { traceAttempt } from "../telemetry/trace-delivery";
 import { inngest, OUTBOX_KICK_EVENT } from "./client";
@@ -75,9 +75,10 @@ export const purgeDeliveries = inngest.createFunction(
   async ({ step }) => {
     // Claimed like the embedded worker's hourly purge, should a separate worker also run one.
     return step.run("purge", async () => {
-      const db = await getDb();
-      if (!(await claimPeriodicJob(db, "retention-purge", 3_600_000 - 60_000))) return null;
-      return runRetentionPurge(db, { webhookDays: env.WEBHOOK_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS, auditDays: env.AUDIT_RETENTION_DAYS });
+      const handle = await getDatabase();
+      if (!(await claimPeriodicJob(handle.db, "retention-purge", 3_600_000 - 60_000))) return null;
+      // On PGlite, also the vacuum of what was purged: it has no autovacuum (vacuum-purged-tables.ts).
+      return runRetentionUpkeep(handle, { webhookDays: env.WEBHOOK_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS, auditDays: env.AUDIT_RETENTION_DAYS });
     });
   },
 );

@@ -18,8 +18,8 @@ import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { QUEUE_VACUUM_EVERY_MS, vacuumDeliveryQueue } from "@/modules/delivery/vacuum-delivery-queue";
 import { markResync } from "@/modules/projects/mark-resync";
 import { claimPeriodicJob } from "@/modules/retention/claim-periodic-job";
-import { runRetentionPurge, type RetentionSettings } from "@/modules/retention/run-retention-purge";
-import { vacuumPurgedTables } from "@/modules/retention/vacuum-purged-tables";
+import type { RetentionSettings } from "@/modules/retention/run-retention-purge";
+import { runRetentionUpkeep } from "@/modules/retention/vacuum-purged-tables";
 import { describeError, logger } from "../logger";
 import { startAlertTicks } from "./start-alert-ticks";
 import { observeAttempt, observeClaimed } from "../metrics";
@@ -74,10 +74,8 @@ export async function startEmbeddedWorker(
     try {
       // One instance per hour, whichever timer fires first (a little under the period: timers drift).
       if (!(await claimPeriodicJob(handle.db, "retention-purge", HOUR_MS - 60_000))) return;
-      const purged = await runRetentionPurge(handle.db, retention);
-      // PGlite has no autovacuum: without this, purged rows never free their space (vacuum-purged-tables.ts).
-      const vacuumed = handle.driver === "pglite" ? await vacuumPurgedTables(handle.db, purged) : [];
-      logger.info("retention purge done", { ...purged, vacuumed });
+      // On PGlite, also the vacuum of what was purged: it has no autovacuum (vacuum-purged-tables.ts).
+      logger.info("retention purge done", await runRetentionUpkeep(handle, retention));
     } catch (error) {
       logger.error("retention purge failed", describeError(error), error);
     }
@@ -104,8 +102,9 @@ export async function startEmbeddedWorker(
   heldSweep.unref();
   void sweepHeld();
 
-  // One vacuum at a time in this process: on PGlite (one session) a second would queue behind the
-  // first, and every query behind both.
+  // One queue vacuum at a time in this process: on PGlite (one session) a second would queue behind
+  // the first, and every query behind both. (The hourly retention job's vacuum, on PGlite only, is
+  // one statement per table: queries and this vacuum get in between.)
   let vacuuming = false;
   const vacuumQueue = async () => {
     if (vacuuming) return;
