@@ -14,13 +14,12 @@ type QueueField = keyof typeof deliveryQueue.$inferSelect;
 export type DeliveryColumn = { [K in QueueField]: QueueColumns[K]["_"]["name"] }[QueueField];
 
 export type DeliveryTable = "delivery_queue" | "delivery_log";
-type Table = DeliveryTable;
 
 /**
  * The columns of each table, in their order, read from the schema (schema.ts `deliveryColumns`,
  * `queueColumns`): a column added there is moved too.
  */
-export const DELIVERY_TABLE_COLUMNS: Readonly<Record<Table, readonly DeliveryColumn[]>> = {
+export const DELIVERY_TABLE_COLUMNS: Readonly<Record<DeliveryTable, readonly DeliveryColumn[]>> = {
   delivery_queue: Object.values(getTableColumns(deliveryQueue)).map((c) => c.name as DeliveryColumn),
   delivery_log: Object.values(getTableColumns(deliveryLog)).map((c) => c.name as DeliveryColumn),
 };
@@ -56,7 +55,7 @@ export const requeuedForReplay: Partial<Record<DeliveryColumn, SQL>> = {
 };
 
 /** The column list of `table`, for an INSERT (`insert into … (${deliveryColumnsSql(table)})`). */
-export function deliveryColumnsSql(table: Table): SQL {
+export function deliveryColumnsSql(table: DeliveryTable): SQL {
   return sql.raw(DELIVERY_TABLE_COLUMNS[table].join(", "));
 }
 
@@ -66,7 +65,7 @@ export function deliveryColumnsSql(table: Table): SQL {
  * expression for it; a queue-only column of a row read from the log takes its fresh value.
  * @throws Error when `set` names a column `to` does not store (a programming error: the value would be lost).
  */
-export function deliveryValuesSql(to: Table, from: string, set: Partial<Record<DeliveryColumn, SQL>> = {}): SQL {
+export function deliveryValuesSql(to: DeliveryTable, from: string, set: Partial<Record<DeliveryColumn, SQL>> = {}): SQL {
   const target = DELIVERY_TABLE_COLUMNS[to];
   for (const column of Object.keys(set) as DeliveryColumn[]) {
     if (!target.includes(column)) throw new Error(`move-deliveries: ${to} has no column ${column}`);
@@ -88,8 +87,8 @@ export function deliveryValuesSql(to: Table, from: string, set: Partial<Record<D
  * @throws Error when `set` names a column `to` does not store.
  */
 export function moveDeliveriesSql(options: {
-  from: Table;
-  to: Table;
+  from: DeliveryTable;
+  to: DeliveryTable;
   where: SQL;
   ctes?: SQL;
   set?: Partial<Record<DeliveryColumn, SQL>>;

@@ -2,10 +2,10 @@
 // autovacuum: rows a purge deletes (or a body it clears, a new row version) leave dead versions that
 // nothing else makes reusable, so the embedded database grew as if nothing were ever purged.
 // PostgreSQL's autovacuum does this on its own, at its own pace: the drivers' retention job
-// (`runRetentionUpkeep`) asks for it on PGlite only.
+// (run-retention-upkeep.ts) asks for it on PGlite only.
 import { sql } from "drizzle-orm";
-import type { DatabaseHandle, Db } from "@/db/client";
-import { runRetentionPurge, type RetentionSettings, type RetentionSummary } from "./run-retention-purge";
+import type { Db } from "@/db/client";
+import type { RetentionSummary } from "./run-retention-purge";
 
 /** The tables each count of a purge's summary removed or rewrote rows of. */
 const TABLES_BY_COUNT: Record<keyof RetentionSummary, readonly string[]> = {
@@ -36,20 +36,4 @@ export async function vacuumPurgedTables(db: Db, summary: RetentionSummary): Pro
   // Names from the constant above only: never from input.
   for (const table of tables) await db.execute(sql.raw(`vacuum (skip_locked) ${table}`));
   return tables;
-}
-
-/**
- * The drivers' retention job (the embedded worker hourly, the Inngest function daily): the purge,
- * then, on the embedded database only, the vacuum of what it purged (PostgreSQL has its
- * autovacuum). Takes the database handle (for its driver) and the retention settings; returns the
- * purge's counts and the tables vacuumed.
- */
-export async function runRetentionUpkeep(
-  handle: Pick<DatabaseHandle, "db" | "driver">,
-  settings: RetentionSettings,
-  now?: Date,
-): Promise<RetentionSummary & { vacuumed: string[] }> {
-  const purged = await runRetentionPurge(handle.db, settings, now);
-  const vacuumed = handle.driver === "pglite" ? await vacuumPurgedTables(handle.db, purged) : [];
-  return { ...purged, vacuumed };
 }

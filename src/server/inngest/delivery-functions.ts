@@ -14,7 +14,7 @@ import { nextDueAt } from "@/modules/delivery/next-due-at";
 import { sweepHeldChanges } from "@/modules/outbox/release-held-changes";
 import { markResync } from "@/modules/projects/mark-resync";
 import { claimPeriodicJob } from "@/modules/retention/claim-periodic-job";
-import { runRetentionUpkeep } from "@/modules/retention/vacuum-purged-tables";
+import { runRetentionUpkeep } from "@/modules/retention/run-retention-upkeep";
 import { observeAttempt } from "../metrics";
 import { traceAttempt } from "../telemetry/trace-delivery";
 import { inngest, OUTBOX_KICK_EVENT } from "./client";
@@ -77,7 +77,7 @@ export const purgeDeliveries = inngest.createFunction(
     return step.run("purge", async () => {
       const handle = await getDatabase();
       if (!(await claimPeriodicJob(handle.db, "retention-purge", 3_600_000 - 60_000))) return null;
-      // On PGlite, also the vacuum of what was purged: it has no autovacuum (vacuum-purged-tables.ts).
+      // On PGlite, also the vacuum of what was purged: it has no autovacuum (run-retention-upkeep.ts).
       return runRetentionUpkeep(handle, { webhookDays: env.WEBHOOK_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS, auditDays: env.AUDIT_RETENTION_DAYS });
     });
   },

@@ -19,7 +19,7 @@ import { QUEUE_VACUUM_EVERY_MS, vacuumDeliveryQueue } from "@/modules/delivery/v
 import { markResync } from "@/modules/projects/mark-resync";
 import { claimPeriodicJob } from "@/modules/retention/claim-periodic-job";
 import type { RetentionSettings } from "@/modules/retention/run-retention-purge";
-import { runRetentionUpkeep } from "@/modules/retention/vacuum-purged-tables";
+import { runRetentionUpkeep } from "@/modules/retention/run-retention-upkeep";
 import { describeError, logger } from "../logger";
 import { startAlertTicks } from "./start-alert-ticks";
 import { observeAttempt, observeClaimed } from "../metrics";
@@ -74,7 +74,7 @@ export async function startEmbeddedWorker(
     try {
       // One instance per hour, whichever timer fires first (a little under the period: timers drift).
       if (!(await claimPeriodicJob(handle.db, "retention-purge", HOUR_MS - 60_000))) return;
-      // On PGlite, also the vacuum of what was purged: it has no autovacuum (vacuum-purged-tables.ts).
+      // On PGlite, also the vacuum of what was purged: it has no autovacuum (run-retention-upkeep.ts).
       logger.info("retention purge done", await runRetentionUpkeep(handle, retention));
     } catch (error) {
       logger.error("retention purge failed", describeError(error), error);
